@@ -1,0 +1,70 @@
+package dev.evalunit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A model's answer to one {@link ChatRequest}, standardized across transports. Immutable.
+ *
+ * @param text              the first choice's text
+ * @param choices           every choice's text (one unless the request asked for {@code n > 1})
+ * @param finishReason      why generation stopped ({@code stop}, {@code length}, ...)
+ * @param model             the model that answered, as the API reports it
+ * @param promptTokens      input tokens billed
+ * @param completionTokens  output tokens billed
+ * @param cachedTokens      input tokens served from the prompt cache (billed at the cached price)
+ * @param latency           the round trip of the attempt that succeeded
+ * @param elapsed           from the call to the answer: queueing, throttling, retries and the round trip
+ * @param attempts          how many attempts it took (1 when the first one succeeded)
+ * @param requestId         the API's {@code x-request-id}, or {@code null}
+ * @param systemFingerprint the backend configuration the API reports, or {@code null}
+ * @param costUsd           what the request cost, from the configured price table
+ * @param logprobs          per-token log probabilities of the first choice; empty unless asked for
+ */
+public record Completion(
+        String text,
+        List<String> choices,
+        String finishReason,
+        String model,
+        int promptTokens,
+        int completionTokens,
+        int cachedTokens,
+        Duration latency,
+        Duration elapsed,
+        int attempts,
+        String requestId,
+        String systemFingerprint,
+        double costUsd,
+        List<TokenLogprob> logprobs) {
+
+    public Completion {
+        Objects.requireNonNull(text, "text");
+        choices = List.copyOf(choices);
+        logprobs = List.copyOf(logprobs);
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /** Input plus output tokens. */
+    public int totalTokens() {
+        return promptTokens + completionTokens;
+    }
+
+    /**
+     * One generated token with its log probability and the most likely alternatives at its position.
+     *
+     * @param token   the token's text
+     * @param logprob its natural-log probability
+     * @param top     the alternatives the API returned, most likely first (may include the token itself)
+     */
+    public record TokenLogprob(String token, double logprob, List<Alternative> top) {
+        public TokenLogprob {
+            top = List.copyOf(top);
+        }
+    }
+
+    /** An alternative token at one position. */
+    public record Alternative(String token, double logprob) {
+    }
+}

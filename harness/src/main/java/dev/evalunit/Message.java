@@ -1,0 +1,39 @@
+package dev.evalunit;
+
+import java.util.Objects;
+
+/**
+ * One chat message: a role and its text. Immutable and thread-safe.
+ *
+ * @param role    who speaks: {@code system}, {@code user} or {@code assistant}
+ * @param content what they say
+ */
+public record Message(Role role, String content) {
+
+    /** The speaker of a message, as the chat completions API names it. */
+    public enum Role {
+        SYSTEM, USER, ASSISTANT;
+
+        /** The wire name: {@code system}, {@code user} or {@code assistant}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public Message {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(content, "content");
+    }
+
+    public static Message system(String content) {
+        return new Message(Role.SYSTEM, content);
+    }
+
+    public static Message user(String content) {
+        return new Message(Role.USER, content);
+    }
+
+    public static Message assistant(String content) {
+        return new Message(Role.ASSISTANT, content);
+    }
+}
