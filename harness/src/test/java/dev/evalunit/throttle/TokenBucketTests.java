@@ -1,0 +1,86 @@
+package dev.evalunit.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class TokenBucketTests {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void startsFullWithOneSecondOfTheMinuteRate() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+
+        assertThat(bucket.capacity()).isEqualTo(10);
+        assertThat(bucket.level(0)).isEqualTo(10);
+        assertThat(bucket.nanosUntil(10, 0)).isZero();
+    }
+
+    @Test
+    void anEmptyBucketSaysExactlyHowLongUntilTheNextToken() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+        bucket.take(10, 0);
+
+        assertThat(bucket.nanosUntil(1, 0)).isEqualTo(SECOND / 10);
+        assertThat(bucket.nanosUntil(5, 0)).isEqualTo(SECOND / 2);
+        assertThat(bucket.nanosUntil(1, SECOND / 10)).isZero();
+    }
+
+    @Test
+    void refillStopsAtCapacity() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+        bucket.take(10, 0);
+
+        assertThat(bucket.level(60 * SECOND)).isEqualTo(10);
+    }
+
+    @Test
+    void aTakeLargerThanTheCapacityWaitsForAFullBucketAndGoesNegative() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+        bucket.take(4, 0);
+
+        assertThat(bucket.nanosUntil(25, 0)).isEqualTo(4 * SECOND / 10);
+        bucket.take(25, 4 * SECOND / 10);
+        assertThat(bucket.level(4 * SECOND / 10)).isCloseTo(-15, within(1e-9));
+        assertThat(bucket.nanosUntil(1, 4 * SECOND / 10)).isEqualTo(16 * SECOND / 10);
+    }
+
+    @Test
+    void refundsAddBackButNeverPastCapacity() {
+        TokenBucket bucket = TokenBucket.perMinute(6000, 1, 0);
+        bucket.take(80, 0);
+        bucket.give(30, 0);
+        assertThat(bucket.level(0)).isEqualTo(50);
+
+        bucket.give(1000, 0);
+        assertThat(bucket.level(0)).isEqualTo(100);
+
+        bucket.give(-120, 0);
+        assertThat(bucket.level(0)).isEqualTo(-20);
+    }
+
+    @Test
+    void clampingToTheServersRemainingOnlyEverLowers() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+        bucket.clampTo(3, 0);
+        assertThat(bucket.level(0)).isEqualTo(3);
+
+        bucket.clampTo(8, 0);
+        assertThat(bucket.level(0)).isEqualTo(3);
+    }
+
+    @Test
+    void anUnlimitedBucketNeverWaitsUntilItLearnsARate() {
+        TokenBucket bucket = TokenBucket.unlimited();
+        bucket.take(1_000_000, 0);
+        assertThat(bucket.nanosUntil(1_000_000, 0)).isZero();
+
+        bucket.setRate(120, 1, 0);
+        assertThat(bucket.isUnlimited()).isFalse();
+        assertThat(bucket.capacity()).isEqualTo(2);
+        bucket.take(2, 0);
+        assertThat(bucket.nanosUntil(1, 0)).isEqualTo(SECOND / 2);
+    }
+}
