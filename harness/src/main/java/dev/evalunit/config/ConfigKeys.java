@@ -1,0 +1,191 @@
+package dev.evalunit.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registry of every known {@code evalunit.*} key, its default and its environment variable.
+ * Immutable and thread-safe. To add a key, add one line to {@link #KEYS} and a row to
+ * {@code harness/CONFIGURATION.md} (a test checks that every key here is documented there).
+ *
+ * <p>Knowing the keys lets the loader map {@code EVALUNIT_RATE_LIMIT_RPM} back to
+ * {@code evalunit.rate-limit.rpm} and warn about likely typos. Keys that are not registered can still
+ * be read through {@link ConfigValues#get(String)}; they are only left out of typo detection and
+ * {@link ConfigValues#keys()} when set as environment variables.
+ */
+public final class ConfigKeys {
+
+    public static final String OPENAI_API_KEY = "evalunit.openai.api-key";
+    public static final String OPENAI_BASE_URL = "evalunit.openai.base-url";
+    public static final String OPENAI_ORGANIZATION = "evalunit.openai.organization";
+    public static final String OPENAI_PROJECT = "evalunit.openai.project";
+    public static final String OPENAI_CONNECT_TIMEOUT = "evalunit.openai.connect-timeout";
+    public static final String OPENAI_REQUEST_TIMEOUT = "evalunit.openai.request-timeout";
+    public static final String MODEL = "evalunit.model";
+    public static final String FALLBACK_MODEL = "evalunit.fallback-model";
+    public static final String RATE_LIMIT_RPM = "evalunit.rate-limit.rpm";
+    public static final String RATE_LIMIT_TPM = "evalunit.rate-limit.tpm";
+    public static final String RATE_LIMIT_MAX_CONCURRENCY = "evalunit.rate-limit.max-concurrency";
+    public static final String RATE_LIMIT_ADAPTIVE = "evalunit.rate-limit.adaptive";
+    public static final String RETRY_MAX_ATTEMPTS = "evalunit.retry.max-attempts";
+    public static final String RETRY_BASE_DELAY = "evalunit.retry.base-delay";
+    public static final String RETRY_MAX_DELAY = "evalunit.retry.max-delay";
+    public static final String RETRY_JITTER = "evalunit.retry.jitter";
+    public static final String CIRCUIT_BREAKER_FAILURE_THRESHOLD = "evalunit.circuit-breaker.failure-threshold";
+    public static final String CIRCUIT_BREAKER_OPEN_DELAY = "evalunit.circuit-breaker.open-delay";
+    public static final String BATCH_MODE = "evalunit.batch.mode";
+    public static final String BATCH_THRESHOLD = "evalunit.batch.threshold";
+    public static final String BATCH_POLL_INTERVAL = "evalunit.batch.poll-interval";
+    public static final String BATCH_WAIT = "evalunit.batch.wait";
+    public static final String BATCH_DEADLINE = "evalunit.batch.deadline";
+    public static final String BATCH_CANCEL_AT_DEADLINE = "evalunit.batch.cancel-at-deadline";
+    public static final String BUDGET_USD = "evalunit.budget.usd";
+
+    /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency}. */
+    public static final String MODELS_PREFIX = "evalunit.models.";
+    /** Per-model prices: {@code evalunit.prices.<model>.input|cached-input|output|batch-discount}. */
+    public static final String PRICES_PREFIX = "evalunit.prices.";
+    public static final List<String> MODEL_SETTINGS = List.of("rpm", "tpm", "max-concurrency");
+    public static final List<String> PRICE_SETTINGS = List.of("input", "cached-input", "output", "batch-discount");
+
+    /**
+     * One known key.
+     *
+     * @param name         the property-style name, {@code evalunit.*}
+     * @param defaultValue the default as it would be written, or {@code null} when unset by default
+     * @param envAlias     a conventional environment variable besides the derived {@code EVALUNIT_*} one, or {@code null}
+     */
+    public record Key(String name, String defaultValue, String envAlias) {
+
+        /** The derived environment variable, e.g. {@code EVALUNIT_RATE_LIMIT_RPM}. */
+        public String envName() {
+            return ConfigKeys.envName(name);
+        }
+    }
+
+    // Add new keys here, with their default as a user would write it.
+    private static final List<Key> KEYS = List.of(
+            new Key(OPENAI_API_KEY, null, "OPENAI_API_KEY"),
+            new Key(OPENAI_BASE_URL, "https://api.openai.com/v1", "OPENAI_BASE_URL"),
+            new Key(OPENAI_ORGANIZATION, null, "OPENAI_ORG_ID"),
+            new Key(OPENAI_PROJECT, null, "OPENAI_PROJECT_ID"),
+            new Key(OPENAI_CONNECT_TIMEOUT, "10s", null),
+            new Key(OPENAI_REQUEST_TIMEOUT, "120s", null),
+            new Key(MODEL, "gpt-4o-mini", null),
+            new Key(FALLBACK_MODEL, null, null),
+            new Key(RATE_LIMIT_RPM, null, null),
+            new Key(RATE_LIMIT_TPM, null, null),
+            new Key(RATE_LIMIT_MAX_CONCURRENCY, "10", null),
+            new Key(RATE_LIMIT_ADAPTIVE, "true", null),
+            new Key(RETRY_MAX_ATTEMPTS, "6", null),
+            new Key(RETRY_BASE_DELAY, "500ms", null),
+            new Key(RETRY_MAX_DELAY, "60s", null),
+            new Key(RETRY_JITTER, "0.25", null),
+            new Key(CIRCUIT_BREAKER_FAILURE_THRESHOLD, "5", null),
+            new Key(CIRCUIT_BREAKER_OPEN_DELAY, "30s", null),
+            new Key(BATCH_MODE, "auto", null),
+            new Key(BATCH_THRESHOLD, "100", null),
+            new Key(BATCH_POLL_INTERVAL, "30s", null),
+            new Key(BATCH_WAIT, "true", null),
+            new Key(BATCH_DEADLINE, "24h", null),
+            new Key(BATCH_CANCEL_AT_DEADLINE, "false", null),
+            new Key(BUDGET_USD, null, null));
+
+    private static final Map<String, Key> BY_NAME = index(KEYS);
+
+    private ConfigKeys() {
+    }
+
+    /** Every registered key, in documentation order. */
+    public static List<Key> all() {
+        return KEYS;
+    }
+
+    /** The registered key of this name. */
+    public static Optional<Key> find(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** Whether {@code name} is registered or is a well-formed per-model or per-price key. */
+    public static boolean isKnown(String name) {
+        return BY_NAME.containsKey(name)
+                || perModelSetting(name, MODELS_PREFIX).filter(MODEL_SETTINGS::contains).isPresent()
+                || perModelSetting(name, PRICES_PREFIX).filter(PRICE_SETTINGS::contains).isPresent();
+    }
+
+    /** Whether values of this key must never be shown: the API key, and anything named like a secret. */
+    public static boolean isSecret(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith("api-key") || n.endsWith("api_key") || n.contains("secret") || n.contains("password");
+    }
+
+    /** The derived environment variable of a key: upper case, {@code .} and {@code -} as {@code _}. */
+    public static String envName(String key) {
+        char[] chars = key.toUpperCase(Locale.ROOT).toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] == '.' || chars[i] == '-') {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
+    }
+
+    /** The environment variables that set {@code key}, strongest first: the derived name, then any alias. */
+    static List<String> envNamesFor(String key) {
+        Key known = BY_NAME.get(key);
+        String derived = envName(key);
+        return known == null || known.envAlias() == null ? List.of(derived) : List.of(derived, known.envAlias());
+    }
+
+    /** The registered key an environment variable sets, by alias or derived name. */
+    static Optional<String> keyForEnvName(String envName) {
+        for (Key k : KEYS) {
+            if (envName.equals(k.envAlias()) || envName.equals(k.envName())) {
+                return Optional.of(k.name());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether an environment variable is one we read: an alias or anything starting {@code EVALUNIT_}. */
+    static boolean isOurEnvName(String envName) {
+        return envName.startsWith("EVALUNIT_") || keyForEnvName(envName).isPresent();
+    }
+
+    /** The model of a per-model key: everything between the prefix and the last {@code .}. */
+    static Optional<String> modelOf(String key, String prefix) {
+        int last = key.lastIndexOf('.');
+        if (!key.startsWith(prefix) || last <= prefix.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(key.substring(prefix.length(), last));
+    }
+
+    /** The setting of a per-model key: everything after the last {@code .}. */
+    static Optional<String> perModelSetting(String key, String prefix) {
+        return modelOf(key, prefix).map(m -> key.substring(key.lastIndexOf('.') + 1));
+    }
+
+    private static Map<String, Key> index(List<Key> keys) {
+        Map<String, Key> byName = new LinkedHashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (Key k : keys) {
+            if (byName.put(k.name(), k) != null) {
+                duplicates.add(k.name());
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new IllegalStateException("ConfigKeys registers these keys twice: " + duplicates);
+        }
+        return Map.copyOf(byName);
+    }
+
+    static Set<String> names() {
+        return BY_NAME.keySet();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.evalunit.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The raw configuration: every {@code evalunit.*} value as written, with where it came from.
+ * Immutable and thread-safe. {@link EvalConfig} is built from it; later features read their own keys
+ * here with the typed getters, which fail with a {@link ConfigException} naming the key, the value,
+ * its origin and what is allowed.
+ *
+ * <p>Any key can be read, registered in {@link ConfigKeys} or not: a lookup tries each layer, strongest
+ * first, by the key itself ({@code -Devalunit.x.y}, {@code .env}, {@code evalunit.properties}) and by
+ * its environment names ({@code EVALUNIT_X_Y} and aliases such as {@code OPENAI_API_KEY}).
+ */
+public final class ConfigValues {
+
+    private static final String NUMBER = "a whole number";
+    private static final String DECIMAL = "a number";
+    private static final String BOOLEAN = "true or false";
+    private static final String DURATION = "a duration such as 500ms, 30s, 6m0s, 1h or PT30S";
+
+    private final List<Layer> layers;
+    private final List<String> warnings;
+
+    private ConfigValues(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+        this.warnings = Typos.warnings(this.layers);
+    }
+
+    /** Reads every layer of {@code sources} now; files are not read again. */
+    public static ConfigValues read(ConfigSources sources) {
+        return new ConfigValues(SourceReader.read(sources));
+    }
+
+    /** The value of {@code key} from the strongest layer that sets it, including registered defaults. */
+    public Optional<String> get(String key) {
+        return find(key).map(Layer.Found::value);
+    }
+
+    /**
+     * Where the value of {@code key} came from, e.g. {@code system property -Devalunit.rate-limit.rpm},
+     * {@code environment variable EVALUNIT_RATE_LIMIT_RPM}, {@code .env file /abs/path/.env},
+     * {@code evalunit.properties (file:/abs/path/evalunit.properties)}, or {@code default} when no source
+     * sets it.
+     */
+    public String origin(String key) {
+        return find(key).map(Layer.Found::origin).orElse("default");
+    }
+
+    /**
+     * Every key that has a value, sorted: property-style keys of every source, registered keys set
+     * through environment variables, and registered defaults.
+     */
+    public SortedSet<String> keys() {
+        SortedSet<String> keys = new TreeSet<>();
+        for (Layer layer : layers) {
+            keys.addAll(layer.byKey().keySet());
+            layer.byEnvName().keySet().forEach(name -> ConfigKeys.keyForEnvName(name).ifPresent(keys::add));
+        }
+        return keys;
+    }
+
+    /** Warnings about keys that look like misspelt known keys; also logged when {@link EvalConfig} loads. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public int getInt(String key, int defaultValue) {
+        return getAs(key, defaultValue, NUMBER, v -> Math.toIntExact(parseLong(v)));
+    }
+
+    public long getLong(String key, long defaultValue) {
+        return getAs(key, defaultValue, NUMBER, ConfigValues::parseLong);
+    }
+
+    public double getDouble(String key, double defaultValue) {
+        return getAs(key, defaultValue, DECIMAL, ConfigValues::parseDouble);
+    }
+
+    /** {@code true} or {@code false} in any case; nothing else ({@code yes}, {@code 1}) is accepted. */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        return getAs(key, defaultValue, BOOLEAN, ConfigValues::parseBoolean);
+    }
+
+    /** A duration as {@link Durations#parse} reads it. */
+    public Duration getDuration(String key, Duration defaultValue) {
+        return getAs(key, defaultValue, DURATION, Durations::parse);
+    }
+
+    /**
+     * The value of {@code key} converted by {@code parser}, or {@code defaultValue} when unset. The parser
+     * rejects a value by throwing any runtime exception; the caller then gets a {@link ConfigException}
+     * saying "KEY must be ALLOWED but was VALUE (from ORIGIN)".
+     */
+    public <T> T getAs(String key, T defaultValue, String allowed, Function<String, ? extends T> parser) {
+        Optional<Layer.Found> found = find(key);
+        if (found.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return parser.apply(found.get().value());
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, found.get().value(), found.get().origin(), allowed);
+        }
+    }
+
+    /** Like {@link #getAs} with no default. */
+    public <T> Optional<T> getOptional(String key, String allowed, Function<String, ? extends T> parser) {
+        return Optional.ofNullable(getAs(key, null, allowed, parser));
+    }
+
+    /** Every key with its value and origin, the API key redacted. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("ConfigValues{");
+        String separator = "";
+        for (String key : keys()) {
+            Layer.Found found = find(key).orElseThrow();
+            String value = ConfigKeys.isSecret(key) ? Redaction.apiKey(found.value()) : found.value();
+            out.append(separator).append(key).append('=').append(value).append(" (").append(found.origin()).append(')');
+            separator = ", ";
+        }
+        return out.append('}').toString();
+    }
+
+    private Optional<Layer.Found> find(String key) {
+        for (Layer layer : layers) {
+            Optional<Layer.Found> found = layer.lookup(key);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Digits with an optional sign; {@code _} may group digits, as in Java literals ({@code 2_000_000}). */
+    static long parseLong(String value) {
+        return Long.parseLong(value.indexOf('_') >= 0 && !value.startsWith("_") && !value.endsWith("_")
+                ? value.replace("_", "") : value);
+    }
+
+    /** A plain decimal ({@code 0.25}, {@code 1e-3}); unlike {@link Double#parseDouble} no NaN, Infinity or {@code 1d}. */
+    static double parseDouble(String value) {
+        return new BigDecimal(value).doubleValue();
+    }
+
+    static boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(value);
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package dev.evalunit.config;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Everything a run is configured with, read once at start and validated then. Immutable and
+ * thread-safe; the {@code with} methods return copies. {@link #toString()} never shows the API key.
+ *
+ * <p>Sources, strongest first: {@code -Devalunit.*} system properties, environment variables, a
+ * {@code .env} file in the working directory, {@code evalunit.properties} in the working directory
+ * and then on the class path, defaults. Every key and its default is listed in
+ * {@code harness/CONFIGURATION.md}.
+ *
+ * @param openai         how to reach the API
+ * @param defaultModel   the model of requests that name none ({@code evalunit.model}, default gpt-4o-mini)
+ * @param fallbackModel  the model tried when the default's circuit is open ({@code evalunit.fallback-model})
+ * @param rateLimit      the limits of every model without an override
+ * @param modelOverrides per-model limits by exact model name
+ * @param retry          retries of retryable failures
+ * @param circuitBreaker the breaker kept per model
+ * @param batch          Batch API routing
+ * @param prices         prices for cost accounting and the budget
+ * @param budgetUsd      the most a run may spend, in US dollars; requests beyond it fail
+ * @param values         the raw values with their origins, for keys read by other features
+ */
+public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<String> fallbackModel,
+                         RateLimitConfig rateLimit, Map<String, ModelOverride> modelOverrides,
+                         RetryConfig retry, CircuitBreakerConfig circuitBreaker, BatchConfig batch,
+                         PriceTable prices, OptionalDouble budgetUsd, ConfigValues values) {
+
+    private static final System.Logger LOG = System.getLogger(EvalConfig.class.getPackageName());
+
+    public EvalConfig {
+        Objects.requireNonNull(openai, "openai");
+        Objects.requireNonNull(defaultModel, "defaultModel");
+        Objects.requireNonNull(fallbackModel, "fallbackModel");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        modelOverrides = Map.copyOf(Objects.requireNonNull(modelOverrides, "modelOverrides"));
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(budgetUsd, "budgetUsd");
+        Objects.requireNonNull(values, "values");
+        if (defaultModel.isBlank()) {
+            throw new IllegalArgumentException("defaultModel must not be blank");
+        }
+        modelOverrides.forEach((model, override) -> {
+            if (!model.equals(override.model())) {
+                throw new IllegalArgumentException("modelOverrides maps " + model + " to the override of " + override.model());
+            }
+        });
+        budgetUsd.ifPresent(usd -> {
+            if (!(usd > 0) || Double.isInfinite(usd)) {
+                throw new IllegalArgumentException("budgetUsd must be > 0 but was " + usd);
+            }
+        });
+    }
+
+    /** Reads this process's sources, validates them and logs warnings about likely typos. */
+    public static EvalConfig load() {
+        return load(ConfigSources.real());
+    }
+
+    /**
+     * Reads {@code sources} and validates every value.
+     *
+     * @throws ConfigException for the first value that is not allowed, naming key, value, origin and what is allowed
+     */
+    public static EvalConfig load(ConfigSources sources) {
+        ConfigValues values = ConfigValues.read(sources);
+        values.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+        return EvalConfigLoader.load(values);
+    }
+
+    /** Every default and no API key, as if nothing were configured. */
+    public static EvalConfig defaults() {
+        return EvalConfigLoader.load(ConfigValues.read(ConfigSources.none()));
+    }
+
+    /** The global limits with {@code model}'s override applied; overrides match the exact model name. */
+    public RateLimitConfig rateLimitFor(String model) {
+        ModelOverride override = modelOverrides.get(model);
+        return override == null ? rateLimit : rateLimit.with(override);
+    }
+
+    public EvalConfig withOpenAI(OpenAIConfig openai) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withDefaultModel(String defaultModel) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withFallbackModel(Optional<String> fallbackModel) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withRateLimit(RateLimitConfig rateLimit) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withModelOverride(ModelOverride override) {
+        Map<String, ModelOverride> copy = new java.util.HashMap<>(modelOverrides);
+        copy.put(override.model(), override);
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, copy, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withRetry(RetryConfig retry) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withCircuitBreaker(CircuitBreakerConfig circuitBreaker) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withBatch(BatchConfig batch) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withPrices(PriceTable prices) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+
+    public EvalConfig withBudgetUsd(OptionalDouble budgetUsd) {
+        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
+                batch, prices, budgetUsd, values);
+    }
+}
