@@ -11,15 +11,23 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface LlmClient extends AutoCloseable {
 
-    /** Sends the request and waits for its answer. */
+    /**
+     * Sends the request and waits for its answer. An interrupt cancels the wait (the request itself
+     * may still complete) and surfaces as a {@link java.util.concurrent.CancellationException}.
+     */
     default Completion generate(ChatRequest request) {
+        CompletableFuture<Completion> answer = generateAsync(request);
         try {
-            return generateAsync(request).join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return answer.get();
+        } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw e;
+            throw new java.util.concurrent.CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(false);
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for " + request.model());
         }
     }
 

@@ -1,0 +1,121 @@
+package dev.evalunit.client;
+
+import com.openai.core.http.Headers;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIServiceException;
+import dev.evalunit.throttle.RateLimitHeaders;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns what openai-java and the network throw into our exception hierarchy, deciding on the way
+ * what is retryable: 429 {@code rate_limit_exceeded}, 408, 409, 5xx, timeouts, resets and unreadable
+ * bodies are; 400, 401, 403, 404, 422 and 429 {@code insufficient_quota} are not.
+ */
+final class Failures {
+
+    private Failures() {
+    }
+
+    /** The failure of one attempt, as our exception. */
+    static LlmException classify(Throwable thrown, String model, int attempt, Redactor redactor) {
+        Throwable t = unwrap(thrown);
+        if (t instanceof LlmException llm) {
+            return llm;
+        }
+        if (t instanceof OpenAIServiceException service) {
+            return fromStatus(service, model, attempt, redactor);
+        }
+        if (t instanceof OpenAIInvalidDataException) {
+            return LlmException.of(ErrorKind.MALFORMED_RESPONSE, model, attempt, 200, null, null, null,
+                    redactor.redact(t.getMessage()), null);
+        }
+        if (t instanceof OpenAIIoException || t instanceof IOException) {
+            Throwable io = t instanceof OpenAIIoException && t.getCause() != null ? t.getCause() : t;
+            ErrorKind kind = io instanceof SocketTimeoutException || io instanceof InterruptedIOException
+                    ? ErrorKind.TIMEOUT : ErrorKind.CONNECTION;
+            return LlmException.of(kind, model, attempt, 0, null, null, null,
+                    io.getClass().getSimpleName() + ": " + redactor.redact(io.getMessage()), null);
+        }
+        if (t instanceof CancellationException) {
+            return LlmException.of(ErrorKind.CANCELLED, model, attempt, 0, null, null, null, t.getMessage(), null);
+        }
+        return LlmException.of(ErrorKind.UNEXPECTED, model, attempt, 0, null, null, null,
+                t.getClass().getName() + ": " + redactor.redact(t.getMessage()), null);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static LlmException fromStatus(OpenAIServiceException e, String model, int attempt, Redactor redactor) {
+        int status = e.statusCode();
+        Headers headers = e.headers();
+        String requestId = first(headers, "x-request-id");
+        String body = redactor.redact(String.valueOf(e.body()));
+        String code = optional(() -> e.code().orElse(null));
+        String type = optional(() -> e.type().orElse(null));
+        RateLimitHeaders limits = RateLimitHeaders.parse(name -> first(headers, name));
+        String detail = redactor.redact(errorMessage(e));
+        ErrorKind kind;
+        if (status == 429) {
+            kind = "insufficient_quota".equals(code) || "insufficient_quota".equals(type)
+                    ? ErrorKind.QUOTA_EXHAUSTED : ErrorKind.RATE_LIMITED;
+        } else if (status == 401 || status == 403) {
+            kind = ErrorKind.AUTHENTICATION;
+        } else if (status == 408 || status == 409 || status >= 500) {
+            kind = ErrorKind.SERVER_ERROR;
+        } else {
+            kind = ErrorKind.INVALID_REQUEST;
+        }
+        return LlmException.of(kind, model, attempt, status, requestId, body,
+                limits.waitAfterRateLimit(type), detail, null);
+    }
+
+    /** The error's own message from the body, which openai-java buries in a longer text. */
+    private static String errorMessage(OpenAIServiceException e) {
+        try {
+            var error = e.body().convert(ErrorBody.class);
+            if (error != null && error.error() != null && error.error().message() != null) {
+                String code = error.error().code();
+                return (code != null ? code + ": " : "") + error.error().message();
+            }
+        } catch (RuntimeException ignored) {
+            // Not OpenAI-shaped; the body itself is kept on the exception.
+        }
+        return e.getMessage();
+    }
+
+    /** openai-java throws, rather than answering empty, when an error body lacks a field. */
+    private static String optional(java.util.function.Supplier<String> field) {
+        try {
+            return field.get();
+        } catch (RuntimeException absent) {
+            return null;
+        }
+    }
+
+    static String first(Headers headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        List<String> values = headers.values(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ErrorBody(Detail error) {
+        @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+        record Detail(String message, String type, String code) {
+        }
+    }
+}

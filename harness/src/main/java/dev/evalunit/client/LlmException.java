@@ -1,0 +1,115 @@
+package dev.evalunit.client;
+
+import java.time.Duration;
+
+/**
+ * The root of every failure the client reports. Each carries its context as getters (model,
+ * attempts, HTTP status, request id, a truncated response body) and never the API key: messages
+ * and bodies pass through the redactor before they are stored.
+ */
+public class LlmException extends RuntimeException {
+
+    static final int MAX_BODY = 500;
+
+    private final ErrorKind kind;
+    private final String model;
+    private final int attempts;
+    private final int httpStatus;
+    private final String requestId;
+    private final String responseBody;
+    private final transient Duration retryAfter;
+
+    LlmException(ErrorKind kind, String model, int attempts, int httpStatus, String requestId, String responseBody,
+                 Duration retryAfter, String detail, Throwable cause) {
+        super(message(kind, model, attempts, httpStatus, requestId, detail), cause);
+        this.kind = kind;
+        this.model = model;
+        this.attempts = attempts;
+        this.httpStatus = httpStatus;
+        this.requestId = requestId;
+        this.responseBody = truncate(responseBody);
+        this.retryAfter = retryAfter;
+    }
+
+    /** A copy for the given attempt count, keeping the type. */
+    static LlmException of(ErrorKind kind, String model, int attempts, int httpStatus, String requestId,
+                           String responseBody, Duration retryAfter, String detail, Throwable cause) {
+        return switch (kind) {
+            case RATE_LIMITED -> new RateLimitedException(model, attempts, httpStatus, requestId, responseBody, retryAfter, detail, cause);
+            case QUOTA_EXHAUSTED -> new QuotaExhaustedException(model, attempts, httpStatus, requestId, responseBody, detail, cause);
+            case AUTHENTICATION -> new AuthenticationException(model, attempts, httpStatus, requestId, responseBody, detail, cause);
+            case INVALID_REQUEST -> new InvalidRequestException(model, attempts, httpStatus, requestId, responseBody, detail, cause);
+            case SERVER_ERROR, TIMEOUT, CONNECTION, MALFORMED_RESPONSE ->
+                    new ServiceUnavailableException(kind, model, attempts, httpStatus, requestId, responseBody, retryAfter, detail, cause);
+            case CIRCUIT_OPEN -> new CircuitOpenException(model, attempts, detail, cause);
+            case BUDGET_EXCEEDED -> new BudgetExceededException(model, detail);
+            case CANCELLED, UNEXPECTED -> new LlmException(kind, model, attempts, httpStatus, requestId, responseBody, retryAfter, detail, cause);
+        };
+    }
+
+    private static String message(ErrorKind kind, String model, int attempts, int status, String requestId,
+                                  String detail) {
+        StringBuilder m = new StringBuilder();
+        m.append(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        if (status > 0) {
+            m.append(" (HTTP ").append(status).append(')');
+        }
+        m.append(" from ").append(model);
+        if (attempts > 0) {
+            m.append(" after ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
+        }
+        if (requestId != null) {
+            m.append(", request ").append(requestId);
+        }
+        if (detail != null && !detail.isBlank()) {
+            m.append(": ").append(truncate(detail));
+        }
+        return m.toString();
+    }
+
+    private static String truncate(String text) {
+        if (text == null || text.length() <= MAX_BODY) {
+            return text;
+        }
+        return text.substring(0, MAX_BODY) + "...(" + (text.length() - MAX_BODY) + " more chars)";
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    /** The model the request was for. */
+    public String model() {
+        return model;
+    }
+
+    /** How many attempts were made before giving up (0 when none was sent). */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The HTTP status of the last attempt, or 0 when no response came. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The API's {@code x-request-id} of the last attempt, or {@code null}. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The last response's body, at most 500 characters, or {@code null}. */
+    public String responseBody() {
+        return responseBody;
+    }
+
+    /** How long the server asked us to wait, or {@code null}. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** Whether another attempt may succeed. */
+    public boolean retryable() {
+        return kind.retryable();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.evalunit.client;
+
+import com.openai.client.OpenAIClientAsync;
+import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Message;
+import dev.evalunit.config.OpenAIConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * Sends chat completions with openai-java's async client over our own OkHttp client, and hands
+ * back the parsed body with the raw headers. openai-java's own retries are off (our Failsafe policy
+ * owns retries), and the dispatcher and connection pool are sized to the concurrency so a wave of
+ * requests reuses connections instead of opening new ones. Thread-safe.
+ */
+final class OpenAiTransport implements AutoCloseable {
+
+    /** One HTTP exchange that came back 2xx. */
+    record Exchange(ChatCompletion completion, HttpResponseFor<ChatCompletion> raw) {
+    }
+
+    private final OkHttpClient http;
+    private final OpenAIClientAsync client;
+
+    OpenAiTransport(OpenAIConfig config, int maxConcurrency) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(maxConcurrency);
+        dispatcher.setMaxRequestsPerHost(maxConcurrency);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(maxConcurrency, 5, TimeUnit.MINUTES))
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.requestTimeout())
+                .writeTimeout(config.requestTimeout())
+                .callTimeout(config.requestTimeout())
+                .build();
+        OpenAIOkHttpClientAsync.Builder builder = OpenAIOkHttpClientAsync.builder()
+                .okHttpClient(http)
+                .baseUrl(config.baseUrl().toString())
+                .apiKey(config.apiKey())
+                .maxRetries(0)
+                .timeout(config.requestTimeout());
+        if (config.organization() != null) {
+            builder.organization(config.organization());
+        }
+        if (config.project() != null) {
+            builder.project(config.project());
+        }
+        this.client = builder.build();
+    }
+
+    /** Widens the dispatcher and pool when another model's lane adds its concurrency. */
+    void ensureCapacity(int maxConcurrency) {
+        Dispatcher dispatcher = http.dispatcher();
+        if (dispatcher.getMaxRequests() < maxConcurrency) {
+            dispatcher.setMaxRequests(maxConcurrency);
+            dispatcher.setMaxRequestsPerHost(maxConcurrency);
+        }
+    }
+
+    CompletableFuture<Exchange> send(String model, ChatRequest request) {
+        return client.chat().completions().withRawResponse().create(params(model, request))
+                .thenApply(raw -> new Exchange(raw.parse(), raw));
+    }
+
+    static ChatCompletionCreateParams params(String model, ChatRequest request) {
+        ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(model);
+        for (Message m : request.messages()) {
+            switch (m.role()) {
+                case SYSTEM -> b.addSystemMessage(m.content());
+                case USER -> b.addUserMessage(m.content());
+                case ASSISTANT -> b.addAssistantMessage(m.content());
+            }
+        }
+        if (request.temperature() != null) {
+            b.temperature(request.temperature());
+        }
+        if (request.maxTokens() != null) {
+            b.maxCompletionTokens(request.maxTokens());
+        }
+        if (request.seed() != null) {
+            b.seed(request.seed());
+        }
+        if (request.n() > 1) {
+            b.n(request.n());
+        }
+        if (request.topLogprobs() != null) {
+            b.logprobs(true);
+            if (request.topLogprobs() > 0) {
+                b.topLogprobs(request.topLogprobs());
+            }
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}
