@@ -98,7 +98,8 @@ final class EvalConfigLoader {
     /**
      * The default table with {@code evalunit.prices.<model>.*} applied. A model the table prices (exactly
      * or by prefix) takes only the fields given; a new model needs input and output, and its cached input
-     * costs as much as input unless set.
+     * costs as much as input unless set. Models are applied in name order, so a snapshot such as
+     * {@code gpt-4o-mini-2024-07-18} starts from {@code gpt-4o-mini}'s price as configured.
      */
     private static PriceTable prices(ConfigValues v) {
         PriceTable table = PriceTable.defaults();
