@@ -5,6 +5,7 @@ import static dev.evalunit.config.ConfigKeys.*;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -131,7 +132,7 @@ final class EvalConfigLoader {
     }
 
     /** Models named in keys {@code prefix<model>.<setting>} with a known setting, from property-style sources. */
-    private static SortedSet<String> modelsUnder(ConfigValues v, String prefix, java.util.List<String> settings) {
+    private static SortedSet<String> modelsUnder(ConfigValues v, String prefix, List<String> settings) {
         SortedSet<String> models = new TreeSet<>();
         for (String key : v.keys()) {
             if (ConfigKeys.perModelSetting(key, prefix).filter(settings::contains).isPresent()) {
