@@ -1,5 +1,6 @@
 package dev.evalunit.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
     }
 
     public EvalConfig withModelOverride(ModelOverride override) {
-        Map<String, ModelOverride> copy = new java.util.HashMap<>(modelOverrides);
+        Map<String, ModelOverride> copy = new HashMap<>(modelOverrides);
         copy.put(override.model(), override);
         return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, copy, retry, circuitBreaker,
                 batch, prices, budgetUsd, values);

@@ -5,6 +5,7 @@ import static dev.evalunit.config.ConfigKeys.*;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -98,7 +99,8 @@ final class EvalConfigLoader {
     /**
      * The default table with {@code evalunit.prices.<model>.*} applied. A model the table prices (exactly
      * or by prefix) takes only the fields given; a new model needs input and output, and its cached input
-     * costs as much as input unless set.
+     * costs as much as input unless set. Models are applied in name order, so a snapshot such as
+     * {@code gpt-4o-mini-2024-07-18} starts from {@code gpt-4o-mini}'s price as configured.
      */
     private static PriceTable prices(ConfigValues v) {
         PriceTable table = PriceTable.defaults();
@@ -130,7 +132,7 @@ final class EvalConfigLoader {
     }
 
     /** Models named in keys {@code prefix<model>.<setting>} with a known setting, from property-style sources. */
-    private static SortedSet<String> modelsUnder(ConfigValues v, String prefix, java.util.List<String> settings) {
+    private static SortedSet<String> modelsUnder(ConfigValues v, String prefix, List<String> settings) {
         SortedSet<String> models = new TreeSet<>();
         for (String key : v.keys()) {
             if (ConfigKeys.perModelSetting(key, prefix).filter(settings::contains).isPresent()) {

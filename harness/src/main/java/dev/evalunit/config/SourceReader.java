@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,11 +52,11 @@ final class SourceReader {
         if (sources.classLoader().isPresent()) {
             URL resource = sources.classLoader().get().getResource(PROPERTIES_FILE);
             // The working directory can be on the class path; read that file once.
-            if (resource != null && !resource.toString().equals(fileUrl)) {
+            if (resource != null && !location(resource).equals(fileUrl)) {
                 try (InputStream in = resource.openStream()) {
-                    layers.add(readProperties(in, resource.toString()));
+                    layers.add(readProperties(in, location(resource)));
                 } catch (IOException e) {
-                    throw unreadable(resource.toString(), e);
+                    throw unreadable(location(resource), e);
                 }
             }
         }
@@ -99,6 +100,18 @@ final class SourceReader {
             }
         }
         return new Layer(Layer.Kind.DOTENV, location, byKey, byEnvName);
+    }
+
+    /** A file resource written as {@link Path#toUri()} writes it, so both properties layers read alike. */
+    private static String location(URL resource) {
+        if ("file".equals(resource.getProtocol())) {
+            try {
+                return Path.of(resource.toURI()).toUri().toString();
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return resource.toString();
+            }
+        }
+        return resource.toString();
     }
 
     private static String entryName(String message) {

@@ -1,0 +1,79 @@
+package dev.evalunit.simulator;
+
+import dev.evalunit.Message;
+import java.util.Random;
+
+/**
+ * Picks an option letter for multiple-choice prompts and writes a short sentence otherwise.
+ * Stateless and thread-safe. Scans by hand rather than with regular expressions because it runs
+ * for every simulated request.
+ */
+final class DefaultAnswerer implements Answerer {
+
+    static final DefaultAnswerer INSTANCE = new DefaultAnswerer();
+
+    private static final String[] ENDINGS = {
+        "the answer depends on the context.",
+        "this is a deterministic reply.",
+        "the evidence points one way.",
+        "there is more than one view on this.",
+        "it is best to check a reliable source.",
+        "the short answer is yes.",
+        "the short answer is no.",
+        "nobody knows for certain.",
+    };
+
+    private DefaultAnswerer() {
+    }
+
+    @Override
+    public String answer(SimulatedRequest request, int choiceIndex, Random random) {
+        String options = optionLetters(request.lastUserMessage());
+        if (!options.isEmpty()) {
+            return String.valueOf(options.charAt(random.nextInt(options.length())));
+        }
+        String hash = Integer.toHexString(promptHash(request) & 0xFFFFFF);
+        return "Simulated answer " + "000000".substring(hash.length()) + hash + ": "
+                + ENDINGS[random.nextInt(ENDINGS.length)];
+    }
+
+    /**
+     * The option letters listed in {@code text}, in order: lines that start (after blanks) with
+     * {@code A.}, {@code A)} or {@code (A)}. Empty when there are fewer than two, since one lettered
+     * line is more likely prose than a question.
+     */
+    static String optionLetters(String text) {
+        StringBuilder letters = new StringBuilder();
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            while (i < length && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                i++;
+            }
+            char letter = 0;
+            if (i + 2 < length && text.charAt(i) == '(' && isLetter(text.charAt(i + 1)) && text.charAt(i + 2) == ')') {
+                letter = text.charAt(i + 1);
+            } else if (i + 1 < length && isLetter(text.charAt(i)) && (text.charAt(i + 1) == '.' || text.charAt(i + 1) == ')')) {
+                letter = text.charAt(i);
+            }
+            if (letter != 0 && letters.indexOf(String.valueOf(letter)) < 0) {
+                letters.append(letter);
+            }
+            int newline = text.indexOf('\n', i);
+            i = newline < 0 ? length : newline + 1;
+        }
+        return letters.length() >= 2 ? letters.toString() : "";
+    }
+
+    private static boolean isLetter(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static int promptHash(SimulatedRequest request) {
+        int hash = 17;
+        for (Message message : request.messages()) {
+            hash = 31 * hash + message.content().hashCode();
+        }
+        return hash;
+    }
+}

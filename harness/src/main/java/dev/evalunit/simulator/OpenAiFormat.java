@@ -1,0 +1,85 @@
+package dev.evalunit.simulator;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * How OpenAI writes durations and error bodies. Stateless and thread-safe; the Jackson objects are
+ * shared because creating them per request is the expensive part.
+ */
+final class OpenAiFormat {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonFactory FACTORY = JSON.getFactory();
+
+    private OpenAiFormat() {
+    }
+
+    /**
+     * A duration as OpenAI's {@code x-ratelimit-reset-*} headers and 429 messages write it (Go's
+     * style): {@code 0s}, {@code 12ms}, {@code 1s}, {@code 1.5s}, {@code 6m0s}, {@code 1h2m3s}. Rounded
+     * up to the millisecond, because a client that waits the rounded-down time would be refused again.
+     */
+    static String duration(long nanos) {
+        long millis = nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        StringBuilder text = new StringBuilder(12);
+        long hours = millis / 3_600_000;
+        long minutes = millis / 60_000 % 60;
+        long secondMillis = millis % 60_000;
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        text.append(secondMillis / 1000);
+        long fraction = secondMillis % 1000;
+        if (fraction != 0) {
+            String digits = Long.toString(1000 + fraction).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            text.append('.').append(digits, 0, end);
+        }
+        return text.append('s').toString();
+    }
+
+    /** Milliseconds rounded up, as {@code retry-after-ms} reports them. */
+    static long ceilMillis(long nanos) {
+        return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+    }
+
+    /** Whole seconds rounded up and at least 1, as {@code retry-after} reports them. */
+    static long retryAfterSeconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999) / 1_000_000_000);
+    }
+
+    /** OpenAI's error body: {@code {"error":{"message":..,"type":..,"param":..,"code":..}}}. */
+    static byte[] errorBody(String message, String type, String param, String code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + message.length());
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("error");
+            json.writeStringField("message", message);
+            json.writeStringField("type", type);
+            json.writeStringField("param", param);
+            json.writeStringField("code", code);
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

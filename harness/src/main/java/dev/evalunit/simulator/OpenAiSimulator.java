@@ -1,0 +1,152 @@
+package dev.evalunit.simulator;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Notifier;
+import com.github.tomakehurst.wiremock.core.Options;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import java.util.Objects;
+
+/**
+ * An in-process OpenAI-compatible server on a loopback port, built on WireMock: chat completions
+ * with latency, per-model RPM/TPM limits with OpenAI's {@code x-ratelimit-*} headers and 429 bodies,
+ * an {@code insufficient_quota} mode, scripted failures and seeded fault injection. Tests use it, and
+ * so does a run without an API key.
+ *
+ * <pre>{@code
+ * try (OpenAiSimulator simulator = OpenAiSimulator.start(SimulatorOptions.builder()
+ *         .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(600).build())) {
+ *     client = OpenAIOkHttpClient.builder().baseUrl(simulator.baseUrl()).apiKey("sk-sim").build();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: every method may be called from any thread while requests are in flight. Delays
+ * are served by WireMock's scheduler, not by sleeping server threads, so hundreds of slow requests
+ * can be in flight at once; the server accepts at least 256 concurrent connections.
+ */
+public final class OpenAiSimulator implements AutoCloseable {
+
+    // Jetty needs a few threads for acceptors and selectors on top of the ones serving requests.
+    private static final int CONTAINER_THREADS = 300;
+    private static final int DELAY_THREADS = 8;
+
+    private final WireMockServer server;
+    private final SimulatorState state;
+
+    private OpenAiSimulator(WireMockServer server, SimulatorState state) {
+        this.server = server;
+        this.state = state;
+    }
+
+    /** Starts a simulator with {@link SimulatorOptions#defaults()} on a free loopback port. */
+    public static OpenAiSimulator start() {
+        return start(SimulatorOptions.defaults());
+    }
+
+    /** Starts a simulator on a free loopback port. */
+    public static OpenAiSimulator start(SimulatorOptions options) {
+        return start(options, 0);
+    }
+
+    /** Starts a simulator on the given loopback port, or a free one when {@code port} is 0. */
+    public static OpenAiSimulator start(SimulatorOptions options, int port) {
+        Objects.requireNonNull(options, "options");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535 but was " + port);
+        }
+        SimulatorState state = new SimulatorState(options);
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .disableRequestJournal()
+                .containerThreads(CONTAINER_THREADS)
+                .jettyAcceptQueueSize(1024)
+                .asynchronousResponseEnabled(true)
+                .asynchronousResponseThreads(DELAY_THREADS)
+                .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER)
+                .gzipDisabled(true)
+                .templatingEnabled(false)
+                .stubRequestLoggingDisabled(true)
+                .notifier(SILENT)
+                .extensions(new SimulatorRouter(state)));
+        server.start();
+        // One catch-all stub; the router replaces its response with the real one.
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+        return new OpenAiSimulator(server, state);
+    }
+
+    /** The base URL a client needs, e.g. {@code http://127.0.0.1:54321/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The options in force now. */
+    public SimulatorOptions options() {
+        return state.options();
+    }
+
+    /**
+     * Applies new options to the requests that arrive from now on. The rate-limit buckets start over
+     * (full) when the limits, burst or clock change, and the fault sequence restarts when the fault
+     * seed changes; everything else carries on.
+     */
+    public void reconfigure(SimulatorOptions options) {
+        state.reconfigure(Objects.requireNonNull(options, "options"));
+    }
+
+    /** What the simulator has received. */
+    public RequestLog requests() {
+        return state.log();
+    }
+
+    /** Clears the request log, the rate-limit buckets, the answer counter and any scripted failures. */
+    public void reset() {
+        state.reset();
+    }
+
+    /**
+     * Makes the next {@code count} chat requests (after validation, before rate limiting) fail with
+     * {@code status} and an OpenAI error body of the given {@code code}, such as {@code server_error},
+     * {@code rate_limit_exceeded} (with {@code retry-after-ms: 100}), {@code insufficient_quota}, or
+     * {@code null}. Calls queue up in order.
+     */
+    public void failNext(int count, int status, String code) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP status (100..599) but was " + status);
+        }
+        state.failNext(count, status, code);
+    }
+
+    /** Stops the server; requests in flight are cut off. */
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiSimulator[" + baseUrl() + "]";
+    }
+
+    // WireMock's console notifier would print per request; the simulator stays quiet.
+    private static final Notifier SILENT = new Notifier() {
+        @Override
+        public void info(String message) {
+        }
+
+        @Override
+        public void error(String message) {
+        }
+
+        @Override
+        public void error(String message, Throwable t) {
+        }
+    };
+}

@@ -1,0 +1,101 @@
+package dev.evalunit.simulator;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * What an {@link OpenAiSimulator} received. Thread-safe. Keeps the most recent
+ * {@link SimulatorOptions#requestLogCapacity()} requests, dropping the oldest, so a run of 100,000
+ * requests does not hold every body; the counters count every request.
+ */
+public final class RequestLog {
+
+    private final ArrayDeque<ReceivedRequest> entries = new ArrayDeque<>();
+    private final LongAdder total = new LongAdder();
+    private final LongAdder chat = new LongAdder();
+    private final LongAdder tooMany = new LongAdder();
+    private final LongAdder ok = new LongAdder();
+    private int capacity;
+
+    RequestLog(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void add(ReceivedRequest request) {
+        total.increment();
+        if (request.isChat()) {
+            chat.increment();
+        }
+        if (request.status() == 429) {
+            tooMany.increment();
+        } else if (request.status() == 200) {
+            ok.increment();
+        }
+        synchronized (entries) {
+            if (capacity == 0) {
+                return;
+            }
+            if (entries.size() >= capacity) {
+                entries.pollFirst();
+            }
+            entries.addLast(request);
+        }
+    }
+
+    void capacity(int capacity) {
+        synchronized (entries) {
+            this.capacity = capacity;
+            while (entries.size() > capacity) {
+                entries.pollFirst();
+            }
+        }
+    }
+
+    /** Every request received since the start or the last {@link #clear()}, kept or dropped. */
+    public long count() {
+        return total.sum();
+    }
+
+    /** How many of the kept requests match. */
+    public long count(Predicate<ReceivedRequest> predicate) {
+        synchronized (entries) {
+            return entries.stream().filter(predicate).count();
+        }
+    }
+
+    /** A copy of the kept requests, oldest first. */
+    public List<ReceivedRequest> all() {
+        synchronized (entries) {
+            return List.copyOf(new ArrayList<>(entries));
+        }
+    }
+
+    /** Chat completion requests received, whatever their outcome. */
+    public long chatRequests() {
+        return chat.sum();
+    }
+
+    /** Responses with status 429, for rate limits, quota or scripted failures alike. */
+    public long rateLimited() {
+        return tooMany.sum();
+    }
+
+    /** Responses with status 200. */
+    public long served200() {
+        return ok.sum();
+    }
+
+    /** Forgets the kept requests and zeroes the counters. */
+    public void clear() {
+        synchronized (entries) {
+            entries.clear();
+            total.reset();
+            chat.reset();
+            tooMany.reset();
+            ok.reset();
+        }
+    }
+}

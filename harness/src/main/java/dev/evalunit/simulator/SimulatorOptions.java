@@ -1,0 +1,185 @@
+package dev.evalunit.simulator;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * The knobs of an {@link OpenAiSimulator}. Immutable and thread-safe; build one with
+ * {@link #builder()}, derive a variant with {@link #toBuilder()}. Every value is checked when the
+ * options are built.
+ *
+ * @param latency              how long a chat answer takes; default {@link Latency#none()}
+ * @param requestsPerMinute    the per-model request limit, 0 for unlimited; default 0
+ * @param tokensPerMinute      the per-model token limit (prompt + max completion), 0 for unlimited; default 0
+ * @param burst                the window over which the per-minute limits are enforced: a bucket holds
+ *                             {@code limit * burst / 1 min}, as OpenAI enforces 60,000 RPM as 1,000 per
+ *                             second; between 1 ms and 1 min, default 1 s
+ * @param insufficientQuota    whether every chat request gets 429 {@code insufficient_quota}; default false
+ * @param serverErrorShare     share 0..1 of admitted chat requests that get 500 {@code server_error}; default 0
+ * @param connectionResetShare share 0..1 whose connection is reset instead of answered; default 0
+ * @param malformedBodyShare   share 0..1 answered 200 with a truncated JSON body; default 0
+ * @param slowShare            share 0..1 delayed by {@code slowLatency} instead of {@code latency}; default 0
+ * @param slowLatency          the delay of a slow response; default 10 s
+ * @param faultSeed            seeds the fault draws, so a sequential run sees the same faults; default 0
+ * @param answerer             writes the answers; default {@link Answerer#defaults()}
+ * @param requestLogCapacity   how many requests the {@link RequestLog} keeps (it counts all); default 10,000
+ * @param nanoTime             the clock of the rate-limit buckets; default {@code System::nanoTime}
+ */
+public record SimulatorOptions(
+        Latency latency,
+        long requestsPerMinute,
+        long tokensPerMinute,
+        Duration burst,
+        boolean insufficientQuota,
+        double serverErrorShare,
+        double connectionResetShare,
+        double malformedBodyShare,
+        double slowShare,
+        Duration slowLatency,
+        long faultSeed,
+        Answerer answerer,
+        int requestLogCapacity,
+        LongSupplier nanoTime) {
+
+    private static final Duration MAX_BURST = Duration.ofMinutes(1);
+
+    public SimulatorOptions {
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(burst, "burst");
+        Objects.requireNonNull(slowLatency, "slowLatency");
+        Objects.requireNonNull(answerer, "answerer");
+        Objects.requireNonNull(nanoTime, "nanoTime");
+        requireNonNegative("requestsPerMinute", requestsPerMinute);
+        requireNonNegative("tokensPerMinute", tokensPerMinute);
+        if (burst.toMillis() < 1 || burst.compareTo(MAX_BURST) > 0) {
+            throw new IllegalArgumentException("burst must be between 1ms and 1m but was " + burst);
+        }
+        if (slowLatency.isNegative()) {
+            throw new IllegalArgumentException("slowLatency must be >= 0 but was " + slowLatency);
+        }
+        requireShare("serverErrorShare", serverErrorShare);
+        requireShare("connectionResetShare", connectionResetShare);
+        requireShare("malformedBodyShare", malformedBodyShare);
+        requireShare("slowShare", slowShare);
+        double failing = serverErrorShare + connectionResetShare + malformedBodyShare;
+        if (failing > 1.0 + 1e-9) {
+            throw new IllegalArgumentException("serverErrorShare + connectionResetShare + malformedBodyShare must be <= 1 but was "
+                    + failing);
+        }
+        requireNonNegative("requestLogCapacity", requestLogCapacity);
+        // The buckets count in units of 1/60e6 token so refills are exact integers; a limit too large
+        // for that would overflow, and no real account is anywhere near it.
+        if (requestsPerMinute > 1_000_000_000L || tokensPerMinute > 1_000_000_000L) {
+            throw new IllegalArgumentException("requestsPerMinute and tokensPerMinute must be <= 1,000,000,000 but were "
+                    + requestsPerMinute + " and " + tokensPerMinute);
+        }
+    }
+
+    /** The defaults: no latency, no limits, no faults. */
+    public static SimulatorOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Whether any rate limit is configured. */
+    public boolean limited() {
+        return requestsPerMinute > 0 || tokensPerMinute > 0;
+    }
+
+    boolean sameLimits(SimulatorOptions other) {
+        return requestsPerMinute == other.requestsPerMinute && tokensPerMinute == other.tokensPerMinute
+                && burst.equals(other.burst) && nanoTime == other.nanoTime;
+    }
+
+    private static void requireNonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0 but was " + value);
+        }
+    }
+
+    private static void requireShare(String name, double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1 but was " + share);
+        }
+    }
+
+    /** Collects options; not thread-safe, {@link #build()} validates and copies. */
+    public static final class Builder {
+        private Latency latency = Latency.none();
+        private long requestsPerMinute;
+        private long tokensPerMinute;
+        private Duration burst = Duration.ofSeconds(1);
+        private boolean insufficientQuota;
+        private double serverErrorShare;
+        private double connectionResetShare;
+        private double malformedBodyShare;
+        private double slowShare;
+        private Duration slowLatency = Duration.ofSeconds(10);
+        private long faultSeed;
+        private Answerer answerer = Answerer.defaults();
+        private int requestLogCapacity = 10_000;
+        private LongSupplier nanoTime = System::nanoTime;
+
+        private Builder() {
+        }
+
+        private Builder(SimulatorOptions o) {
+            latency = o.latency;
+            requestsPerMinute = o.requestsPerMinute;
+            tokensPerMinute = o.tokensPerMinute;
+            burst = o.burst;
+            insufficientQuota = o.insufficientQuota;
+            serverErrorShare = o.serverErrorShare;
+            connectionResetShare = o.connectionResetShare;
+            malformedBodyShare = o.malformedBodyShare;
+            slowShare = o.slowShare;
+            slowLatency = o.slowLatency;
+            faultSeed = o.faultSeed;
+            answerer = o.answerer;
+            requestLogCapacity = o.requestLogCapacity;
+            nanoTime = o.nanoTime;
+        }
+
+        public Builder latency(Latency latency) { this.latency = latency; return this; }
+
+        public Builder requestsPerMinute(long rpm) { this.requestsPerMinute = rpm; return this; }
+
+        public Builder tokensPerMinute(long tpm) { this.tokensPerMinute = tpm; return this; }
+
+        public Builder burst(Duration burst) { this.burst = burst; return this; }
+
+        public Builder insufficientQuota(boolean on) { this.insufficientQuota = on; return this; }
+
+        public Builder serverErrorShare(double share) { this.serverErrorShare = share; return this; }
+
+        public Builder connectionResetShare(double share) { this.connectionResetShare = share; return this; }
+
+        public Builder malformedBodyShare(double share) { this.malformedBodyShare = share; return this; }
+
+        public Builder slowShare(double share) { this.slowShare = share; return this; }
+
+        public Builder slowLatency(Duration delay) { this.slowLatency = delay; return this; }
+
+        public Builder faultSeed(long seed) { this.faultSeed = seed; return this; }
+
+        public Builder answerer(Answerer answerer) { this.answerer = answerer; return this; }
+
+        public Builder requestLogCapacity(int capacity) { this.requestLogCapacity = capacity; return this; }
+
+        public Builder nanoTime(LongSupplier nanoTime) { this.nanoTime = nanoTime; return this; }
+
+        public SimulatorOptions build() {
+            return new SimulatorOptions(latency, requestsPerMinute, tokensPerMinute, burst, insufficientQuota,
+                    serverErrorShare, connectionResetShare, malformedBodyShare, slowShare, slowLatency, faultSeed,
+                    answerer, requestLogCapacity, nanoTime);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.evalunit.simulator;
+
+import java.util.ArrayDeque;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The mutable state of one simulator: its options, buckets, log, fault draws and scripted failures.
+ * Thread-safe: options and buckets are swapped whole through volatile fields, the fault sequence
+ * and the script are guarded by their own locks.
+ */
+final class SimulatorState {
+
+    /** A scripted failure: the next {@code remaining} chat requests get {@code status} and {@code code}. */
+    record Scripted(int status, String code) {
+    }
+
+    /** What the fault draw decided for one admitted request. */
+    enum Fault { NONE, SERVER_ERROR, CONNECTION_RESET, MALFORMED_BODY }
+
+    private final RequestLog log;
+    private final ArrayDeque<Pending> script = new ArrayDeque<>();
+    private final AtomicLong unseededAnswers = new AtomicLong();
+    private volatile SimulatorOptions options;
+    private volatile RateLimits limits;
+    private Random faults;
+
+    SimulatorState(SimulatorOptions options) {
+        this.options = options;
+        this.limits = new RateLimits(options);
+        this.log = new RequestLog(options.requestLogCapacity());
+        this.faults = new Random(options.faultSeed());
+    }
+
+    SimulatorOptions options() {
+        return options;
+    }
+
+    RateLimits limits() {
+        return limits;
+    }
+
+    RequestLog log() {
+        return log;
+    }
+
+    synchronized void reconfigure(SimulatorOptions next) {
+        SimulatorOptions previous = options;
+        options = next;
+        if (!previous.sameLimits(next)) {
+            limits = new RateLimits(next);
+        }
+        if (previous.faultSeed() != next.faultSeed()) {
+            synchronized (script) {
+                faults = new Random(next.faultSeed());
+            }
+        }
+        log.capacity(next.requestLogCapacity());
+    }
+
+    synchronized void reset() {
+        limits = new RateLimits(options);
+        log.clear();
+        unseededAnswers.set(0);
+        synchronized (script) {
+            script.clear();
+            faults = new Random(options.faultSeed());
+        }
+    }
+
+    void failNext(int count, int status, String code) {
+        if (count <= 0) {
+            return;
+        }
+        synchronized (script) {
+            script.addLast(new Pending(new Scripted(status, code), count));
+        }
+    }
+
+    /** The scripted failure for this request, or {@code null} when none is pending. */
+    Scripted nextScripted() {
+        synchronized (script) {
+            Pending head = script.peekFirst();
+            if (head == null) {
+                return null;
+            }
+            if (--head.remaining == 0) {
+                script.pollFirst();
+            }
+            return head.failure;
+        }
+    }
+
+    /** Draws the fault of one admitted request; one draw each, in arrival order, from the seeded sequence. */
+    Fault drawFault(SimulatorOptions o) {
+        if (o.serverErrorShare() == 0 && o.connectionResetShare() == 0 && o.malformedBodyShare() == 0) {
+            return Fault.NONE;
+        }
+        double draw;
+        synchronized (script) {
+            draw = faults.nextDouble();
+        }
+        if (draw < o.serverErrorShare()) {
+            return Fault.SERVER_ERROR;
+        }
+        if (draw < o.serverErrorShare() + o.connectionResetShare()) {
+            return Fault.CONNECTION_RESET;
+        }
+        if (draw < o.serverErrorShare() + o.connectionResetShare() + o.malformedBodyShare()) {
+            return Fault.MALFORMED_BODY;
+        }
+        return Fault.NONE;
+    }
+
+    boolean drawSlow(SimulatorOptions o) {
+        if (o.slowShare() == 0) {
+            return false;
+        }
+        synchronized (script) {
+            return faults.nextDouble() < o.slowShare();
+        }
+    }
+
+    /** A fresh number for answers that are allowed to vary (temperature above 0, no seed). */
+    long nextUnseeded() {
+        return unseededAnswers.incrementAndGet();
+    }
+
+    private static final class Pending {
+        final Scripted failure;
+        int remaining;
+
+        Pending(Scripted failure, int remaining) {
+            this.failure = failure;
+            this.remaining = remaining;
+        }
+    }
+}

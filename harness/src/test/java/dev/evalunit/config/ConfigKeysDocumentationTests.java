@@ -1,0 +1,35 @@
+package dev.evalunit.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** CONFIGURATION.md is what users read; it must list every registered key with its default. */
+class ConfigKeysDocumentationTests {
+
+    @Test
+    void everyRegisteredKeyIsDocumentedWithItsDefault() throws IOException {
+        // Surefire runs in the module directory.
+        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+
+        for (ConfigKeys.Key key : ConfigKeys.all()) {
+            String row = doc.lines().filter(l -> l.startsWith("| `" + key.name() + "` |")).findFirst()
+                    .orElseThrow(() -> new AssertionError(key.name() + " has no row in CONFIGURATION.md"));
+            if (key.defaultValue() != null) {
+                assertThat(row).as(key.name()).contains("`" + key.defaultValue() + "`");
+            }
+        }
+    }
+
+    @Test
+    void builtInPriceTableIsDocumented() throws IOException {
+        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+
+        assertThat(doc).contains(PriceTable.DEFAULTS_AS_OF);
+        PriceTable.defaults().prices().forEach((model, price) ->
+                assertThat(doc).as(model).containsPattern("\\| " + java.util.regex.Pattern.quote(model) + " \\| "));
+    }
+}

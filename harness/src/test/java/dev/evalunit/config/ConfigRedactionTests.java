@@ -1,0 +1,66 @@
+package dev.evalunit.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API key never appears in anything we print, log or throw. */
+class ConfigRedactionTests {
+
+    private static final String KEY = "sk-proj-abcdefSECRET123";
+    private static final String SECRET_PART = "abcdefSECRET";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void openAiConfigShowsOnlyTheFixedPrefix() {
+        OpenAIConfig config = OpenAIConfig.defaults().withApiKey(KEY);
+
+        assertThat(config.toString()).contains("apiKey=sk-...(redacted)").doesNotContain(SECRET_PART, "sk-proj");
+        assertThat(OpenAIConfig.defaults().toString()).contains("apiKey=<none>");
+        assertThat(config.withApiKey("custom-server-token").toString())
+                .contains("apiKey=(redacted)").doesNotContain("custom", "token");
+        assertThat(config.hasApiKey()).isTrue();
+        assertThat(config.apiKey()).isEqualTo(KEY);
+    }
+
+    @Test
+    void evalConfigAndConfigValuesRedactTheKey() throws IOException {
+        Files.writeString(dir.resolve(".env"), "OPENAI_API_KEY=" + KEY + "\n");
+        EvalConfig config = EvalConfig.load(ConfigSources.of(Map.of("evalunit.openai.api-key", KEY),
+                Map.of("OPENAI_API_KEY", KEY), dir));
+
+        assertThat(config.toString()).doesNotContain(SECRET_PART);
+        assertThat(config.values().toString())
+                .contains("evalunit.openai.api-key=sk-...(redacted) (system property -Devalunit.openai.api-key)")
+                .doesNotContain(SECRET_PART);
+        assertThat(ConfigSources.of(Map.of(), Map.of("OPENAI_API_KEY", KEY), dir).toString()).doesNotContain(SECRET_PART);
+    }
+
+    @Test
+    void exceptionAboutTheKeyRedactsItsValue() {
+        String spaced = "sk-abc SECRET";
+        assertThatThrownBy(() -> EvalConfig.load(ConfigSources.of(Map.of(), Map.of("OPENAI_API_KEY", spaced), null)))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.value()).isEqualTo("(redacted)");
+                    assertThat(e.key()).isEqualTo("evalunit.openai.api-key");
+                })
+                .hasMessage("evalunit.openai.api-key must be an API key without spaces but was \"(redacted)\" "
+                        + "(from environment variable OPENAI_API_KEY)")
+                .hasMessageNotContaining("SECRET");
+    }
+
+    @Test
+    void typedGetterOnTheKeyRedactsToo() {
+        ConfigValues values = ConfigValues.read(ConfigSources.of(Map.of(), Map.of("OPENAI_API_KEY", KEY), null));
+
+        assertThatThrownBy(() -> values.getInt("evalunit.openai.api-key", 0)).hasMessageNotContaining(SECRET_PART);
+    }
+}

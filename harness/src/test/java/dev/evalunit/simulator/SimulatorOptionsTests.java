@@ -1,0 +1,72 @@
+package dev.evalunit.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SimulatorOptionsTests {
+
+    @Test
+    void defaultsToNoLatencyNoLimitsAndNoFaults() {
+        SimulatorOptions options = SimulatorOptions.defaults();
+
+        assertThat(options.latency()).isEqualTo(Latency.none());
+        assertThat(options.requestsPerMinute()).isZero();
+        assertThat(options.tokensPerMinute()).isZero();
+        assertThat(options.limited()).isFalse();
+        assertThat(options.burst()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.serverErrorShare()).isZero();
+        assertThat(options.requestLogCapacity()).isEqualTo(10_000);
+        assertThat(options.answerer()).isSameAs(Answerer.defaults());
+    }
+
+    @Test
+    void copiesIntoABuilder() {
+        SimulatorOptions options = SimulatorOptions.builder().requestsPerMinute(500).faultSeed(3).build();
+
+        SimulatorOptions changed = options.toBuilder().tokensPerMinute(1000).build();
+
+        assertThat(changed.requestsPerMinute()).isEqualTo(500);
+        assertThat(changed.faultSeed()).isEqualTo(3);
+        assertThat(changed.tokensPerMinute()).isEqualTo(1000);
+    }
+
+    @Test
+    void namesTheValueThatIsOutOfRange() {
+        assertThatThrownBy(() -> SimulatorOptions.builder().requestsPerMinute(-5).build())
+                .hasMessage("requestsPerMinute must be >= 0 but was -5");
+        assertThatThrownBy(() -> SimulatorOptions.builder().serverErrorShare(1.5).build())
+                .hasMessage("serverErrorShare must be between 0 and 1 but was 1.5");
+        assertThatThrownBy(() -> SimulatorOptions.builder().serverErrorShare(0.6).connectionResetShare(0.6).build())
+                .hasMessageStartingWith("serverErrorShare + connectionResetShare + malformedBodyShare must be <= 1");
+        assertThatThrownBy(() -> SimulatorOptions.builder().burst(Duration.ofMinutes(2)).build())
+                .hasMessage("burst must be between 1ms and 1m but was PT2M");
+    }
+
+    @Test
+    void drawsLatenciesWithinTheirBounds() {
+        Random random = new Random(1);
+        Latency uniform = Latency.uniform(Duration.ofMillis(10), Duration.ofMillis(20));
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(uniform.sampleMillis(random)).isBetween(10L, 20L);
+            assertThat(Latency.logNormal(Duration.ofMillis(100), 0.5).sampleMillis(random)).isPositive();
+        }
+        assertThat(Latency.fixed(Duration.ofMillis(7)).sampleMillis(random)).isEqualTo(7);
+        assertThat(Latency.none().sampleMillis(random)).isZero();
+        assertThatThrownBy(() -> Latency.uniform(Duration.ofMillis(20), Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void findsLetteredOptionsInTheirCommonForms() {
+        assertThat(DefaultAnswerer.optionLetters("Pick one:\nA. red\nB. blue")).isEqualTo("AB");
+        assertThat(DefaultAnswerer.optionLetters("  A) red\n  B) blue\n  C) green")).isEqualTo("ABC");
+        assertThat(DefaultAnswerer.optionLetters("(A) red\n(B) blue")).isEqualTo("AB");
+        assertThat(DefaultAnswerer.optionLetters("A. single lettered line is prose")).isEmpty();
+        assertThat(DefaultAnswerer.optionLetters("What is the capital of Australia?")).isEmpty();
+    }
+}
