@@ -312,10 +312,18 @@ public final class ModelThrottle implements AutoCloseable {
         }
         limitsKnown = true;
         if (headers.remainingRequests() >= 0) {
-            requests.clampTo(headers.remainingRequests(), now);
+            clamp(requests, headers.remainingRequests(), headers.limitRequests(), now);
         }
         if (headers.remainingTokens() >= 0) {
-            tokens.clampTo(headers.remainingTokens(), now);
+            clamp(tokens, headers.remainingTokens(), headers.limitTokens(), now);
+        }
+    }
+
+    private static void clamp(TokenBucket bucket, long remaining, long limit, long now) {
+        if (limit > 0) {
+            bucket.clampToShare(remaining, limit, now);
+        } else {
+            bucket.clampTo(remaining, now);
         }
     }
 

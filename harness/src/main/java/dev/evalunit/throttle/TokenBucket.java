@@ -106,6 +106,18 @@ public final class TokenBucket {
         level = Math.min(level, remaining);
     }
 
+    /**
+     * Lowers the level to the same share of our capacity as the server has left of its limit.
+     * OpenAI reports {@code remaining} against the per-minute limit while we hold one second of it,
+     * so "1,939 of 60,000 left" means our 1,000-token bucket should hold at most 32.
+     */
+    public void clampToShare(double remaining, double limit, long nowNanos) {
+        if (isUnlimited() || !(limit > 0)) {
+            return;
+        }
+        clampTo(Math.max(0, remaining) / limit * capacity, nowNanos);
+    }
+
     /** Changes the rate (a learned or re-learned limit), keeping the tokens already there. */
     public void setRate(double perMinute, double burstSeconds, long nowNanos) {
         refill(nowNanos);

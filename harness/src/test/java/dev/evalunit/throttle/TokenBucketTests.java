@@ -72,6 +72,15 @@ class TokenBucketTests {
     }
 
     @Test
+    void theServersRemainingIsReadAsAShareOfItsPerMinuteLimit() {
+        TokenBucket bucket = TokenBucket.perMinute(60_000, 1, 0); // holds 1,000
+
+        bucket.clampToShare(1_939, 60_000, 0);
+
+        assertThat(bucket.level(0)).isCloseTo(32.3, within(0.1));
+    }
+
+    @Test
     void anUnlimitedBucketNeverWaitsUntilItLearnsARate() {
         TokenBucket bucket = TokenBucket.unlimited();
         bucket.take(1_000_000, 0);

@@ -1,0 +1,111 @@
+package dev.evalunit.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.config.OpenAIConfig;
+import dev.evalunit.config.RateLimitConfig;
+import dev.evalunit.config.RetryConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** Shared pieces of the benchmarks: configs, medians, the simulator as a child process, the JSON out. */
+final class BenchSupport {
+
+    static final String KEY = "sk-bench-0000000000000000000000";
+
+    private BenchSupport() {
+    }
+
+    static EvalConfig config(String baseUrl, Long rpm, Long tpm, int concurrency) {
+        return EvalConfig.defaults()
+                .withOpenAI(new OpenAIConfig(KEY, URI.create(baseUrl), null, null,
+                        Duration.ofSeconds(10), Duration.ofSeconds(60)))
+                .withRateLimit(new RateLimitConfig(
+                        rpm == null ? OptionalLong.empty() : OptionalLong.of(rpm),
+                        tpm == null ? OptionalLong.empty() : OptionalLong.of(tpm), concurrency, true))
+                .withRetry(new RetryConfig(8, Duration.ofMillis(100), Duration.ofSeconds(10), 0.25));
+    }
+
+    static double median(double... values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    /** CPU time of this whole process, all threads, in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    static void write(String name, Map<String, Object> figures) throws IOException {
+        Path dir = Path.of("target", "bench");
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures);
+        System.out.println("BENCH " + file.toAbsolutePath() + "\n"
+                + Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** The simulator in a process of its own, so this process's CPU time is the client's alone. */
+    static final class ChildSimulator implements AutoCloseable {
+        final Process process;
+        final String baseUrl;
+
+        ChildSimulator(String... options) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"),
+                    "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
+                    "dev.evalunit.simulator.OpenAiSimulatorMain"));
+            command.addAll(List.of(options));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String url = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("SIMULATOR_BASE_URL=")) {
+                    url = line.substring("SIMULATOR_BASE_URL=".length());
+                    break;
+                }
+            }
+            if (url == null) {
+                process.destroyForcibly();
+                throw new IOException("the simulator process printed no SIMULATOR_BASE_URL line");
+            }
+            baseUrl = url;
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.getOutputStream().close();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
