@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * The registry of every known {@code evalunit.*} key, its default and its environment variable.
  * Immutable and thread-safe. To add a key, add one line to {@link #KEYS} and a row to
- * {@code harness/CONFIGURATION.md} (a test checks that every key here is documented there).
+ * the README (section Configuration) (a test checks that every key here is documented there).
  *
  * <p>Knowing the keys lets the loader map {@code EVALUNIT_RATE_LIMIT_RPM} back to
  * {@code evalunit.rate-limit.rpm} and warn about likely typos. Keys that are not registered can still

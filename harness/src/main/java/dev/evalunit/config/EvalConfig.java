@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * <p>Sources, strongest first: {@code -Devalunit.*} system properties, environment variables, a
  * {@code .env} file in the working directory, {@code evalunit.properties} in the working directory
  * and then on the class path, defaults. Every key and its default is listed in
- * {@code harness/CONFIGURATION.md}.
+ * the README (section Configuration).
  *
  * @param openai         how to reach the API
  * @param defaultModel   the model of requests that name none ({@code evalunit.model}, default gpt-4o-mini)

@@ -1,7 +1,7 @@
 /**
  * Typed, immutable configuration of a run, read once at start from layered sources and validated
  * then: {@link dev.evalunit.config.EvalConfig#load()}. Keys, defaults and sources are listed in
- * {@code harness/CONFIGURATION.md}; {@link dev.evalunit.config.ConfigKeys} is the registry behind it.
+ * the README (section Configuration); {@link dev.evalunit.config.ConfigKeys} is the registry behind it.
  * {@link dev.evalunit.config.Durations} also parses OpenAI's {@code x-ratelimit-reset-*} headers.
  */
 package dev.evalunit.config;

@@ -98,7 +98,11 @@ class ClientBench {
                 }
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             }
-            return requests / ((System.nanoTime() - start) / 1e9);
+            double perSecond = requests / ((System.nanoTime() - start) / 1e9);
+            var m = client.metrics().snapshot().models().get("gpt-4o-mini");
+            System.out.printf("  concurrency %d: %.1f/s, round trip p50 %.1f ms p95 %.1f ms%n", concurrency, perSecond,
+                    m.p50Ms(), m.p95Ms());
+            return perSecond;
         }
     }
 

@@ -7,17 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** CONFIGURATION.md is what users read; it must list every registered key with its default. */
+/** The README is what users read; it must list every registered key with its default. */
 class ConfigKeysDocumentationTests {
 
     @Test
     void everyRegisteredKeyIsDocumentedWithItsDefault() throws IOException {
         // Surefire runs in the module directory.
-        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+        String doc = Files.readString(Path.of("..", "README.md"));
 
         for (ConfigKeys.Key key : ConfigKeys.all()) {
             String row = doc.lines().filter(l -> l.startsWith("| `" + key.name() + "` |")).findFirst()
-                    .orElseThrow(() -> new AssertionError(key.name() + " has no row in CONFIGURATION.md"));
+                    .orElseThrow(() -> new AssertionError(key.name() + " has no row in the README"));
             if (key.defaultValue() != null) {
                 assertThat(row).as(key.name()).contains("`" + key.defaultValue() + "`");
             }
@@ -26,7 +26,7 @@ class ConfigKeysDocumentationTests {
 
     @Test
     void builtInPriceTableIsDocumented() throws IOException {
-        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+        String doc = Files.readString(Path.of("..", "README.md"));
 
         assertThat(doc).contains(PriceTable.DEFAULTS_AS_OF);
         PriceTable.defaults().prices().forEach((model, price) ->
