@@ -2,6 +2,7 @@ package dev.evalunit.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
@@ -85,7 +86,7 @@ class BudgetIntegrationTests {
         assertThat(answers.stream().mapToDouble(Completion::costUsd).sum()).isLessThanOrEqualTo(cap);
         assertThat(refusals).singleElement().satisfies(e -> {
             assertThat(e.model()).isEqualTo("gpt-4o-mini");
-            assertThat(e.capUsd()).isEqualTo(cap, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(e.capUsd()).isEqualTo(cap, within(1e-6));
             assertThat(e.projectedUsd()).isGreaterThan(cap);
         });
 
