@@ -1,0 +1,144 @@
+package dev.evalunit.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
+import dev.evalunit.config.CircuitBreakerConfig;
+import dev.evalunit.simulator.Latency;
+import dev.evalunit.simulator.OpenAiSimulator;
+import dev.evalunit.simulator.ReceivedRequest;
+import dev.evalunit.simulator.SimulatorOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fallback model, the circuit breaker's recovery, and closing with requests queued. */
+class ResilienceIntegrationTests {
+
+    private OpenAiSimulator simulator;
+    private OpenAiClient client;
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    void whenThePrimaryModelKeepsFailingTheFallbackModelAnswers() {
+        // Given a primary whose every attempt fails with 500 (2 attempts), and a fallback model
+        simulator = OpenAiSimulator.start(SimulatorOptions.defaults());
+        client = OpenAiClient.create(Simulated.config(simulator)
+                .withRetry(Simulated.retries(2))
+                .withFallbackModel(Optional.of("gpt-4.1-mini")));
+        simulator.failNext(2, 500, "server_error");
+
+        Completion answer = client.generate(ChatRequest.user("hello"));
+
+        assertThat(answer.model()).isEqualTo("gpt-4.1-mini");
+        assertThat(answer.attempts()).isEqualTo(1);
+        assertThat(simulator.requests().all()).extracting(ReceivedRequest::model, ReceivedRequest::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gpt-4o-mini", 500),
+                        org.assertj.core.groups.Tuple.tuple("gpt-4o-mini", 500),
+                        org.assertj.core.groups.Tuple.tuple("gpt-4.1-mini", 200));
+    }
+
+    @Test
+    void aPermanentFailureDoesNotFallBack() {
+        simulator = OpenAiSimulator.start(SimulatorOptions.defaults());
+        client = OpenAiClient.create(Simulated.config(simulator).withFallbackModel(Optional.of("gpt-4.1-mini")));
+        simulator.failNext(1, 400, "invalid_value");
+
+        assertThatThrownBy(() -> client.generate(ChatRequest.user("hello"))).isInstanceOf(InvalidRequestException.class);
+        assertThat(simulator.requests().chatRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void afterItsDelayTheBreakerLetsAProbeThroughWhichClosesIt() throws InterruptedException {
+        // Given a breaker that opens after 2 server failures and stays open for 200 ms. Failsafe's
+        // breaker has no injectable clock, so the test waits for real: it polls until a request is
+        // let through, bounded by 5 s. That is waiting, not a timing assertion.
+        simulator = OpenAiSimulator.start(SimulatorOptions.defaults());
+        client = OpenAiClient.create(Simulated.config(simulator)
+                .withRetry(Simulated.retries(1))
+                .withCircuitBreaker(new CircuitBreakerConfig(2, Duration.ofMillis(200))));
+        simulator.failNext(2, 500, "server_error");
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> client.generate(ChatRequest.user("hi"))).isInstanceOf(ServiceUnavailableException.class);
+        }
+        assertThatThrownBy(() -> client.generate(ChatRequest.user("hi")))
+                .isInstanceOfSatisfying(CircuitOpenException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CIRCUIT_OPEN));
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2);
+
+        // When the delay has passed, a probe goes through and succeeds
+        Completion probe = null;
+        long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int rejected = 0;
+        while (probe == null && System.nanoTime() < giveUp) {
+            try {
+                probe = client.generate(ChatRequest.user("probe"));
+            } catch (CircuitOpenException stillOpen) {
+                rejected++;
+                Thread.sleep(20);
+            }
+        }
+
+        // Then the breaker is closed: the probe and every later request are sent and answered
+        assertThat(probe).as("a probe was let through within 5 s").isNotNull();
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.generate(ChatRequest.user("after " + i)).attempts()).isEqualTo(1);
+        }
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2 + 1 + 3);
+        assertThat(client.metrics().snapshot().errorsByKind().get(ErrorKind.CIRCUIT_OPEN)).isEqualTo(1L + rejected);
+    }
+
+    @Test
+    void closingLetsTheRequestInFlightFinishAndCancelsTheQueuedOnes() {
+        // Given one request in flight (300 ms) and nine queued behind it (one at a time)
+        simulator = OpenAiSimulator.start(SimulatorOptions.builder().latency(Latency.fixed(Duration.ofMillis(300))).build());
+        client = OpenAiClient.create(Simulated.config(simulator).withRateLimit(Simulated.limits(1)));
+        List<CompletableFuture<Completion>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(client.generateAsync(ChatRequest.user("Question " + i)));
+        }
+        awaitInFlight(1);
+
+        // When the client is closed
+        client.close();
+
+        // Then the first is answered, the rest fail as cancelled without being sent
+        assertThat(answers.get(0).join().text()).isNotBlank();
+        for (CompletableFuture<Completion> queued : answers.subList(1, 10)) {
+            assertThatThrownBy(queued::join).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOfSatisfying(LlmException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.CANCELLED));
+        }
+        assertThat(simulator.requests().chatRequests()).isEqualTo(1);
+        // And nothing more is accepted
+        assertThatThrownBy(() -> client.generateAsync(ChatRequest.user("late")).join())
+                .cause().isInstanceOfSatisfying(LlmException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CANCELLED);
+                    assertThat(e.getMessage()).contains("closed");
+                });
+    }
+
+    /** Waits (bounded by 5 s) until the simulator has received {@code count} chat requests. */
+    private void awaitInFlight(int count) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (simulator.requests().chatRequests() < count && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        assertThat(simulator.requests().chatRequests()).isEqualTo(count);
+    }
+}
