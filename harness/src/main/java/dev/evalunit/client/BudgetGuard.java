@@ -5,22 +5,21 @@ import java.util.OptionalDouble;
 /**
  * The budget cap: a request is refused before it is sent when spent plus reserved (requests queued
  * or in flight, at their estimated cost) plus its own estimate would pass the cap. Requests already
- * reserved are never stopped. Thread-safe; amounts are kept in micro-dollars so they add exactly.
+ * reserved are never stopped. Thread-safe. Sums are plain doubles: a request costs a few
+ * micro-dollars, so rounding each to a whole micro-dollar would be off by several per cent.
  */
 final class BudgetGuard {
 
-    private static final double MICROS = 1_000_000;
-
-    private final long capMicros;
-    private long spentMicros;
-    private long reservedMicros;
+    private final double capUsd;
+    private double spentUsd;
+    private double reservedUsd;
 
     BudgetGuard(OptionalDouble capUsd) {
-        this.capMicros = capUsd.isPresent() ? Math.round(capUsd.getAsDouble() * MICROS) : Long.MAX_VALUE;
+        this.capUsd = capUsd.orElse(Double.POSITIVE_INFINITY);
     }
 
     boolean capped() {
-        return capMicros != Long.MAX_VALUE;
+        return capUsd != Double.POSITIVE_INFINITY;
     }
 
     /**
@@ -28,26 +27,25 @@ final class BudgetGuard {
      * pass the cap; returns -1 on success.
      */
     synchronized double tryReserve(double estimateUsd) {
-        long estimate = Math.round(estimateUsd * MICROS);
-        long projected = spentMicros + reservedMicros + estimate;
-        if (capped() && projected > capMicros) {
-            return projected / MICROS;
+        double projected = spentUsd + reservedUsd + estimateUsd;
+        if (projected > capUsd) {
+            return projected;
         }
-        reservedMicros += estimate;
+        reservedUsd += estimateUsd;
         return -1;
     }
 
     /** Settles a reservation: the estimate is released and the actual cost (0 on failure) spent. */
     synchronized void settle(double estimateUsd, double actualUsd) {
-        reservedMicros -= Math.round(estimateUsd * MICROS);
-        spentMicros += Math.round(actualUsd * MICROS);
+        reservedUsd = Math.max(0, reservedUsd - estimateUsd);
+        spentUsd += actualUsd;
     }
 
     synchronized double spentUsd() {
-        return spentMicros / MICROS;
+        return spentUsd;
     }
 
     double capUsd() {
-        return capMicros / MICROS;
+        return capUsd;
     }
 }

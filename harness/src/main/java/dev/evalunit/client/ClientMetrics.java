@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -44,7 +45,7 @@ public final class ClientMetrics {
         m.promptTokens.add(completion.promptTokens());
         m.completionTokens.add(completion.completionTokens());
         m.cachedTokens.add(completion.cachedTokens());
-        m.costMicros.add(Math.round(completion.costUsd() * 1_000_000));
+        m.costUsd.add(completion.costUsd());
         lastDone.set(nanoTime.getAsLong());
     }
 
@@ -136,7 +137,7 @@ public final class ClientMetrics {
         final LongAdder promptTokens = new LongAdder();
         final LongAdder completionTokens = new LongAdder();
         final LongAdder cachedTokens = new LongAdder();
-        final LongAdder costMicros = new LongAdder();
+        final DoubleAdder costUsd = new DoubleAdder();
         final Map<ErrorKind, LongAdder> errors = new ConcurrentHashMap<>();
         final Histogram latency = new ConcurrentHistogram(3);
         final Histogram elapsed = new ConcurrentHistogram(3);
@@ -147,7 +148,7 @@ public final class ClientMetrics {
             Histogram l = latency.copy();
             Histogram e = elapsed.copy();
             return new ModelSnapshot(name, succeeded.sum(), failed.sum(), retries.sum(), rateLimited.sum(), byKind,
-                    promptTokens.sum(), completionTokens.sum(), cachedTokens.sum(), costMicros.sum() / 1e6,
+                    promptTokens.sum(), completionTokens.sum(), cachedTokens.sum(), costUsd.sum(),
                     ms(l, 50), ms(l, 95), ms(l, 99), l.getTotalCount() == 0 ? 0 : l.getMaxValue() / 1000.0,
                     ms(e, 50), ms(e, 95));
         }

@@ -84,10 +84,10 @@ final class Failures {
     /** The error's own message from the body, which openai-java buries in a longer text. */
     private static String errorMessage(OpenAIServiceException e) {
         try {
-            var error = e.body().convert(ErrorBody.class);
-            if (error != null && error.error() != null && error.error().message() != null) {
-                String code = error.error().code();
-                return (code != null ? code + ": " : "") + error.error().message();
+            // openai-java hands over the inner {"message", "type", "code"} object as the body.
+            ErrorDetail error = e.body().convert(ErrorDetail.class);
+            if (error != null && error.message() != null) {
+                return (error.code() != null ? error.code() + ": " : "") + error.message();
             }
         } catch (RuntimeException ignored) {
             // Not OpenAI-shaped; the body itself is kept on the exception.
@@ -112,10 +112,8 @@ final class Failures {
         return values.isEmpty() ? null : values.get(0);
     }
 
+    /** OpenAI's error object. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    record ErrorBody(Detail error) {
-        @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-        record Detail(String message, String type, String code) {
-        }
+    record ErrorDetail(String message, String type, String code) {
     }
 }

@@ -2,6 +2,7 @@ package dev.evalunit.client;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /** Calls every registered listener, so one that throws never breaks a request or the others. */
@@ -11,7 +12,7 @@ final class Listeners {
 
     private final List<ClientListener> listeners;
     private final Redactor redactor;
-    private volatile boolean warned;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     Listeners(List<ClientListener> listeners, Redactor redactor) {
         this.listeners = List.copyOf(listeners);
@@ -23,8 +24,7 @@ final class Listeners {
             try {
                 call.accept(listener, event);
             } catch (RuntimeException e) {
-                if (!warned) {
-                    warned = true;
+                if (warned.compareAndSet(false, true)) {
                     LOG.log(Level.WARNING, "listener " + listener.getClass().getName() + " threw "
                             + e.getClass().getSimpleName() + ": " + redactor.redact(e.getMessage())
                             + " (ignored; later failures of listeners are not logged)");

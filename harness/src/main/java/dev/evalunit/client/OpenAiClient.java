@@ -59,6 +59,7 @@ public final class OpenAiClient implements LlmClient {
     private final Listeners listeners;
     private final RetryPolicy<Completion> retryPolicy;
     private final double burstSeconds;
+    private final java.util.concurrent.atomic.AtomicLong order = new java.util.concurrent.atomic.AtomicLong();
     private final Object outstandingLock = new Object();
     private int outstanding;
     private volatile boolean closed;
@@ -125,7 +126,8 @@ public final class OpenAiClient implements LlmClient {
             outstanding++;
         }
         long start = nanoTime.getAsLong();
-        CompletableFuture<Completion> answer = execute(model, request, start);
+        long place = order.getAndIncrement();
+        CompletableFuture<Completion> answer = execute(model, request, start, place);
         Optional<String> fallback = config.fallbackModel();
         if (fallback.isPresent() && !fallback.get().equals(model)) {
             answer = answer.exceptionallyCompose(e -> {
@@ -137,7 +139,7 @@ public final class OpenAiClient implements LlmClient {
                 }
                 LOG.log(System.Logger.Level.INFO, "falling back from " + model + " to " + fallback.get()
                         + " after " + failure.kind());
-                return execute(fallback.get(), request.model(fallback.get()), start);
+                return execute(fallback.get(), request.model(fallback.get()), start, place);
             });
         }
         return answer.whenComplete((c, e) -> {
@@ -148,7 +150,8 @@ public final class OpenAiClient implements LlmClient {
         });
     }
 
-    private CompletableFuture<Completion> execute(String model, ChatRequest request, long start) {
+    /** Runs the attempts of one request on one model; {@code place} keeps retries in their queue position. */
+    private CompletableFuture<Completion> execute(String model, ChatRequest request, long start, long place) {
         Lane lane;
         try {
             lane = lane(model);
@@ -161,7 +164,8 @@ public final class OpenAiClient implements LlmClient {
         long tokens = prompt + reserve;
         CompletableFuture<Completion> result = new CompletableFuture<>();
         Failsafe.with(retryPolicy, lane.breaker).with(scheduler)
-                .getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start))
+                .getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start,
+                        place))
                 .whenComplete((completion, error) -> {
                     if (error == null) {
                         metrics.succeeded(model, completion);
@@ -187,7 +191,7 @@ public final class OpenAiClient implements LlmClient {
     }
 
     private CompletableFuture<Completion> attempt(Lane lane, ChatRequest request, long tokens, double estimatedCost,
-                                                  int attempt, long start) {
+                                                  int attempt, long start, long place) {
         String model = lane.model;
         double projected = budget.tryReserve(estimatedCost);
         if (projected >= 0) {
@@ -199,7 +203,7 @@ public final class OpenAiClient implements LlmClient {
                     projected, budget.capUsd(), budget.spentUsd())));
         }
         CompletableFuture<Completion> result = new CompletableFuture<>();
-        lane.throttle.acquire(request.priority(), tokens).whenComplete((permit, refused) -> {
+        lane.throttle.acquire(request.priority(), tokens, place).whenComplete((permit, refused) -> {
             if (refused != null) {
                 budget.settle(estimatedCost, 0);
                 result.completeExceptionally(Failures.classify(refused, model, attempt, redactor));

@@ -24,8 +24,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Limits come from configuration, or are learned from the first response's
  * {@code x-ratelimit-limit-*} headers; until then one request goes at a time. Each response's
- * {@code x-ratelimit-remaining-*} lowers the buckets to what the server says is left, so the
- * throttle slows before the limit rather than after it. A 429 pauses the model for the server's
+ * {@code x-ratelimit-remaining-*} is compared with what our bucket held when that request left,
+ * and any excess is taken from the bucket, so the throttle slows before the server's limit rather
+ * than learning of it from a 429. A 429 pauses the model for the server's
  * {@code retry-after} in full and halves the concurrency (AIMD); successes raise it by one again,
  * up to the configured maximum.
  */
@@ -125,7 +126,16 @@ public final class ModelThrottle implements AutoCloseable {
      * completes when it may be sent. Cancelling the future takes the request out of the queue.
      */
     public CompletableFuture<Permit> acquire(Priority priority, long estimatedTokens) {
-        Waiter waiter = new Waiter(priority, estimatedTokens);
+        return acquire(priority, estimatedTokens, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #acquire(Priority, long)}, but within its priority the request goes in
+     * {@code order} (lowest first) before the order of arrival: a retry that passes its first
+     * attempt's order keeps its place instead of queueing behind everything submitted since.
+     */
+    public CompletableFuture<Permit> acquire(Priority priority, long estimatedTokens, long order) {
+        Waiter waiter = new Waiter(priority, estimatedTokens, order);
         lock.lock();
         try {
             if (closed) {
@@ -236,8 +246,13 @@ public final class ModelThrottle implements AutoCloseable {
                 requests.take(1, now);
                 tokens.take(head.tokens, now);
                 inFlight++;
+                head.sent = true;
                 head.sentAt = now;
                 head.inFlightAtSend = inFlight;
+                head.requestsAtSend = requests.level(now);
+                head.requestCorrectionsAtSend = requests.corrections();
+                head.tokensAtSend = tokens.level(now);
+                head.tokenCorrectionsAtSend = tokens.corrections();
                 if (ready == null) {
                     ready = new ArrayList<>(4);
                 }
@@ -286,7 +301,7 @@ public final class ModelThrottle implements AutoCloseable {
                 // Nothing was processed, so nothing was billed against the token limit.
                 tokens.give(waiter.tokens, now);
             }
-            learn(feedback.headers(), now);
+            learn(waiter, feedback.headers(), now);
             if (feedback.rateLimited()) {
                 Duration pause = feedback.retryAfter() != null ? feedback.retryAfter() : DEFAULT_PAUSE_AFTER_429;
                 pausedUntil = Math.max(pausedUntil, now + pause.toNanos());
@@ -300,31 +315,46 @@ public final class ModelThrottle implements AutoCloseable {
         dispatch();
     }
 
-    private void learn(RateLimitHeaders headers, long now) {
+    private void learn(Waiter waiter, RateLimitHeaders headers, long now) {
         if (headers == null) {
             return;
         }
-        if (learnRequests && headers.limitRequests() > 0 && headers.limitRequests() != requests.perMinute()) {
-            requests.setRate(headers.limitRequests(), settings.burstSeconds(), now);
-        }
-        if (learnTokens && headers.limitTokens() > 0 && headers.limitTokens() != tokens.perMinute()) {
-            tokens.setRate(headers.limitTokens(), settings.burstSeconds(), now);
-        }
         limitsKnown = true;
-        if (headers.remainingRequests() >= 0) {
-            clamp(requests, headers.remainingRequests(), headers.limitRequests(), now);
+        if (!waiter.sent) {
+            return; // never sent: nothing of the server's to compare with
         }
-        if (headers.remainingTokens() >= 0) {
-            clamp(tokens, headers.remainingTokens(), headers.limitTokens(), now);
+        learnAndSync(requests, learnRequests, headers.limitRequests(), headers.remainingRequests(),
+                waiter.requestsAtSend, waiter.requestCorrectionsAtSend, now);
+        learnAndSync(tokens, learnTokens, headers.limitTokens(), headers.remainingTokens(),
+                waiter.tokensAtSend, waiter.tokenCorrectionsAtSend, now);
+    }
+
+    private void learnAndSync(TokenBucket bucket, boolean learn, long limit, long remaining, double levelAtSend,
+                              double correctionsAtSend, long now) {
+        boolean learned = false;
+        if (learn && limit > 0 && limit != bucket.perMinute()) {
+            bucket.setRate(limit, settings.burstSeconds(), now);
+            learned = true;
+        }
+        if (remaining < 0) {
+            return;
+        }
+        double server = serverLevel(bucket, remaining, limit);
+        if (learned || !Double.isFinite(levelAtSend)) {
+            // No level of ours to compare with when the request left: start where the server is.
+            bucket.clampTo(server, now);
+        } else {
+            bucket.syncTo(levelAtSend, correctionsAtSend, server, now);
         }
     }
 
-    private static void clamp(TokenBucket bucket, long remaining, long limit, long now) {
-        if (limit > 0) {
-            bucket.clampToShare(remaining, limit, now);
-        } else {
-            bucket.clampTo(remaining, now);
-        }
+    /**
+     * What the server had left, in our bucket's units. OpenAI reports what remains of the
+     * per-minute limit while our bucket holds {@code burstSeconds} of it, so "1,939 of 60,000 left"
+     * means our 1,000-token bucket should hold at most 32.
+     */
+    private static double serverLevel(TokenBucket bucket, long remaining, long limit) {
+        return limit > 0 ? (double) remaining / limit * bucket.capacity() : remaining;
     }
 
     @Override
@@ -336,19 +366,30 @@ public final class ModelThrottle implements AutoCloseable {
         final Priority priority;
         final long tokens;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
+        final long order;
         long sequence;
+        boolean sent;
         long sentAt;
         int inFlightAtSend;
+        double requestsAtSend;
+        double requestCorrectionsAtSend;
+        double tokensAtSend;
+        double tokenCorrectionsAtSend;
 
-        Waiter(Priority priority, long tokens) {
+        Waiter(Priority priority, long tokens, long order) {
             this.priority = priority;
             this.tokens = tokens;
+            this.order = order;
         }
 
         @Override
         public int compareTo(Waiter other) {
             int byPriority = priority.compareTo(other.priority);
-            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+            if (byPriority != 0) {
+                return byPriority;
+            }
+            int byOrder = Long.compare(order, other.order);
+            return byOrder != 0 ? byOrder : Long.compare(sequence, other.sequence);
         }
 
         /** The caller cancelled after capacity was granted: hand the capacity back. */

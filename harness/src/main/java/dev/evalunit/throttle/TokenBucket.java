@@ -16,6 +16,7 @@ public final class TokenBucket {
     private double capacity;
     private double level;
     private long lastNanos;
+    private double corrections;
 
     private TokenBucket(double perMinute, double capacity, long nowNanos) {
         this.perNano = perMinute / NANOS_PER_MINUTE;
@@ -94,28 +95,38 @@ public final class TokenBucket {
         level = Math.min(capacity, level + amount);
     }
 
-    /**
-     * Lowers the level to what the server says remains, when the server knows of less than we do
-     * (requests from another process on the same key, or a limit enforced more strictly).
-     */
-    public void clampTo(double remaining, long nowNanos) {
+    /** Lowers the level to at most {@code level}: a bucket just learned starts where the server is. */
+    public void clampTo(double level, long nowNanos) {
         if (isUnlimited()) {
             return;
         }
         refill(nowNanos);
-        level = Math.min(level, remaining);
+        this.level = Math.min(this.level, level);
+    }
+
+    /** Tokens taken away so far by {@link #syncTo}; a request remembers it when sent. */
+    public double corrections() {
+        return corrections;
     }
 
     /**
-     * Lowers the level to the same share of our capacity as the server has left of its limit.
-     * OpenAI reports {@code remaining} against the per-minute limit while we hold one second of it,
-     * so "1,939 of 60,000 left" means our 1,000-token bucket should hold at most 32.
+     * Brings the bucket in step with the server. {@code levelAtSend} was our level right after a
+     * request took its tokens, {@code correctionsAtSend} was {@link #corrections()} then, and
+     * {@code serverLevel} is what the server had left right after admitting that request. When we
+     * believed we had more than the server did, the difference is taken now: requests sent since
+     * are already counted on both sides, so this corrects a drift (a refill clock that started
+     * earlier than the server's, another process on the same key) without counting anything twice.
      */
-    public void clampToShare(double remaining, double limit, long nowNanos) {
-        if (isUnlimited() || !(limit > 0)) {
+    public void syncTo(double levelAtSend, double correctionsAtSend, double serverLevel, long nowNanos) {
+        if (isUnlimited()) {
             return;
         }
-        clampTo(Math.max(0, remaining) / limit * capacity, nowNanos);
+        double ahead = levelAtSend - (corrections - correctionsAtSend) - serverLevel;
+        if (ahead > 0) {
+            refill(nowNanos);
+            level -= ahead;
+            corrections += ahead;
+        }
     }
 
     /** Changes the rate (a learned or re-learned limit), keeping the tokens already there. */

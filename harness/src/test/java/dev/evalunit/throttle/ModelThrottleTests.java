@@ -174,6 +174,32 @@ class ModelThrottleTests {
     }
 
     @Test
+    void theServersRemainingIsReadAsAShareOfItsPerMinuteLimit() {
+        ModelThrottle throttle = throttle(100_000_000L, 60_000L, 10, false); // 1,000 tokens a second
+        var first = throttle.acquire(Priority.NORMAL, 100);
+
+        // 1,939 of 60,000 left is 32 of our 1,000: we believed 900, so 868 go.
+        first.join().release(ModelThrottle.Feedback.success(100,
+                new RateLimitHeaders(-1, 60_000, -1, 1_939, null, null, null)));
+
+        assertThat(throttle.acquire(Priority.NORMAL, 32)).isDone();
+        assertThat(throttle.acquire(Priority.NORMAL, 2)).isNotDone();
+    }
+
+    @Test
+    void aRetryKeepsItsPlaceAheadOfRequestsSubmittedAfterIt() {
+        ModelThrottle throttle = throttle(100_000L, 100_000_000L, 1, false);
+        var holder = throttle.acquire(Priority.NORMAL, 1, 0);
+        var later = throttle.acquire(Priority.NORMAL, 1, 2);
+        var retry = throttle.acquire(Priority.NORMAL, 1, 1);
+
+        holder.join().release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE));
+
+        assertThat(retry).isDone();
+        assertThat(later).isNotDone();
+    }
+
+    @Test
     void closingFailsWhatIsStillQueued() {
         ModelThrottle throttle = throttle(100_000L, 100_000_000L, 1, false);
         throttle.acquire(Priority.NORMAL, 1);

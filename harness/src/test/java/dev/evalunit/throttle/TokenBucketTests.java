@@ -62,22 +62,32 @@ class TokenBucketTests {
     }
 
     @Test
-    void clampingToTheServersRemainingOnlyEverLowers() {
-        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
-        bucket.clampTo(3, 0);
-        assertThat(bucket.level(0)).isEqualTo(3);
+    void syncingTakesWhatWeBelievedBeyondTheServersLevelOnce() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0); // 10 a second
+        bucket.take(1, 0);
+        double levelAtFirst = bucket.level(0);
+        double correctionsAtFirst = bucket.corrections();
+        bucket.take(1, 0);
+        double levelAtSecond = bucket.level(0);
+        double correctionsAtSecond = bucket.corrections();
 
-        bucket.clampTo(8, 0);
-        assertThat(bucket.level(0)).isEqualTo(3);
+        // The server had 3 fewer than we thought when each request arrived.
+        bucket.syncTo(levelAtFirst, correctionsAtFirst, levelAtFirst - 3, 0);
+        assertThat(bucket.level(0)).isEqualTo(5);
+
+        bucket.syncTo(levelAtSecond, correctionsAtSecond, levelAtSecond - 3, 0);
+        assertThat(bucket.level(0)).isEqualTo(5);
+        assertThat(bucket.corrections()).isEqualTo(3);
     }
 
     @Test
-    void theServersRemainingIsReadAsAShareOfItsPerMinuteLimit() {
-        TokenBucket bucket = TokenBucket.perMinute(60_000, 1, 0); // holds 1,000
+    void aServerWithMoreLeftThanUsChangesNothing() {
+        TokenBucket bucket = TokenBucket.perMinute(600, 1, 0);
+        bucket.take(4, 0);
 
-        bucket.clampToShare(1_939, 60_000, 0);
+        bucket.syncTo(bucket.level(0), bucket.corrections(), 10, 0);
 
-        assertThat(bucket.level(0)).isCloseTo(32.3, within(0.1));
+        assertThat(bucket.level(0)).isEqualTo(6);
     }
 
     @Test
