@@ -17,6 +17,7 @@ import dev.evalunit.throttle.Wakeups;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,8 +164,7 @@ public final class OpenAiClient implements LlmClient {
         double estimatedCost = lane.price.map(p -> p.cost(prompt, 0, reserve, false)).orElse(0.0);
         long tokens = prompt + reserve;
         CompletableFuture<Completion> result = new CompletableFuture<>();
-        Failsafe.with(retryPolicy, lane.breaker).with(scheduler)
-                .getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start,
+        lane.failsafe.getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start,
                         place))
                 .whenComplete((completion, error) -> {
                     if (error == null) {
@@ -346,7 +346,8 @@ public final class OpenAiClient implements LlmClient {
                             + config.circuitBreaker().failureThreshold() + " server failures in a row"))
                     .onClose(e -> LOG.log(System.Logger.Level.INFO, "circuit breaker for " + m + " closed again"))
                     .build();
-            return new Lane(m, throttle, breaker, price, limits.maxConcurrency());
+            return new Lane(m, throttle, Failsafe.with(retryPolicy, breaker).with(scheduler), price,
+                    limits.maxConcurrency());
         });
     }
 
@@ -396,7 +397,8 @@ public final class OpenAiClient implements LlmClient {
         scheduler.shutdownNow();
     }
 
-    private record Lane(String model, ModelThrottle throttle, CircuitBreaker<Completion> breaker,
+    /** Everything per model: its throttle, and retries around its own circuit breaker. */
+    private record Lane(String model, ModelThrottle throttle, FailsafeExecutor<Completion> failsafe,
                         Optional<ModelPrice> price, int maxConcurrency) {
     }
 

@@ -1,0 +1,79 @@
+package dev.evalunit.client;
+
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.simulator.OpenAiSimulator;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The client of one run: against OpenAI (or {@code evalunit.openai.base-url}) when an API key is
+ * configured, otherwise against the built-in simulator, started on a loopback port and announced
+ * in one line, so nobody mistakes simulated answers for a model's. Closing it closes both.
+ */
+public final class RunClient implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RunClient.class.getName());
+
+    /** The key the simulator is sent; it accepts any key, and this one is not secret. */
+    static final String SIMULATOR_KEY = "sk-simulator";
+
+    private final OpenAiClient client;
+    private final OpenAiSimulator simulator;
+
+    private RunClient(OpenAiClient client, OpenAiSimulator simulator) {
+        this.client = client;
+        this.simulator = simulator;
+    }
+
+    /** Opens the run's client, starting the simulator when the configuration has no API key. */
+    public static RunClient open(EvalConfig config, ClientListener... listeners) {
+        OpenAiSimulator simulator = null;
+        EvalConfig effective = config;
+        if (!config.openai().hasApiKey()) {
+            simulator = OpenAiSimulator.start();
+            effective = config.withOpenAI(config.openai().withApiKey(SIMULATOR_KEY)
+                    .withBaseUrl(URI.create(simulator.baseUrl())));
+            String line = "evalunit: no OpenAI API key (OPENAI_API_KEY) is set, so answers are SIMULATED by the "
+                    + "built-in simulator at " + simulator.baseUrl() + ", not produced by a model";
+            System.err.println(line);
+            LOG.log(System.Logger.Level.WARNING, line);
+        }
+        OpenAiClient.Builder builder = OpenAiClient.builder(effective);
+        for (ClientListener listener : listeners) {
+            builder.listener(listener);
+        }
+        try {
+            return new RunClient(builder.build(), simulator);
+        } catch (RuntimeException e) {
+            if (simulator != null) {
+                simulator.close();
+            }
+            throw e;
+        }
+    }
+
+    public OpenAiClient client() {
+        return client;
+    }
+
+    /** The simulator answering this run, when there is no API key. */
+    public Optional<OpenAiSimulator> simulator() {
+        return Optional.ofNullable(simulator);
+    }
+
+    public boolean simulated() {
+        return simulator != null;
+    }
+
+    /** Closes the client (letting requests in flight finish), then the simulator. */
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            if (simulator != null) {
+                simulator.close();
+            }
+        }
+    }
+}
