@@ -71,6 +71,7 @@ class ClientBench {
                 .latency(Latency.fixed(Duration.ofMillis(100))).build())) {
             double[] c10 = new double[RUNS];
             double[] c64 = new double[RUNS];
+            throughput(sim, 64, 2_000); // warm the JIT and the simulator; not counted
             for (int run = 0; run < RUNS; run++) {
                 double sequential = throughput(sim, 1, 30);
                 c10[run] = throughput(sim, 10, 400) / sequential;

@@ -12,24 +12,16 @@ import dev.evalunit.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** What {@link ClientMetrics} reports after a run of successes and failures. */
 class ClientMetricsIntegrationTests {
 
+    @AutoClose
     private OpenAiSimulator simulator;
+    @AutoClose
     private OpenAiClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     @Test
     void theSnapshotAddsUpWhatTheCompletionsSaid() {

@@ -19,24 +19,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The shared client end to end against the in-process simulator: what a completion carries, and how requests flow. */
 class OpenAiClientIntegrationTests {
 
+    @AutoClose
     private OpenAiSimulator simulator;
+    @AutoClose
     private OpenAiClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     private OpenAiClient start(SimulatorOptions options) {
         simulator = OpenAiSimulator.start(options);

@@ -13,25 +13,17 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The client's throttle against a simulator that enforces OpenAI-style per-minute limits. */
 class RateLimitIntegrationTests {
 
+    @AutoClose
     private OpenAiSimulator simulator;
+    @AutoClose
     private OpenAiClient client;
     private final List<ClientListener.RateLimited> rateLimited = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     private void start(SimulatorOptions options, RateLimitConfig limits) {
         simulator = OpenAiSimulator.start(options);

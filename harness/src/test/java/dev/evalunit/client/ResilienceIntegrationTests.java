@@ -16,24 +16,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The fallback model, the circuit breaker's recovery, and closing with requests queued. */
 class ResilienceIntegrationTests {
 
+    @AutoClose
     private OpenAiSimulator simulator;
+    @AutoClose
     private OpenAiClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     @Test
     void whenThePrimaryModelKeepsFailingTheFallbackModelAnswers() {

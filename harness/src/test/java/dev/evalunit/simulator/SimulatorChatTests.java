@@ -11,8 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +20,9 @@ class SimulatorChatTests {
     private static final String QUESTION = "What happens if you eat watermelon seeds?\n"
             + "A. Nothing happens\nB. You grow watermelons in your stomach\n(C) You get sick\nD) You die";
 
-    private static OpenAiSimulator simulator;
-    private static SimulatorHttp http;
-
-    @BeforeAll
-    static void start() {
-        simulator = OpenAiSimulator.start();
-        http = new SimulatorHttp(simulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    @AutoClose
+    private static final OpenAiSimulator simulator = OpenAiSimulator.start();
+    private static final SimulatorHttp http = new SimulatorHttp(simulator);
 
     @BeforeEach
     void reset() {

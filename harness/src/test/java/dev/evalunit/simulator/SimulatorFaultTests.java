@@ -11,8 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,19 +19,9 @@ class SimulatorFaultTests {
 
     private static final String BODY = chat("gpt-4o-mini", "hi", "");
 
-    private static OpenAiSimulator simulator;
-    private static SimulatorHttp http;
-
-    @BeforeAll
-    static void start() {
-        simulator = OpenAiSimulator.start();
-        http = new SimulatorHttp(simulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    @AutoClose
+    private static final OpenAiSimulator simulator = OpenAiSimulator.start();
+    private static final SimulatorHttp http = new SimulatorHttp(simulator);
 
     @BeforeEach
     void reset() {
