@@ -1,9 +1,6 @@
 package dev.evalunit.client;
 
-import com.openai.core.http.HttpResponseFor;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
@@ -243,9 +240,9 @@ public final class OpenAiClient implements LlmClient {
         long now = nanoTime.getAsLong();
         if (error == null) {
             try {
-                Completion c = completion(lane, exchange, attempt, now - sentAt, now - start);
+                Completion c = exchange.toCompletion(attempt, now - sentAt, now - start, lane.price);
                 permit.release(ModelThrottle.Feedback.success(c.promptTokens() + c.completionTokens(),
-                        headers(exchange.raw())));
+                        exchange.rateLimitHeaders()));
                 budget.settle(estimatedCost, c.costUsd());
                 if (!listeners.isEmpty()) {
                     listeners.fire(ClientListener::onResponse,
@@ -270,53 +267,11 @@ public final class OpenAiClient implements LlmClient {
         result.completeExceptionally(failure);
     }
 
-    private static RateLimitHeaders headers(HttpResponseFor<ChatCompletion> raw) {
-        return RateLimitHeaders.parse(name -> Failures.first(raw.headers(), name));
-    }
-
     private static RateLimitHeaders headers(Throwable error) {
         if (error instanceof OpenAIServiceException service) {
             return RateLimitHeaders.parse(name -> Failures.first(service.headers(), name));
         }
         return null;
-    }
-
-    private Completion completion(Lane lane, OpenAiTransport.Exchange exchange, int attempt, long latencyNanos,
-                                  long elapsedNanos) {
-        ChatCompletion body = exchange.completion();
-        if (body.choices().isEmpty()) {
-            throw LlmException.of(ErrorKind.MALFORMED_RESPONSE, lane.model, attempt, exchange.raw().statusCode(),
-                    exchange.raw().requestId().orElse(null), null, null, "the response has no choices", null);
-        }
-        List<String> choices = new ArrayList<>(body.choices().size());
-        for (ChatCompletion.Choice choice : body.choices()) {
-            choices.add(choice.message().content().orElse(""));
-        }
-        ChatCompletion.Choice first = body.choices().get(0);
-        long prompt = body.usage().map(u -> u.promptTokens()).orElse(0L);
-        long output = body.usage().map(u -> u.completionTokens()).orElse(0L);
-        long cached = body.usage().flatMap(u -> u.promptTokensDetails()).flatMap(d -> d.cachedTokens()).orElse(0L);
-        double cost = lane.price.map(p -> p.cost(prompt, cached, output, false)).orElse(0.0);
-        return new Completion(choices.get(0), choices, first.finishReason().asString(), body.model(),
-                (int) prompt, (int) output, (int) cached, Duration.ofNanos(latencyNanos), Duration.ofNanos(elapsedNanos),
-                attempt, exchange.raw().requestId().orElse(null), body.systemFingerprint().orElse(null), cost,
-                logprobs(first));
-    }
-
-    private static List<Completion.TokenLogprob> logprobs(ChatCompletion.Choice choice) {
-        Optional<List<ChatCompletionTokenLogprob>> content = choice.logprobs().flatMap(l -> l.content());
-        if (content.isEmpty()) {
-            return List.of();
-        }
-        List<Completion.TokenLogprob> out = new ArrayList<>(content.get().size());
-        for (ChatCompletionTokenLogprob t : content.get()) {
-            List<Completion.Alternative> top = new ArrayList<>(t.topLogprobs().size());
-            for (ChatCompletionTokenLogprob.TopLogprob alt : t.topLogprobs()) {
-                top.add(new Completion.Alternative(alt.token(), alt.logprob()));
-            }
-            out.add(new Completion.TokenLogprob(t.token(), t.logprob(), top));
-        }
-        return out;
     }
 
     private Lane lane(String model) {
