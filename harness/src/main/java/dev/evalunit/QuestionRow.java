@@ -1,0 +1,11 @@
+package dev.evalunit;
+
+/** A dataset row that names itself: its id (stable across runs) and the text display names show. */
+public interface QuestionRow {
+
+    /** A stable id, unique within the dataset, e.g. {@code tqa-0042}. */
+    String id();
+
+    /** The question as a person reads it; display names show its first 60 characters. */
+    String text();
+}

@@ -1,0 +1,21 @@
+package dev.evalunit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Names the static, argument-less factory method of the test class that returns the dataset's
+ * rows (a {@code Stream}, {@code Iterable}, {@code Iterator} or array of any type). A row that
+ * implements {@link QuestionRow} gives its own id and text; any other row is numbered
+ * {@code q-0001}, {@code q-0002}, ... in the factory's order, which must be deterministic.
+ */
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Questions {
+    /** The factory method's name. */
+    String value();
+}

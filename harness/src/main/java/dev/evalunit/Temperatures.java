@@ -1,0 +1,15 @@
+package dev.evalunit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The sampling temperatures (0 to 2) a {@link BenchmarkTest} runs at, e.g. {@code @Temperatures({0.0, 0.5, 1.0})}. */
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Temperatures {
+    double[] value();
+}

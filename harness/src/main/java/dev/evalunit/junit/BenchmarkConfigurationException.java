@@ -1,0 +1,15 @@
+package dev.evalunit.junit;
+
+import org.junit.platform.commons.PreconditionViolationException;
+
+/** A benchmark class is declared wrongly; the message names the annotation, the method and the fix. */
+public final class BenchmarkConfigurationException extends PreconditionViolationException {
+
+    public BenchmarkConfigurationException(String message) {
+        super(message);
+    }
+
+    public BenchmarkConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.evalunit.junit;
+
+import dev.evalunit.Answer;
+import dev.evalunit.Completion;
+import dev.evalunit.LlmClient;
+import dev.evalunit.Temperature;
+import dev.evalunit.client.LlmException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit extension behind {@code @BenchmarkSuite} and {@code @BenchmarkTest}: plans each
+ * benchmark test's invocations, keeps their requests in flight ahead of JUnit, and resolves the
+ * parameters of test methods (the row, {@link Temperature}, the sample number, the {@link Answer}
+ * or {@link Completion}, and the shared {@link LlmClient}). Internal: users reach it through the
+ * annotations only.
+ */
+public final class BenchmarkExtension implements TestTemplateInvocationContextProvider, ParameterResolver {
+
+    @Override
+    public boolean supportsTestTemplate(ExtensionContext context) {
+        return context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, dev.evalunit.BenchmarkTest.class))
+                .orElse(false);
+    }
+
+    @Override
+    public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        Method method = context.getRequiredTestMethod();
+        BenchmarkRun run = BenchmarkRun.of(context);
+        BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, run.config().defaultModel(), run.onlyQuestions());
+        Set<Integer> selected = Selections.selected(org.junit.platform.engine.UniqueId.parse(context.getUniqueId()), testClass,
+                method.getName());
+        Prefetcher prefetcher = new Prefetcher(plan, selected, run.lookAhead(), run.client(), run);
+        Spliterator<TestTemplateInvocationContext> invocations = Spliterators.spliteratorUnknownSize(
+                new java.util.Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return prefetcher.hasNext();
+                    }
+
+                    @Override
+                    public TestTemplateInvocationContext next() {
+                        return new BenchmarkInvocationContext(prefetcher.next(), prefetcher);
+                    }
+                }, Spliterator.ORDERED);
+        return StreamSupport.stream(invocations, false);
+    }
+
+    @Override
+    public boolean mayReturnZeroTestTemplateInvocationContexts(ExtensionContext context) {
+        return true; // -Devalunit.question may leave a test with no row
+    }
+
+    // The shared client, for any method of a benchmark class: hand-written tests and judge calls.
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == LlmClient.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return BenchmarkRun.of(context).client();
+    }
+
+    /** One invocation: its display name and the parameters only it can resolve. */
+    private record BenchmarkInvocationContext(Invocation invocation, Prefetcher prefetcher)
+            implements TestTemplateInvocationContext {
+
+        @Override
+        public String getDisplayName(int invocationIndex) {
+            return invocation.displayName();
+        }
+
+        @Override
+        public List<Extension> getAdditionalExtensions() {
+            return List.of(new InvocationParameters(invocation, prefetcher));
+        }
+    }
+
+    /**
+     * Resolves an invocation's own parameters. The answer is awaited before the test method runs
+     * (before its parameters are resolved), so a request that failed for good fails the invocation
+     * with the client's own exception, an error rather than a wrong answer.
+     */
+    private static final class InvocationParameters implements ParameterResolver, BeforeTestExecutionCallback {
+        private final Invocation invocation;
+        private final Prefetcher prefetcher;
+        private Answer answer;
+
+        InvocationParameters(Invocation invocation, Prefetcher prefetcher) {
+            this.invocation = invocation;
+            this.prefetcher = prefetcher;
+        }
+
+        @Override
+        public void beforeTestExecution(ExtensionContext context) {
+            if (invocation.request() != null) {
+                answer();
+            }
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            if (type == LlmClient.class) {
+                return false; // the class-level resolver has it
+            }
+            if (invocation.row() != null && type.isInstance(invocation.row())) {
+                return true;
+            }
+            return type == Temperature.class || type == double.class || type == Double.class
+                    || type == int.class || type == Integer.class
+                    || ((type == Answer.class || type == Completion.class) && invocation.request() != null);
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            if (invocation.row() != null && type.isInstance(invocation.row())) {
+                return invocation.row();
+            }
+            if (type == Temperature.class) {
+                return new Temperature(invocation.temperature());
+            }
+            if (type == double.class || type == Double.class) {
+                return invocation.temperature();
+            }
+            if (type == int.class || type == Integer.class) {
+                return invocation.sample();
+            }
+            Answer a = answer();
+            return type == Answer.class ? a : a.completion();
+        }
+
+        private Answer answer() {
+            if (answer == null) {
+                answer = await(prefetcher.take(invocation));
+            }
+            return answer;
+        }
+
+        private static Answer await(CompletableFuture<Answer> future) {
+            try {
+                return future.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof LlmException failure) {
+                    throw failure; // the request failed after retries: the invocation errors
+                }
+                throw new ParameterResolutionException("the answer could not be obtained: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for the answer");
+            }
+        }
+    }
+}

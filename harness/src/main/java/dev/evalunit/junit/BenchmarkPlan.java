@@ -1,0 +1,244 @@
+package dev.evalunit.junit;
+
+import dev.evalunit.Answer;
+import dev.evalunit.BatchEligible;
+import dev.evalunit.BenchmarkSuite;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
+import dev.evalunit.Prompt;
+import dev.evalunit.QuestionRow;
+import dev.evalunit.Questions;
+import dev.evalunit.Samples;
+import dev.evalunit.Temperatures;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * What one benchmark test method will run, read and checked from its annotations before anything
+ * runs: suite, model, temperatures, samples, the dataset factory and the prompt. A mistake fails
+ * the class with a message that names the annotation, the method and the fix. Immutable.
+ */
+public final class BenchmarkPlan {
+
+    private final String suite;
+    private final String test;
+    private final String model;
+    private final double[] temperatures;
+    private final int samples;
+    private final Class<?> testClass;
+    private final Method factory;
+    private final Method prompt;
+    private final boolean batchEligible;
+    private final Set<String> onlyQuestions;
+
+    private BenchmarkPlan(String suite, String test, String model, double[] temperatures, int samples,
+                          Class<?> testClass, Method factory, Method prompt, boolean batchEligible,
+                          Set<String> onlyQuestions) {
+        this.suite = suite;
+        this.test = test;
+        this.model = model;
+        this.temperatures = temperatures;
+        this.samples = samples;
+        this.testClass = testClass;
+        this.factory = factory;
+        this.prompt = prompt;
+        this.batchEligible = batchEligible;
+        this.onlyQuestions = onlyQuestions;
+    }
+
+    /**
+     * Reads and checks the plan of {@code method}. {@code defaultModel} applies when the suite names
+     * none; {@code onlyQuestions}, when not empty, narrows the run to those question ids.
+     */
+    public static BenchmarkPlan of(Class<?> testClass, Method method, String defaultModel, Set<String> onlyQuestions) {
+        String where = "[" + testClass.getSimpleName() + "." + method.getName() + "]";
+        BenchmarkSuite suite = AnnotationSupport.findAnnotation(testClass, BenchmarkSuite.class).orElseThrow(() ->
+                new BenchmarkConfigurationException("@BenchmarkTest " + where + " needs its class annotated "
+                        + "@BenchmarkSuite(name = \"...\")"));
+        if (suite.name().isBlank()) {
+            throw new BenchmarkConfigurationException("@BenchmarkSuite on " + testClass.getName()
+                    + " must have a non-empty name, e.g. @BenchmarkSuite(name = \"TruthfulQA\")");
+        }
+        double[] temperatures = AnnotationSupport.findAnnotation(method, Temperatures.class)
+                .map(Temperatures::value).orElse(suite.temperatures());
+        if (temperatures.length == 0) {
+            throw new BenchmarkConfigurationException("@Temperatures on " + where
+                    + " must list at least one value, e.g. @Temperatures({0.0}) (or set temperatures on @BenchmarkSuite)");
+        }
+        for (double t : temperatures) {
+            if (Double.isNaN(t) || t < 0 || t > 2) {
+                throw new BenchmarkConfigurationException("@Temperatures on " + where
+                        + " must hold values from 0 to 2 but has " + t);
+            }
+        }
+        int samples = AnnotationSupport.findAnnotation(method, Samples.class).map(Samples::value).orElse(suite.samples());
+        if (samples < 1) {
+            throw new BenchmarkConfigurationException("@Samples on " + where + " must be at least 1 but was " + samples);
+        }
+        Method factory = AnnotationSupport.findAnnotation(method, Questions.class)
+                .map(q -> factory(testClass, q.value(), where)).orElse(null);
+        Method prompt = prompt(testClass, factory, where);
+        boolean wantsAnswer = Arrays.stream(method.getParameterTypes())
+                .anyMatch(t -> t == Answer.class || t == Completion.class);
+        if (wantsAnswer && prompt == null) {
+            throw new BenchmarkConfigurationException(where + " takes an " + (factory == null ? "Answer without @Questions"
+                    : "Answer but " + testClass.getSimpleName() + " has no @Prompt method")
+                    + "; add @Questions(\"rows\") and a static @Prompt method ChatRequest ask(Row row), "
+                    + "or call the injected LlmClient yourself");
+        }
+        String model = suite.model().isBlank() ? defaultModel : suite.model();
+        return new BenchmarkPlan(suite.name(), testClass.getSimpleName() + "." + method.getName(), model,
+                temperatures.clone(), samples, testClass, factory, wantsAnswer ? prompt : null,
+                AnnotationSupport.isAnnotated(method, BatchEligible.class), onlyQuestions);
+    }
+
+    private static Method factory(Class<?> testClass, String name, String where) {
+        List<Method> found = ReflectionSupport.findMethods(testClass,
+                m -> m.getName().equals(name) && m.getParameterCount() == 0, HierarchyTraversalMode.BOTTOM_UP);
+        if (found.isEmpty()) {
+            throw new BenchmarkConfigurationException("@Questions(\"" + name + "\") on " + where + " names no method "
+                    + name + "() in " + testClass.getSimpleName() + "; add static Stream<Row> " + name + "()");
+        }
+        Method m = found.get(0);
+        if (!Modifier.isStatic(m.getModifiers())) {
+            throw new BenchmarkConfigurationException("@Questions(\"" + name + "\") on " + where + ": " + name
+                    + "() must be static, so rows are known before any instance exists");
+        }
+        return m;
+    }
+
+    private static Method prompt(Class<?> testClass, Method factory, String where) {
+        List<Method> prompts = AnnotationSupport.findAnnotatedMethods(testClass, Prompt.class, HierarchyTraversalMode.BOTTOM_UP);
+        if (prompts.isEmpty()) {
+            return null;
+        }
+        if (prompts.size() > 1) {
+            throw new BenchmarkConfigurationException("@Prompt: " + testClass.getSimpleName() + " has "
+                    + prompts.size() + " @Prompt methods (" + prompts.stream().map(Method::getName)
+                    .collect(Collectors.joining(", ")) + "); keep exactly one");
+        }
+        Method p = prompts.get(0);
+        String sig = "@Prompt " + testClass.getSimpleName() + "." + p.getName();
+        if (!Modifier.isStatic(p.getModifiers()) || p.getReturnType() != ChatRequest.class || p.getParameterCount() != 1) {
+            throw new BenchmarkConfigurationException(sig + " must be declared static ChatRequest " + p.getName()
+                    + "(Row row), taking one dataset row and returning the request, but is " + p.toGenericString());
+        }
+        Parameter row = p.getParameters()[0];
+        if (factory != null && factory.getReturnType().isArray()
+                && !row.getType().isAssignableFrom(factory.getReturnType().getComponentType())) {
+            throw new BenchmarkConfigurationException(sig + " takes " + row.getType().getSimpleName()
+                    + " but the rows of " + where + " are " + factory.getReturnType().getComponentType().getSimpleName());
+        }
+        p.setAccessible(true);
+        return p;
+    }
+
+    public String suite() {
+        return suite;
+    }
+
+    /** {@code Class.method}. */
+    public String test() {
+        return test;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean batchEligible() {
+        return batchEligible;
+    }
+
+    /** Whether invocations carry a request the extension sends (a dataset test with a prompt). */
+    public boolean sendsRequests() {
+        return prompt != null;
+    }
+
+    /** How many invocations each row gives. */
+    public int perRow() {
+        return temperatures.length * samples;
+    }
+
+    /**
+     * The invocations in their fixed order (row, then temperature, then sample), lazily: a
+     * 100,000-row dataset is never held in memory. Each call reads the rows again.
+     */
+    public Stream<Invocation> invocations() {
+        if (factory == null) {
+            AtomicInteger index = new AtomicInteger();
+            return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
+                    .mapToObj(s -> new Invocation(index.incrementAndGet(), null, null, null, t, s, null)));
+        }
+        AtomicInteger rowNumber = new AtomicInteger();
+        AtomicInteger index = new AtomicInteger();
+        return rows().flatMap(row -> {
+            int number = rowNumber.incrementAndGet();
+            String id = row instanceof QuestionRow q ? q.id() : String.format("q-%04d", number);
+            String text = row instanceof QuestionRow q ? q.text() : null;
+            if (!onlyQuestions.isEmpty() && !onlyQuestions.contains(id)) {
+                return Stream.empty();
+            }
+            ChatRequest base = prompt == null ? null : ask(row, id);
+            return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
+                    .mapToObj(s -> new Invocation(index.incrementAndGet(), row, id, text, t, s,
+                            base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model))));
+        });
+    }
+
+    private ChatRequest ask(Object row, String id) {
+        try {
+            ChatRequest request = (ChatRequest) prompt.invoke(null, row);
+            if (request == null) {
+                throw new BenchmarkConfigurationException("@Prompt " + prompt.getName() + " returned null for " + id);
+            }
+            return request;
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new BenchmarkConfigurationException("@Prompt " + prompt.getName() + " failed for " + id + ": " + cause,
+                    cause);
+        }
+    }
+
+    private Stream<?> rows() {
+        Object rows;
+        try {
+            factory.setAccessible(true);
+            rows = factory.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new BenchmarkConfigurationException("@Questions(\"" + factory.getName() + "\") of " + test
+                    + " failed: " + cause, cause);
+        }
+        if (rows instanceof Stream<?> stream) {
+            return stream;
+        }
+        if (rows instanceof Iterable<?> iterable) {
+            return StreamSupport.stream(iterable.spliterator(), false);
+        }
+        if (rows instanceof Iterator<?> iterator) {
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED), false);
+        }
+        if (rows instanceof Object[] array) {
+            return Arrays.stream(array);
+        }
+        throw new BenchmarkConfigurationException("@Questions(\"" + factory.getName() + "\") of " + test
+                + " must return a Stream, Iterable, Iterator or array but returned "
+                + (rows == null ? "null" : rows.getClass().getName()));
+    }
+}

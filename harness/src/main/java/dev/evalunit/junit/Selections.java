@@ -1,0 +1,76 @@
+package dev.evalunit.junit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.discovery.IterationSelector;
+import org.junit.platform.engine.discovery.MethodSelector;
+import org.junit.platform.engine.discovery.UniqueIdSelector;
+import org.junit.platform.launcher.LauncherDiscoveryListener;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+
+/**
+ * Remembers which single invocations a run selected (an IDE running one invocation sends a unique
+ * id ending in {@code [test-template-invocation:#N]}, or an iteration selector), so the extension
+ * sends the requests of exactly those invocations. JUnit reads a template's whole invocation
+ * stream and drops the unselected ones itself; without this, look-ahead would pay for answers
+ * nobody asked for. Registered through {@code META-INF/services}; thread-safe.
+ */
+public final class Selections implements LauncherDiscoveryListener {
+
+    private static final String INVOCATION = "test-template-invocation";
+    private static final List<UniqueId> UNIQUE_IDS = new CopyOnWriteArrayList<>();
+    private static final List<IterationSelector> ITERATIONS = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
+        record(request.getSelectorsByType(DiscoverySelector.class));
+    }
+
+    /** Adds the selectors of a discovery request (public for tests that drive the engine directly). */
+    public static void record(List<? extends DiscoverySelector> selectors) {
+        for (DiscoverySelector selector : selectors) {
+            if (selector instanceof UniqueIdSelector u && isInvocation(u.getUniqueId())) {
+                UNIQUE_IDS.add(u.getUniqueId());
+            } else if (selector instanceof IterationSelector i && i.getParentSelector() instanceof MethodSelector) {
+                ITERATIONS.add(i);
+            }
+        }
+    }
+
+    /** Forgets everything recorded. */
+    public static void clear() {
+        UNIQUE_IDS.clear();
+        ITERATIONS.clear();
+    }
+
+    private static boolean isInvocation(UniqueId id) {
+        List<UniqueId.Segment> segments = id.getSegments();
+        return !segments.isEmpty() && segments.get(segments.size() - 1).getType().equals(INVOCATION);
+    }
+
+    /**
+     * The 1-based invocation numbers selected for the template, or an empty set when the whole
+     * template runs.
+     */
+    public static Set<Integer> selected(UniqueId template, Class<?> testClass, String methodName) {
+        Set<Integer> numbers = new TreeSet<>();
+        for (UniqueId id : new ArrayList<>(UNIQUE_IDS)) {
+            if (id.removeLastSegment().equals(template)) {
+                String value = id.getLastSegment().getValue();
+                numbers.add(Integer.parseInt(value.substring(value.indexOf('#') + 1)));
+            }
+        }
+        for (IterationSelector i : new ArrayList<>(ITERATIONS)) {
+            MethodSelector m = (MethodSelector) i.getParentSelector();
+            if (m.getClassName().equals(testClass.getName()) && m.getMethodName().equals(methodName)) {
+                i.getIterationIndices().forEach(index -> numbers.add(index + 1));
+            }
+        }
+        return numbers;
+    }
+}

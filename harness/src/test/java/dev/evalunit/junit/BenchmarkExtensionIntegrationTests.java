@@ -1,0 +1,225 @@
+package dev.evalunit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectIteration;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import dev.evalunit.Answer;
+import dev.evalunit.BenchmarkSuite;
+import dev.evalunit.BenchmarkTest;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.LlmClient;
+import dev.evalunit.Prompt;
+import dev.evalunit.QuestionRow;
+import dev.evalunit.Questions;
+import dev.evalunit.Samples;
+import dev.evalunit.Temperature;
+import dev.evalunit.Temperatures;
+import dev.evalunit.client.QuotaExhaustedException;
+import dev.evalunit.simulator.OpenAiSimulator;
+import dev.evalunit.simulator.SimulatorOptions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** The extension as JUnit runs it: small fixture suites executed with EngineTestKit against the simulator. */
+class BenchmarkExtensionIntegrationTests {
+
+    @AutoClose
+    private final OpenAiSimulator simulator = OpenAiSimulator.start();
+
+    static final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    @AfterEach
+    void clear() {
+        seen.clear();
+        Selections.clear();
+    }
+
+    private EngineExecutionResults run(DiscoverySelector... selectors) {
+        Selections.record(List.of(selectors));
+        return EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("evalunit.openai.api-key", "sk-test-extension0123456789abcdef")
+                .configurationParameter("evalunit.openai.base-url", simulator.baseUrl())
+                .configurationParameter("evalunit.rate-limit.rpm", "600000")
+                .configurationParameter("evalunit.rate-limit.tpm", "100000000")
+                .configurationParameter("evalunit.retry.max-attempts", "1")
+                .selectors(selectors)
+                .execute();
+    }
+
+    // --- fixtures ------------------------------------------------------------------------------------
+
+    record Row(String id, String text) implements QuestionRow {
+    }
+
+    @BenchmarkSuite(name = "Fixture")
+    static class DatasetTestCase {
+        static Stream<Row> rows() {
+            return Stream.of(new Row("q-a", "What is A?\nA. a\nB. b"), new Row("q-b", "What is B?\nA. a\nB. b"));
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(5);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @Temperatures({0.0, 1.0})
+        @Samples(2)
+        void answers(Row row, Temperature t, int sample, Answer answer) {
+            seen.add(row.id() + " " + t + " s=" + sample + " " + answer.request().temperature());
+            assertThat(answer.letter()).isPresent();
+        }
+    }
+
+    @BenchmarkSuite(name = "Smoke", temperatures = {0.0, 1.0})
+    static class HandWrittenTestCase {
+        @BenchmarkTest
+        void capital(Temperature t, LlmClient llm) {
+            seen.add("capital " + t);
+            assertThat(llm.generate(ChatRequest.user("Capital of Australia?").temperature(t.value())).text()).isNotBlank();
+        }
+    }
+
+    @BenchmarkSuite(name = "Broken")
+    static class NoTemperaturesTestCase {
+        @BenchmarkTest
+        void noTemperatures(Temperature t) {
+        }
+    }
+
+    @BenchmarkSuite(name = "Broken")
+    static class MissingFactoryTestCase {
+        @BenchmarkTest
+        @Questions("nowhere")
+        @Temperatures(0.0)
+        void missing(Row row) {
+        }
+    }
+
+    @BenchmarkSuite(name = "Broken")
+    static class BadPromptTestCase {
+        static Stream<Row> rows() {
+            return Stream.of(new Row("q-a", "A?"));
+        }
+
+        @Prompt
+        ChatRequest ask(Row row, int extra) {
+            return ChatRequest.user(row.text());
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @Temperatures(0.0)
+        void answers(Row row, Answer answer) {
+        }
+    }
+
+    @BenchmarkSuite(name = "Broken")
+    static class AnswerWithoutPromptTestCase {
+        @BenchmarkTest
+        @Temperatures(0.0)
+        void answers(Answer answer) {
+        }
+    }
+
+    // --- tests ---------------------------------------------------------------------------------------
+
+    @Test
+    void invocationsAreTheCrossProductInAFixedOrderWithStableNames() {
+        EngineExecutionResults results = run(selectClass(DatasetTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(8).succeeded(8));
+        assertThat(results.testEvents().started().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+                .containsExactly(
+                        "[T=0.0 s=1] q-a What is A? A. a B. b", "[T=0.0 s=2] q-a What is A? A. a B. b",
+                        "[T=1.0 s=1] q-a What is A? A. a B. b", "[T=1.0 s=2] q-a What is A? A. a B. b",
+                        "[T=0.0 s=1] q-b What is B? A. a B. b", "[T=0.0 s=2] q-b What is B? A. a B. b",
+                        "[T=1.0 s=1] q-b What is B? A. a B. b", "[T=1.0 s=2] q-b What is B? A. a B. b");
+        assertThat(seen).contains("q-a T=0.0 s=1 0.0", "q-b T=1.0 s=2 1.0");
+        assertThat(simulator.requests().chatRequests()).isEqualTo(8);
+    }
+
+    @Test
+    void aHandWrittenTestRunsOncePerTemperatureWithTheSharedClient() {
+        EngineExecutionResults results = run(selectClass(HandWrittenTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        assertThat(seen).containsExactly("capital T=0.0", "capital T=1.0");
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void oneSelectedInvocationSendsExactlyOneRequest() {
+        EngineExecutionResults results = run(selectUniqueId(
+                "[engine:junit-jupiter]/[class:" + DatasetTestCase.class.getName()
+                        + "]/[test-template:answers(dev.evalunit.junit.BenchmarkExtensionIntegrationTests$Row, "
+                        + "dev.evalunit.Temperature, int, dev.evalunit.Answer)]/[test-template-invocation:#6]"));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(seen).containsExactly("q-b T=0.0 s=2 0.0");
+        assertThat(simulator.requests().chatRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void iterationSelectorsAreHonouredToo() {
+        EngineExecutionResults results = run(selectIteration(selectMethod(DatasetTestCase.class, "answers",
+                Row.class.getName() + ", dev.evalunit.Temperature, int, dev.evalunit.Answer"), 0, 7));
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestThatFailsForGoodMakesTheInvocationAnErrorNotAWrongAnswer() {
+        simulator.reconfigure(SimulatorOptions.builder().insufficientQuota(true).build());
+
+        EngineExecutionResults results = run(selectClass(DatasetTestCase.class));
+
+        results.testEvents().assertThatEvents().haveExactly(8,
+                event(test(), finishedWithFailure(instanceOf(QuotaExhaustedException.class))));
+    }
+
+    @Test
+    void configurationMistakesNameTheAnnotationTheMethodAndTheFix() {
+        assertContainerFailure(NoTemperaturesTestCase.class,
+                "@Temperatures on [NoTemperaturesTestCase.noTemperatures] must list at least one value, e.g. @Temperatures({0.0})");
+        assertContainerFailure(MissingFactoryTestCase.class,
+                "@Questions(\"nowhere\") on [MissingFactoryTestCase.missing] names no method nowhere() in "
+                        + "MissingFactoryTestCase; add static Stream<Row> nowhere()");
+        assertContainerFailure(BadPromptTestCase.class, "@Prompt BadPromptTestCase.ask must be declared static ChatRequest ask(Row row)");
+        assertContainerFailure(AnswerWithoutPromptTestCase.class, "[AnswerWithoutPromptTestCase.answers] takes an Answer without @Questions");
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    private void assertContainerFailure(Class<?> fixture, String expected) {
+        run(selectClass(fixture)).containerEvents().assertThatEvents()
+                .haveExactly(1, event(finishedWithFailure(message(m -> m.contains(expected)))));
+    }
+
+    @Test
+    void displayNamesAreShortenedToOneLine() {
+        Invocation invocation = new Invocation(1, null, "tqa-0042",
+                "What happens if you eat watermelon seeds?\nThe seeds pass through your digestive system.", 0.5, 2, null);
+
+        assertThat(invocation.displayName())
+                .isEqualTo("[T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds? The seeds pass...");
+    }
+}
