@@ -80,9 +80,10 @@ class ProgressReporterTests {
 
     @Test
     void aRunWhereNothingFinishedStillEndsWithALine() {
-        try (ProgressReporter progress = ProgressReporter.start("Smoke", 10, null, plain)) {
-            clock.addAndGet(10 * SECOND);
-        }
+        ProgressReporter progress = ProgressReporter.start("Smoke", 10, null, plain);
+        clock.addAndGet(10 * SECOND);
+        progress.close();
+
         assertThat(lines()).containsExactly(
                 "evalunit Smoke: 0/10 (0.0%) 0.0/s done in 10s errors 0 tokens 0 cost $0.0000");
     }
