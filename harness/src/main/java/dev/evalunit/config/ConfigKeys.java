@@ -45,6 +45,10 @@ public final class ConfigKeys {
     public static final String BATCH_DEADLINE = "evalunit.batch.deadline";
     public static final String BATCH_CANCEL_AT_DEADLINE = "evalunit.batch.cancel-at-deadline";
     public static final String BUDGET_USD = "evalunit.budget.usd";
+    public static final String PROGRESS = "evalunit.progress";
+    public static final String PROGRESS_INTERVAL = "evalunit.progress.interval";
+    public static final String MIN_PASS_RATE = "evalunit.min-pass-rate";
+    public static final String MAX_ERROR_RATE = "evalunit.max-error-rate";
 
     /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency}. */
     public static final String MODELS_PREFIX = "evalunit.models.";
@@ -94,7 +98,11 @@ public final class ConfigKeys {
             new Key(BATCH_WAIT, "true", null),
             new Key(BATCH_DEADLINE, "24h", null),
             new Key(BATCH_CANCEL_AT_DEADLINE, "false", null),
-            new Key(BUDGET_USD, null, null));
+            new Key(BUDGET_USD, null, null),
+            new Key(PROGRESS, "auto", null),
+            new Key(PROGRESS_INTERVAL, "10s", null),
+            new Key(MIN_PASS_RATE, "0", null),
+            new Key(MAX_ERROR_RATE, "0.01", null));
 
     private static final Map<String, Key> BY_NAME = index(KEYS);
 
