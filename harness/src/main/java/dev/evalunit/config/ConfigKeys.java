@@ -45,6 +45,10 @@ public final class ConfigKeys {
     public static final String BATCH_DEADLINE = "evalunit.batch.deadline";
     public static final String BATCH_CANCEL_AT_DEADLINE = "evalunit.batch.cancel-at-deadline";
     public static final String BUDGET_USD = "evalunit.budget.usd";
+    public static final String CHECKPOINT_DIR = "evalunit.checkpoint.dir";
+    public static final String CHECKPOINT_FLUSH_EVERY = "evalunit.checkpoint.flush-every";
+    public static final String CHECKPOINT_FSYNC = "evalunit.checkpoint.fsync";
+    public static final String FRESH = "evalunit.fresh";
 
     /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency}. */
     public static final String MODELS_PREFIX = "evalunit.models.";
@@ -94,7 +98,11 @@ public final class ConfigKeys {
             new Key(BATCH_WAIT, "true", null),
             new Key(BATCH_DEADLINE, "24h", null),
             new Key(BATCH_CANCEL_AT_DEADLINE, "false", null),
-            new Key(BUDGET_USD, null, null));
+            new Key(BUDGET_USD, null, null),
+            new Key(CHECKPOINT_DIR, "benchmark-state", null),
+            new Key(CHECKPOINT_FLUSH_EVERY, "1", null),
+            new Key(CHECKPOINT_FSYNC, "close", null),
+            new Key(FRESH, "false", null));
 
     private static final Map<String, Key> BY_NAME = index(KEYS);
 
