@@ -322,8 +322,14 @@ public final class CheckpointStore implements AutoCloseable {
 
         private static CheckpointException corrupt(Path file, int number, Exception e) {
             Path shown = CheckpointException.shown(file);
-            String what = e instanceof JsonParseException ? "is not valid JSON" : "is not a valid checkpoint line";
-            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+            // Databind may wrap the parser's complaint (a string cut short) in a mapping exception.
+            Throwable syntax = e;
+            while (syntax != null && !(syntax instanceof JsonParseException)) {
+                syntax = syntax.getCause();
+            }
+            Throwable cause = syntax != null ? syntax : e;
+            String what = syntax != null ? "is not valid JSON" : "is not a valid checkpoint line";
+            String detail = cause instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(cause.getMessage());
             detail = detail.lines().findFirst().orElse("");
             if (detail.length() > 200) {
                 detail = detail.substring(0, 200) + "...";
