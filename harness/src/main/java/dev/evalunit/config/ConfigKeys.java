@@ -49,6 +49,11 @@ public final class ConfigKeys {
     public static final String PROGRESS_INTERVAL = "evalunit.progress.interval";
     public static final String MIN_PASS_RATE = "evalunit.min-pass-rate";
     public static final String MAX_ERROR_RATE = "evalunit.max-error-rate";
+    public static final String CHECKPOINT_DIR = "evalunit.checkpoint.dir";
+    public static final String CHECKPOINT_FLUSH_EVERY = "evalunit.checkpoint.flush-every";
+    public static final String CHECKPOINT_FSYNC = "evalunit.checkpoint.fsync";
+    public static final String FRESH = "evalunit.fresh";
+    public static final String QUESTION = "evalunit.question";
 
     /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency}. */
     public static final String MODELS_PREFIX = "evalunit.models.";
@@ -102,7 +107,12 @@ public final class ConfigKeys {
             new Key(PROGRESS, "auto", null),
             new Key(PROGRESS_INTERVAL, "10s", null),
             new Key(MIN_PASS_RATE, "0", null),
-            new Key(MAX_ERROR_RATE, "0.01", null));
+            new Key(MAX_ERROR_RATE, "0.01", null),
+            new Key(CHECKPOINT_DIR, "benchmark-state", null),
+            new Key(CHECKPOINT_FLUSH_EVERY, "1", null),
+            new Key(CHECKPOINT_FSYNC, "close", null),
+            new Key(FRESH, "false", null),
+            new Key(QUESTION, null, null));
 
     private static final Map<String, Key> BY_NAME = index(KEYS);
 

@@ -8,9 +8,7 @@ import dev.evalunit.client.RunClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.Set;
@@ -34,7 +32,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     private BenchmarkRun(EvalConfig config) {
         this.config = config;
         this.client = RunClient.open(config);
-        this.onlyQuestions = config.values().get("evalunit.question")
+        this.onlyQuestions = config.values().get(ConfigKeys.QUESTION)
                 .map(q -> Arrays.stream(q.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
@@ -53,9 +51,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     private static EvalConfig load(ExtensionContext context) {
         ConfigSources real = ConfigSources.real();
         Map<String, String> properties = new HashMap<>(real.systemProperties());
-        List<String> names = new ArrayList<>(ConfigKeys.all().stream().map(ConfigKeys.Key::name).toList());
-        names.addAll(List.of("evalunit.question", "evalunit.fresh"));
-        for (String name : names) {
+        for (String name : ConfigKeys.all().stream().map(ConfigKeys.Key::name).toList()) {
             context.getConfigurationParameter(name).ifPresent(value -> properties.put(name, value));
         }
         ConfigSources sources = ConfigSources.of(properties, real.environment(), real.workingDirectory().orElse(null));

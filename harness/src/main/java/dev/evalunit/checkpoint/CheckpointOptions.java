@@ -1,0 +1,83 @@
+package dev.evalunit.checkpoint;
+
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.ConfigValues;
+import dev.evalunit.config.EvalConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a run keeps its checkpoints. Immutable and thread-safe.
+ *
+ * <p>The defaults ({@code benchmark-state}, flush every line, force on close) make every answer survive
+ * the JVM being killed the moment {@link CheckpointStore#append} returns, at the cost of one
+ * {@code write} call per answer and none of {@code fsync}'s milliseconds; a power loss can lose the
+ * answers of the run since its start. {@link FsyncPolicy#EVERY_FLUSH} closes that gap.
+ *
+ * @param directory  where suites keep their checkpoints ({@code evalunit.checkpoint.dir}, default
+ *                   {@code benchmark-state}); a relative path is resolved against the working directory
+ * @param flushEvery how many lines are buffered before they are handed to the operating system
+ *                   ({@code evalunit.checkpoint.flush-every}, default 1); a killed run loses up to
+ *                   {@code flushEvery - 1} answers besides those in flight
+ * @param fsync      when lines are forced to the device ({@code evalunit.checkpoint.fsync}, default {@code close})
+ * @param fresh      start over: ignore every stored answer, keeping them on disk ({@code evalunit.fresh}, default false)
+ */
+public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsync, boolean fresh) {
+
+    /** The directory used when {@code evalunit.checkpoint.dir} is not set. */
+    public static final Path DEFAULT_DIRECTORY = Path.of("benchmark-state");
+
+    public CheckpointOptions {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(fsync, "fsync");
+        if (flushEvery < 1) {
+            throw new IllegalArgumentException("flushEvery must be > 0 but was " + flushEvery);
+        }
+    }
+
+    /** The defaults, in {@code directory}. */
+    public static CheckpointOptions in(Path directory) {
+        return new CheckpointOptions(directory, 1, FsyncPolicy.ON_CLOSE, false);
+    }
+
+    /**
+     * Reads {@code evalunit.checkpoint.dir}, {@code evalunit.checkpoint.flush-every},
+     * {@code evalunit.checkpoint.fsync} and {@code evalunit.fresh}.
+     *
+     * @throws dev.evalunit.config.ConfigException naming the key, the value and what is allowed
+     */
+    public static CheckpointOptions from(EvalConfig config) {
+        ConfigValues v = config.values();
+        Path directory = v.getAs(ConfigKeys.CHECKPOINT_DIR, DEFAULT_DIRECTORY, "a directory path", s -> {
+            if (s.isBlank()) {
+                throw new IllegalArgumentException(s);
+            }
+            return Path.of(s);
+        });
+        int flushEvery = v.getAs(ConfigKeys.CHECKPOINT_FLUSH_EVERY, 1, "a whole number > 0", s -> {
+            if (s.startsWith("_") || s.endsWith("_")) {
+                throw new IllegalArgumentException(s);
+            }
+            int n = Math.toIntExact(Long.parseLong(s.replace("_", "")));
+            if (n < 1) {
+                throw new IllegalArgumentException(s);
+            }
+            return n;
+        });
+        FsyncPolicy fsync = v.getAs(ConfigKeys.CHECKPOINT_FSYNC, FsyncPolicy.ON_CLOSE,
+                "one of never, close, every-flush", FsyncPolicy::parse);
+        return new CheckpointOptions(directory, flushEvery, fsync, v.getBoolean(ConfigKeys.FRESH, false));
+    }
+
+    public CheckpointOptions withFlushEvery(int flushEvery) {
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+    }
+
+    public CheckpointOptions withFsync(FsyncPolicy fsync) {
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+    }
+
+    public CheckpointOptions withFresh(boolean fresh) {
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.evalunit.checkpoint;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evalunit.Completion;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Streams a suite's checkpoint files, in order, into the index a {@link CheckpointStore} answers
+ * lookups from, counting what it finds. Not thread-safe; used by {@link CheckpointStore#open} alone.
+ * Only the index is kept, never the lines.
+ */
+final class CheckpointReader {
+
+    private static final System.Logger LOG = System.getLogger(CheckpointReader.class.getPackageName());
+
+    /** One stored answer and what it answered. */
+    record Stored(String requestHash, String model, Completion completion, boolean fromHistory) {
+        boolean answers(InvocationKey key) {
+            return requestHash.equals(key.requestHash()) && model.equals(key.model());
+        }
+    }
+
+    final ConcurrentHashMap<String, Stored> index = new ConcurrentHashMap<>();
+    final Map<String, String> pool = new HashMap<>();
+    final long started = System.nanoTime();
+    int files;
+    int lines;
+    int stale;
+    int torn;
+
+    void read(Path file) throws IOException {
+        files++;
+        // A decoder that replaces malformed bytes, unlike Files.newBufferedReader's: a torn last line may
+        // end inside a character, and must be skipped, not fail the whole load.
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
+            String previous = null;
+            int previousNumber = 0;
+            int number = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (previous != null) {
+                    add(file, previousNumber, previous, false);
+                }
+                previous = line;
+                previousNumber = number;
+            }
+            if (previous != null) {
+                add(file, previousNumber, previous, true);
+            }
+        }
+    }
+
+    private void add(Path file, int number, String text, boolean last) {
+        CheckpointLine line;
+        InvocationKey key;
+        Completion completion;
+        try {
+            line = CheckpointLine.READER.readValue(text);
+            if (line.v() != CheckpointLine.SCHEMA) {
+                throw new CheckpointException(CheckpointException.shown(file), number, "checkpoint "
+                        + CheckpointException.shown(file) + " line " + number + " has schema version " + line.v()
+                        + ", but this evalunit reads version " + CheckpointLine.SCHEMA
+                        + "; use the evalunit that wrote it, or start over with -Devalunit.fresh=true", null);
+            }
+            key = line.key();
+            completion = line.toCompletion(pool);
+        } catch (JsonProcessingException | RuntimeException e) {
+            if (e instanceof CheckpointException c) {
+                throw c;
+            }
+            if (last) {
+                torn++;
+                LOG.log(System.Logger.Level.WARNING, "checkpoint " + CheckpointException.shown(file) + " line "
+                        + number + " is incomplete, as a run killed while writing leaves it; skipped, its "
+                        + "invocation will be asked again");
+                return;
+            }
+            throw corrupt(file, number, e);
+        }
+        Stored stored = new Stored(key.requestHash(), CheckpointLine.pooled(pool, key.model()), completion, true);
+        Stored replaced = index.put(key.id(), stored);
+        if (replaced != null && !(replaced.requestHash().equals(stored.requestHash())
+                && replaced.model().equals(stored.model()))) {
+            stale++;
+        }
+        lines++;
+    }
+
+    private static CheckpointException corrupt(Path file, int number, Exception e) {
+        Path shown = CheckpointException.shown(file);
+        // Databind may wrap the parser's complaint (a string cut short) in a mapping exception.
+        Throwable syntax = e;
+        while (syntax != null && !(syntax instanceof JsonParseException)) {
+            syntax = syntax.getCause();
+        }
+        Throwable cause = syntax != null ? syntax : e;
+        String what = syntax != null ? "is not valid JSON" : "is not a valid checkpoint line";
+        String detail = cause instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(cause.getMessage());
+        detail = detail.lines().findFirst().orElse("");
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "...";
+        }
+        return new CheckpointException(shown, number, "checkpoint " + shown + " line " + number + " " + what + ": "
+                + detail + "; delete or repair that line, or start over with -Devalunit.fresh=true", e);
+    }
+
+    LoadReport report() {
+        return new LoadReport(files, lines, index.size(), stale, torn,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+}
