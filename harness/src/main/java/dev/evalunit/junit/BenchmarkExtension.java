@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
+import org.junit.jupiter.api.extension.TestWatcher;
+import dev.evalunit.report.InvocationResult;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -48,6 +50,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, run.config().defaultModel(), run.onlyQuestions());
         Set<Integer> selected = Selections.selected(org.junit.platform.engine.UniqueId.parse(context.getUniqueId()), testClass,
                 method.getName());
+        run.planned(selected.isEmpty() ? plan.invocations().count() : selected.size());
         Prefetcher prefetcher = new Prefetcher(plan, selected, run.lookAhead(), run.client(), run);
         Spliterator<TestTemplateInvocationContext> invocations = Spliterators.spliteratorUnknownSize(
                 new java.util.Iterator<>() {
@@ -58,7 +61,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
                     @Override
                     public TestTemplateInvocationContext next() {
-                        return new BenchmarkInvocationContext(prefetcher.next(), prefetcher);
+                        return new BenchmarkInvocationContext(prefetcher.next(), prefetcher, plan, run);
                     }
                 }, Spliterator.ORDERED);
         return StreamSupport.stream(invocations, false);
@@ -81,8 +84,8 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
     }
 
     /** One invocation: its display name and the parameters only it can resolve. */
-    private record BenchmarkInvocationContext(Invocation invocation, Prefetcher prefetcher)
-            implements TestTemplateInvocationContext {
+    private record BenchmarkInvocationContext(Invocation invocation, Prefetcher prefetcher, BenchmarkPlan plan,
+                                              BenchmarkRun run) implements TestTemplateInvocationContext {
 
         @Override
         public String getDisplayName(int invocationIndex) {
@@ -91,7 +94,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
         @Override
         public List<Extension> getAdditionalExtensions() {
-            return List.of(new InvocationParameters(invocation, prefetcher));
+            return List.of(new InvocationParameters(invocation, prefetcher, plan, run));
         }
     }
 
@@ -100,14 +103,36 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
      * (before its parameters are resolved), so a request that failed for good fails the invocation
      * with the client's own exception, an error rather than a wrong answer.
      */
-    private static final class InvocationParameters implements ParameterResolver, BeforeTestExecutionCallback {
+    private static final class InvocationParameters implements ParameterResolver, BeforeTestExecutionCallback,
+            TestWatcher {
         private final Invocation invocation;
         private final Prefetcher prefetcher;
+        private final BenchmarkPlan plan;
+        private final BenchmarkRun run;
         private Answer answer;
 
-        InvocationParameters(Invocation invocation, Prefetcher prefetcher) {
+        InvocationParameters(Invocation invocation, Prefetcher prefetcher, BenchmarkPlan plan, BenchmarkRun run) {
             this.invocation = invocation;
             this.prefetcher = prefetcher;
+            this.plan = plan;
+            this.run = run;
+        }
+
+        // The outcome table of DESIGN.md: a wrong answer fails, a request that failed for good errs.
+        @Override
+        public void testSuccessful(ExtensionContext context) {
+            run.finished(plan, invocation, InvocationResult.Outcome.PASSED, answer);
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            run.finished(plan, invocation, cause instanceof LlmException ? InvocationResult.Outcome.ERROR
+                    : InvocationResult.Outcome.FAILED, answer);
+        }
+
+        @Override
+        public void testAborted(ExtensionContext context, Throwable cause) {
+            run.finished(plan, invocation, InvocationResult.Outcome.ABORTED, answer);
         }
 
         @Override

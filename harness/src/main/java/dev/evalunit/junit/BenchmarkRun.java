@@ -4,7 +4,22 @@ import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Priority;
+import dev.evalunit.Completion;
+import dev.evalunit.checkpoint.CheckpointOptions;
+import dev.evalunit.checkpoint.CheckpointStore;
+import dev.evalunit.checkpoint.InvocationKey;
+import dev.evalunit.checkpoint.LoadReport;
 import dev.evalunit.client.RunClient;
+import dev.evalunit.report.BuildOutcome;
+import dev.evalunit.report.InvocationResult;
+import dev.evalunit.report.ProgressOptions;
+import dev.evalunit.report.ProgressReporter;
+import dev.evalunit.report.RunSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
@@ -25,9 +40,15 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(BenchmarkRun.class);
 
+    private static final System.Logger LOG = System.getLogger(BenchmarkRun.class.getName());
+
     private final EvalConfig config;
     private final RunClient client;
     private final Set<String> onlyQuestions;
+    private final CheckpointOptions checkpoints;
+    private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
+    private final RunSummary summary = new RunSummary();
+    private final ProgressReporter progress;
 
     private BenchmarkRun(EvalConfig config) {
         this.config = config;
@@ -36,6 +57,9 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                 .map(q -> Arrays.stream(q.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
+        this.checkpoints = CheckpointOptions.from(config);
+        this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
+                ProgressOptions.from(config));
     }
 
     /** The run of the launcher session {@code context} belongs to, created on first use. */
@@ -75,14 +99,81 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
     }
 
+    /** The suite's checkpoint, opened (and its history loaded) on first use. */
+    CheckpointStore checkpoint(String suite) {
+        return stores.computeIfAbsent(suite, s -> {
+            CheckpointStore store = CheckpointStore.open(s, checkpoints);
+            LoadReport loaded = store.loadReport();
+            if (loaded.lines() > 0) {
+                LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.reusable()
+                        + " stored answers to replay, " + loaded.stale() + " stale, from " + store.directory());
+            }
+            return store;
+        });
+    }
+
+    /**
+     * A stored answer when the checkpoint has one for exactly this request; otherwise the request
+     * goes out, and its answer is appended to the checkpoint before anyone sees it.
+     */
     @Override
     public CompletableFuture<Answer> answer(BenchmarkPlan plan, Invocation invocation, LlmClient llm, Priority priority) {
         ChatRequest request = invocation.request().priority(priority);
-        return llm.generateAsync(request).thenApply(c -> new Answer(request, c, false));
+        CheckpointStore store = checkpoint(plan.suite());
+        InvocationKey key = key(plan, invocation);
+        Optional<Completion> stored = store.lookup(key);
+        if (stored.isPresent()) {
+            return CompletableFuture.completedFuture(new Answer(request, stored.get(), true));
+        }
+        return llm.generateAsync(request).thenApply(c -> {
+            store.append(key, c);
+            return new Answer(request, c, false);
+        });
     }
 
+    private static InvocationKey key(BenchmarkPlan plan, Invocation invocation) {
+        return InvocationKey.of(plan.suite(), plan.test(), invocation.questionId(), invocation.temperature(),
+                invocation.sample(), invocation.request(), invocation.request().model());
+    }
+
+    /** More invocations are planned (a template started). */
+    void planned(long invocations) {
+        progress.addTotal(invocations);
+    }
+
+    /** One invocation finished, with its answer when it had one. */
+    void finished(BenchmarkPlan plan, Invocation invocation, InvocationResult.Outcome outcome, Answer answer) {
+        Completion c = answer == null ? null : answer.completion();
+        InvocationResult result = new InvocationResult(plan.suite(), plan.test(),
+                invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
+                invocation.sample(), outcome, c == null ? null : c.text(), c == null ? 0 : c.promptTokens(),
+                c == null ? 0 : c.completionTokens(), c == null || answer.replayed() ? 0 : c.costUsd(),
+                c == null ? Duration.ZERO : c.latency(), null, answer != null && answer.replayed());
+        summary.add(result);
+        progress.step(result);
+    }
+
+    /**
+     * Ends the run: closes the client (requests in flight finish) and the checkpoints, prints the
+     * score table, and fails the run when a suite misses the configured thresholds.
+     */
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            stores.values().forEach(CheckpointStore::close);
+            progress.close();
+        }
+        if (summary.figures().isEmpty()) {
+            return;
+        }
+        Map<String, Path> dirs = new TreeMap<>();
+        stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
+        System.out.println(summary.render(client.client().metrics().snapshot(), dirs, Path.of("target", "allure-results")));
+        BuildOutcome.Verdict verdict = BuildOutcome.judge(summary.figures(), BuildOutcome.Thresholds.from(config));
+        if (!verdict.passed()) {
+            throw new AssertionError("evalunit: the run misses its thresholds: " + verdict.reason());
+        }
     }
 }

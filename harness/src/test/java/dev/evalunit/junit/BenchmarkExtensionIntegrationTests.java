@@ -25,13 +25,17 @@ import dev.evalunit.Temperatures;
 import dev.evalunit.client.QuotaExhaustedException;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -51,9 +55,19 @@ class BenchmarkExtensionIntegrationTests {
         Selections.clear();
     }
 
+    @TempDir
+    Path state;
+
     private EngineExecutionResults run(DiscoverySelector... selectors) {
+        return run(Map.of(), selectors);
+    }
+
+    private EngineExecutionResults run(Map<String, String> more, DiscoverySelector... selectors) {
         Selections.record(List.of(selectors));
         return EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("evalunit.checkpoint.dir", state.toString())
+                .configurationParameter("evalunit.progress", "off")
+                .configurationParameters(more)
                 .configurationParameter("evalunit.openai.api-key", "sk-test-extension0123456789abcdef")
                 .configurationParameter("evalunit.openai.base-url", simulator.baseUrl())
                 .configurationParameter("evalunit.rate-limit.rpm", "600000")
@@ -155,6 +169,41 @@ class BenchmarkExtensionIntegrationTests {
                         "[T=1.0 s=1] q-b What is B? A. a B. b", "[T=1.0 s=2] q-b What is B? A. a B. b");
         assertThat(seen).contains("q-a T=0.0 s=1 0.0", "q-b T=1.0 s=2 1.0");
         assertThat(simulator.requests().chatRequests()).isEqualTo(8);
+    }
+
+    @Test
+    void aSecondRunReplaysEveryAnswerFromTheCheckpointWithoutARequest() {
+        run(selectClass(DatasetTestCase.class)).testEvents().assertStatistics(stats -> stats.succeeded(8));
+        simulator.reset();
+        seen.clear();
+
+        EngineExecutionResults again = run(selectClass(DatasetTestCase.class));
+
+        again.testEvents().assertStatistics(stats -> stats.started(8).succeeded(8));
+        assertThat(seen).hasSize(8);
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void freshStartsOverWithoutDeletingTheHistory() throws Exception {
+        run(selectClass(DatasetTestCase.class));
+        simulator.reset();
+
+        run(Map.of("evalunit.fresh", "true"), selectClass(DatasetTestCase.class));
+
+        assertThat(simulator.requests().chatRequests()).isEqualTo(8);
+        try (Stream<Path> files = Files.walk(state)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".jsonl"))).hasSize(2);
+        }
+    }
+
+    @Test
+    void evalunitQuestionNarrowsTheRunToThoseQuestions() {
+        EngineExecutionResults results = run(Map.of("evalunit.question", "q-b"), selectClass(DatasetTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(4).succeeded(4));
+        assertThat(seen).allMatch(line -> line.startsWith("q-b "));
+        assertThat(simulator.requests().chatRequests()).isEqualTo(4);
     }
 
     @Test
