@@ -237,6 +237,37 @@ class CheckpointStoreTests {
     }
 
     @Test
+    void appendsFromManyThreadsEachBecomeOneWholeLine() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        try (CheckpointStore store = open(options())) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            store.append(key("t" + thread + "-q" + i, 0.0, 0, REQUEST, MODEL), completion("A" + i));
+                        }
+                    }));
+                }
+                for (var f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.loadReport().lines()).isEqualTo(threads * perThread);
+            assertThat(store.loadReport().tornLinesSkipped()).isZero();
+            assertThat(store.lookup(key("t7-q199", 0.0, 0, REQUEST, MODEL))).map(Completion::text).contains("A199");
+        }
+    }
+
+    @Test
     void aRunThatAnswersNothingLeavesNoFile() {
         Path file;
         try (CheckpointStore store = open(options())) {
