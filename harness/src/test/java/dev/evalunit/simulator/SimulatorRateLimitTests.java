@@ -10,23 +10,19 @@ import dev.evalunit.throttle.TokenEstimator;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class SimulatorRateLimitTests {
 
     private final SimulatorHttp.FakeClock clock = new SimulatorHttp.FakeClock();
+    @AutoClose
     private OpenAiSimulator simulator;
     private SimulatorHttp http;
 
     private void start(SimulatorOptions.Builder options) {
         simulator = OpenAiSimulator.start(options.nanoTime(clock::now).build());
         http = new SimulatorHttp(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
     }
 
     @Test

@@ -3,23 +3,19 @@ package dev.evalunit.simulator;
 import static dev.evalunit.simulator.SimulatorHttp.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class SimulatorRequestLogTests {
 
     private final SimulatorHttp.FakeClock clock = new SimulatorHttp.FakeClock();
+    @AutoClose
     private OpenAiSimulator simulator;
     private SimulatorHttp http;
 
     private void start(SimulatorOptions.Builder options) {
         simulator = OpenAiSimulator.start(options.nanoTime(clock::now).build());
         http = new SimulatorHttp(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
     }
 
     @Test
