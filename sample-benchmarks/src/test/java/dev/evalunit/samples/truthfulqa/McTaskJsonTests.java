@@ -15,14 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** mc_task.json, read from fixtures written for these tests, joined to the fixture questions. */
 class McTaskJsonTests {
 
-    private static final Path FIXTURES = TruthfulQaCsvTests.FIXTURES;
     private static final Path MALFORMED = Path.of("src", "test", "resources", "malformed");
     private static final List<TruthfulQaQuestion> QUESTIONS =
-            TruthfulQa.readQuestions(FIXTURES.resolve("truthfulqa/TruthfulQA.csv"));
+            TruthfulQa.readQuestions(Fixtures.QUESTIONS);
 
     @Test
     void itemsTakeIdTypeAndCategoryOfTheQuestionWithTheSameTextInCsvOrder() {
-        List<TruthfulQaMcQuestion> items = TruthfulQa.readMc(FIXTURES.resolve("truthfulqa/data/mc_task.json"), QUESTIONS);
+        List<TruthfulQaMcQuestion> items = TruthfulQa.readMc(Fixtures.MC_TASK, QUESTIONS);
 
         // The JSON lists questions 4, 1, 3, 2; question 4's CSV cell ends in spaces that are not part of it.
         assertThat(items).extracting(TruthfulQaMcQuestion::id).containsExactly("tqa-0001", "tqa-0002", "tqa-0003", "tqa-0004");

@@ -14,13 +14,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The two CSV formats, read from fixtures written for these tests in the upstream formats. */
 class TruthfulQaCsvTests {
 
-    static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
     private static final Path MALFORMED = Path.of("src", "test", "resources", "malformed");
 
     @Test
     void readsEveryColumnOfTheQuestionsFile() {
         // A BOM, quoted cells with commas, "" quotes and a newline, "; " inside a Best Answer, a blank line.
-        List<TruthfulQaQuestion> questions = TruthfulQa.readQuestions(FIXTURES.resolve("truthfulqa/TruthfulQA.csv"));
+        List<TruthfulQaQuestion> questions = TruthfulQa.readQuestions(Fixtures.QUESTIONS);
 
         assertThat(questions).containsExactly(
                 new TruthfulQaQuestion("tqa-0001", QuestionType.ADVERSARIAL, "Misconceptions",
@@ -53,7 +52,7 @@ class TruthfulQaCsvTests {
     @Test
     void readsTheBinaryFile() {
         // No BOM, CRLF line ends, no newline after the last row, an empty Source.
-        List<TruthfulQaBinaryQuestion> rows = TruthfulQa.readBinary(FIXTURES.resolve("truthfulqa/2025-binary/TruthfulQA.csv"));
+        List<TruthfulQaBinaryQuestion> rows = TruthfulQa.readBinary(Fixtures.BINARY);
 
         assertThat(rows).containsExactly(
                 new TruthfulQaBinaryQuestion("tqab-0001", QuestionType.ADVERSARIAL, "Misconceptions",
@@ -71,7 +70,7 @@ class TruthfulQaCsvTests {
 
     @Test
     void theBinaryFileIsNotReadAsTheQuestionsFile() {
-        Path binary = FIXTURES.resolve("truthfulqa/2025-binary/TruthfulQA.csv");
+        Path binary = Fixtures.BINARY;
 
         assertThatThrownBy(() -> TruthfulQa.readQuestions(binary))
                 .isInstanceOf(DatasetFormatException.class)

@@ -95,7 +95,7 @@ class TruthfulQaSuitesTests {
     }
 
     private EngineExecutionResults run(Class<?> suite) throws URISyntaxException {
-        Path fixtures = Path.of(getClass().getResource("/fixtures").toURI());
+        Path fixtures = Fixtures.datasetsDir(state);
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(Map.of(
                         "evalunit.datasets.dir", fixtures.toString(),
@@ -132,9 +132,7 @@ class TruthfulQaSuitesTests {
 
     @Test
     void theShuffleDoesNotLeaveTheTrueOptionFirstAndIsTheSameEveryRun() throws Exception {
-        TruthfulQaMcQuestion lightning = TruthfulQa.readMc(Path.of(getClass().getResource(
-                "/fixtures/truthfulqa/data/mc_task.json").toURI()), TruthfulQa.readQuestions(Path.of(getClass()
-                .getResource("/fixtures/truthfulqa/TruthfulQA.csv").toURI()))).stream()
+        TruthfulQaMcQuestion lightning = TruthfulQa.readMc(Fixtures.MC_TASK, TruthfulQa.readQuestions(Fixtures.QUESTIONS)).stream()
                 .filter(q -> q.question().contains("lightning")).findFirst().orElseThrow();
 
         assertThat(Choices.mc1(lightning)).isEqualTo(Choices.mc1(lightning));

@@ -33,7 +33,7 @@ class TruthfulQaTests {
     @Test
     void readsEachFileFromTheConfiguredDirectory() {
         // The fixtures are not the upstream files, so their checksums differ: accept them as they are.
-        EvalConfig config = offline("evalunit.datasets.dir", TruthfulQaCsvTests.FIXTURES.toString(),
+        EvalConfig config = offline("evalunit.datasets.dir", Fixtures.datasetsDir(cache.resolve("given")).toString(),
                 "evalunit.datasets.verify", "false");
 
         assertThat(TruthfulQa.questions(config)).hasSize(4);
@@ -43,7 +43,7 @@ class TruthfulQaTests {
 
     @Test
     void anotherVersionInTheConfiguredDirectoryIsRefusedByDefault() {
-        EvalConfig config = offline("evalunit.datasets.dir", TruthfulQaCsvTests.FIXTURES.toString());
+        EvalConfig config = offline("evalunit.datasets.dir", Fixtures.datasetsDir(cache.resolve("given")).toString());
 
         assertThatThrownBy(() -> TruthfulQa.questions(config))
                 .isInstanceOf(DatasetUnavailableException.class)
