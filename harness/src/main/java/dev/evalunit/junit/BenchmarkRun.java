@@ -347,18 +347,18 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         if (!batched.isEmpty()) {
             System.out.print(batched);
         }
-        Analysis.Report report = summary.analysis().report();
+        BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
+        boolean passRateSet = !config.values().origin(ConfigKeys.MIN_PASS_RATE).equals("default");
+        Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
+        summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
+                : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));
+        Analysis.Report report = summary.analysis().report().withThresholds(thresholds);
         String table = Analysis.render(report);
         if (!table.isEmpty()) {
             Path file = resultsDir.resolve("analysis.json");
             Analysis.writeJson(report, file);
             System.out.println(table + "analysis written to " + file.toAbsolutePath());
         }
-        BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
-        boolean passRateSet = !config.values().origin(ConfigKeys.MIN_PASS_RATE).equals("default");
-        Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
-        summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
-                : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));
         BuildOutcome.Verdict verdict = BuildOutcome.judge(summary.figures(), thresholds);
         verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
         System.out.println((verdict.passed() ? "evalunit: thresholds met: " : "evalunit: THRESHOLDS MISSED: ")

@@ -62,7 +62,7 @@ public final class Analysis {
                 bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test())));
         List<SuiteAnalysis> suites = new ArrayList<>();
         bySuite.forEach((suite, figures) -> suites.add(new SuiteAnalysis(suite, figures)));
-        return new Report(suites);
+        return new Report(suites, Map.of());
     }
 
     /** The analysis as text for the end of a run's log; empty when no test had an answer. */
@@ -116,8 +116,22 @@ public final class Analysis {
     public record Interval(double low, double high) {
     }
 
-    /** The whole analysis, as written to JSON. */
-    public record Report(List<SuiteAnalysis> suites) {
+    /**
+     * The whole analysis, as written to JSON.
+     *
+     * @param thresholds each suite's thresholds in force for this run (its {@code @BenchmarkSuite} values
+     *                   or the configured ones), so that a later step can gate on the file alone
+     */
+    public record Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds) {
+
+        public Report {
+            suites = List.copyOf(suites);
+            thresholds = java.util.Collections.unmodifiableMap(new TreeMap<>(thresholds));
+        }
+
+        public Report withThresholds(Map<String, BuildOutcome.Thresholds> thresholds) {
+            return new Report(suites, thresholds);
+        }
     }
 
     public record SuiteAnalysis(String suite, List<TestFigures> tests) {

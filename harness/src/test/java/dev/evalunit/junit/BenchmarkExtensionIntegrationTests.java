@@ -368,6 +368,9 @@ class BenchmarkExtensionIntegrationTests {
         assertThat(test.at("/temperatures/0/categories/Other/answered").asLong()).isEqualTo(2);
         assertThat(test.at("/temperatures/0/questionsWithSamples").asLong()).isEqualTo(3);
         assertThat(test.at("/flips/questions").asLong()).isEqualTo(3);
+        // the thresholds in force, so a later step can gate on the file alone: the default error rate, no pass rate
+        assertThat(json.at("/thresholds/Scored/maxErrorRate").asDouble()).isEqualTo(0.01);
+        assertThat(json.at("/thresholds/Scored/minPassRate").asDouble()).isZero();
     }
 
     @Test
@@ -399,6 +402,16 @@ class BenchmarkExtensionIntegrationTests {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.evalunit.report.BenchmarkVerdict.main(
                         new String[] {results.resolve("verdict.json").toString()}))
                 .hasMessageContaining("the benchmark run misses its thresholds: Strict pass rate 50.0%");
+        assertThat(readJson(results.resolve("analysis.json")).at("/thresholds/Strict/minPassRate").asDouble())
+                .as("the suite's threshold, written for the reports module's gate").isEqualTo(0.9);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
