@@ -135,21 +135,30 @@ public final class Charts {
         return points;
     }
 
+    /**
+     * A line of a chart by temperature.
+     *
+     * @param style which colour and marker: a test keeps its own in the accuracy and the agreement chart
+     */
+    private record Line(String name, int style, Map<Double, Point> points) {
+    }
+
     /** A line per test that has a figure at some temperature. */
     private static XYChart lines(Suite suite, String title, String yTitle, Function<Test, Map<Double, Point>> figures) {
-        Map<String, Map<Double, Point>> series = new LinkedHashMap<>();
-        for (Test test : suite.tests()) {
+        List<Line> lines = new ArrayList<>();
+        for (int i = 0; i < suite.tests().size(); i++) {
+            Test test = suite.tests().get(i);
             Map<Double, Point> points = figures.apply(test);
             if (!points.isEmpty()) {
-                series.put(Figures.label(suite, test), points);
+                lines.add(new Line(Figures.label(suite, test), i, points));
             }
         }
-        return xy(title, yTitle, series);
+        return xy(title, yTitle, lines);
     }
 
     /** A line per test and score, e.g. {@code answersTruthfully: truthful}. */
     static XYChart scores(Suite suite) {
-        Map<String, Map<Double, Point>> series = new LinkedHashMap<>();
+        List<Line> lines = new ArrayList<>();
         for (Test test : suite.tests()) {
             TreeSet<String> names = new TreeSet<>();
             test.temperatures().forEach(t -> names.addAll(t.scores().keySet()));
@@ -159,24 +168,24 @@ public final class Charts {
                     return s == null ? null : new Point(s.mean(), s.ci95());
                 });
                 if (!points.isEmpty()) {
-                    series.put(Figures.label(suite, test) + ": " + name, points);
+                    lines.add(new Line(Figures.label(suite, test) + ": " + name, lines.size(), points));
                 }
             }
         }
-        return xy(suite.suite() + ": mean score by temperature (95 % interval)", "mean score", series);
+        return xy(suite.suite() + ": mean score by temperature (95 % interval)", "mean score", lines);
     }
 
     /**
      * @param yTitle what the y axis counts, without a unit: figures from 0 to 1 are drawn as percentages and
      *               the title says so, figures on a scale of their own are drawn as they are
      */
-    private static XYChart xy(String title, String yTitle, Map<String, Map<Double, Point>> series) {
-        boolean shares = series.values().stream().flatMap(points -> points.values().stream())
+    private static XYChart xy(String title, String yTitle, List<Line> lines) {
+        boolean shares = lines.stream().flatMap(line -> line.points().values().stream())
                 .allMatch(p -> p.value() >= 0 && p.value() <= 1 && !(p.low() < 0) && !(p.high() > 1));
         double scale = shares ? 100 : 1;
         // up to three names fit side by side under the plot; more go one per line, the chart growing to fit
-        boolean stacked = series.size() > 3;
-        XYChart chart = new XYChart(WIDTH, HEIGHT + (stacked ? LEGEND_LINE * series.size() : 0));
+        boolean stacked = lines.size() > 3;
+        XYChart chart = new XYChart(WIDTH, HEIGHT + (stacked ? LEGEND_LINE * lines.size() : 0));
         chart.setTitle(title);
         chart.setXAxisTitle("temperature");
         chart.setYAxisTitle(shares ? yTitle + " (%)" : yTitle);
@@ -187,7 +196,7 @@ public final class Charts {
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(stacked ? LegendLayout.Vertical : LegendLayout.Horizontal);
         TreeSet<Double> temperatures = new TreeSet<>();
-        series.values().forEach(points -> temperatures.addAll(points.keySet()));
+        lines.forEach(line -> temperatures.addAll(line.points().keySet()));
         if (temperatures.isEmpty()) {
             return chart;
         }
@@ -197,23 +206,24 @@ public final class Charts {
         double half = temperatures.size() == 1 ? step / 2 : 0;
         chart.getStyler().setXAxisDecimalPattern("0.0#");
         chart.getStyler().setXAxisMin(temperatures.first() - half).setXAxisMax(temperatures.last() + half);
-        int i = 0;
-        for (Map.Entry<String, Map<Double, Point>> line : series.entrySet()) {
-            Color colour = PALETTE[i % PALETTE.length];
-            double nudge = (i - (series.size() - 1) / 2.0) * step * 0.03;
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            Color colour = PALETTE[line.style() % PALETTE.length];
+            double nudge = (i - (lines.size() - 1) / 2.0) * step * 0.03;
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
-            line.getValue().forEach((t, p) -> {
+            line.points().forEach((t, p) -> {
                 xs.add(t + nudge);
                 ys.add(p.value() * scale);
             });
-            XYSeries s = chart.addSeries(line.getKey(), xs, ys);
+            XYSeries s = chart.addSeries(line.name(), xs, ys);
             s.setLineColor(colour);
             s.setMarkerColor(colour);
-            s.setMarker(MARKERS[i % MARKERS.length]);
-            line.getValue().forEach((t, p) -> {
+            s.setMarker(MARKERS[line.style() % MARKERS.length]);
+            s.setLineStyle(new BasicStroke(2f)); // solid: XChart's own dash cycle counts the hidden intervals too
+            line.points().forEach((t, p) -> {
                 if (!Double.isNaN(p.low())) {
-                    XYSeries interval = chart.addSeries(line.getKey() + " interval at T=" + Figures.temperature(t),
+                    XYSeries interval = chart.addSeries(line.name() + " interval at T=" + Figures.temperature(t),
                             new double[] {t + nudge, t + nudge}, new double[] {p.low() * scale, p.high() * scale});
                     interval.setLineColor(colour);
                     interval.setMarker(SeriesMarkers.NONE);
@@ -221,7 +231,6 @@ public final class Charts {
                     interval.setShowInLegend(false);
                 }
             });
-            i++;
         }
         return chart;
     }

@@ -73,6 +73,19 @@ class ChartsTests {
     }
 
     @Test
+    void drawsATestInTheSameColourAndMarkerInTheAccuracyAndTheAgreementChart() {
+        Suite suite = demo().suites().get(0);
+
+        XYSeries accuracy = Charts.accuracy(suite).getSeriesMap().get("answersFreely");
+        XYSeries agreement = Charts.agreement(suite).getSeriesMap().get("answersFreely");
+
+        assertThat(Charts.agreement(suite).getSeriesMap()).doesNotContainKey("picksOption");
+        assertThat(agreement.getLineColor()).isEqualTo(accuracy.getLineColor())
+                .isNotEqualTo(Charts.accuracy(suite).getSeriesMap().get("picksOption").getLineColor());
+        assertThat(agreement.getMarker()).isEqualTo(accuracy.getMarker());
+    }
+
+    @Test
     void writesNoAgreementChartWhenEveryQuestionHadOneSample() {
         AnalysisFile oneSample = analysis("Demo", test("DemoBenchmark.picksOption",
                 temperature(0.0, 10, 5), temperature(1.0, 10, 4)));
