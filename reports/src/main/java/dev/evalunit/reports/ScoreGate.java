@@ -21,6 +21,41 @@ public final class ScoreGate {
     }
 
     /**
+     * The gate as a build step: {@code java dev.evalunit.reports.ScoreGate <reports module dir>}, with the
+     * {@link ReportOptions} as system properties. Prints the verdict of each suite and throws
+     * {@link ThresholdsMissedException} (failing {@code exec:java}, so the build) when a suite missed.
+     *
+     * @throws ReportInputException when there is no analysis to judge: a gate with nothing to judge is
+     *                              a broken pipeline, not a pass
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: ScoreGate <reports module directory>");
+        }
+        ReportOptions options = ReportOptions.fromSystemProperties(java.nio.file.Path.of(args[0]));
+        List<java.nio.file.Path> files = options.analysisFiles().stream().filter(java.nio.file.Files::isRegularFile).toList();
+        if (files.isEmpty()) {
+            throw new ReportInputException("the score gate has nothing to judge: no analysis file at "
+                    + options.analysisFiles() + "; run the benchmark first (e.g. mvn test -Dsuite=TruthfulQA) or name "
+                    + "the file with -D" + ReportOptions.ANALYSIS);
+        }
+        Verdict verdict = judge(AnalysisFile.read(files), options.minPassRate(), options.maxErrorRate());
+        System.out.println("evalunit score gate:\n" + verdict.describe());
+        if (!verdict.passed()) {
+            throw new ThresholdsMissedException(verdict);
+        }
+    }
+
+    /** A suite missed its thresholds; the message says which and by how much. */
+    public static final class ThresholdsMissedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ThresholdsMissedException(Verdict verdict) {
+            super("the benchmark run misses its thresholds:\n" + verdict.describe());
+        }
+    }
+
+    /**
      * @param minPassRate  when present, replaces every suite's recorded pass-rate threshold
      * @param maxErrorRate when present, replaces every suite's recorded error-rate threshold
      */
