@@ -138,7 +138,7 @@ public final class MarkdownSummary {
         }
         if (!agreement) {
             out.append("No agreement chart: each question was asked once per temperature (one sample), so there is"
-                    + " no agreement between samples to draw. Ask for more with @Samples.\n\n");
+                    + " no agreement between samples to draw. Ask for more with @Samples(n) or -Devalunit.samples=n.\n\n");
         }
     }
 

@@ -34,6 +34,8 @@ public final class PrepareReport {
     /** The name of the analysis entries' {@code subSuite} label, so they stand apart from invocations. */
     public static final String ANALYSIS_ENTRY = "temperature analysis";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private PrepareReport() {
     }
 
@@ -74,8 +76,9 @@ public final class PrepareReport {
         try {
             recreate(options.allureResults());
             int invocations = 0;
+            long[] runEnd = {0};
             for (Path dir : options.resultsDirs()) {
-                invocations += copyResults(dir, options.allureResults());
+                invocations += copyResults(dir, options.allureResults(), runEnd);
             }
             carryHistory(options.history(), options.allureResults());
 
@@ -89,7 +92,7 @@ public final class PrepareReport {
 
             FileSystemResultsWriter writer = new FileSystemResultsWriter(options.allureResults());
             for (ScoreGate.SuiteVerdict suite : verdict.suites()) {
-                writeAnalysisEntry(writer, suite, charts, summaryFile);
+                writeAnalysisEntry(writer, suite, charts, summaryFile, runEnd[0] > 0 ? runEnd[0] : System.currentTimeMillis());
             }
             return new Outcome(options, invocations, verdict.suites().size(), summary, verdict);
         } catch (IOException e) {
@@ -97,7 +100,8 @@ public final class PrepareReport {
         }
     }
 
-    private static int copyResults(Path from, Path to) throws IOException {
+    /** Copies the files of a results directory; {@code runEnd[0]} becomes the latest stop time seen. */
+    private static int copyResults(Path from, Path to, long[] runEnd) throws IOException {
         int results = 0;
         try (Stream<Path> files = Files.list(from)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -105,6 +109,7 @@ public final class PrepareReport {
                 Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 if (name.endsWith("-result.json")) {
                     results++;
+                    runEnd[0] = Math.max(runEnd[0], JSON.readTree(file.toFile()).path("stop").asLong(0));
                 }
             }
         }
@@ -125,8 +130,9 @@ public final class PrepareReport {
         }
     }
 
+    /** The entry is stamped with the run's end, so the report's timeline spans the run, not this step. */
     private static void writeAnalysisEntry(FileSystemResultsWriter writer, ScoreGate.SuiteVerdict suite,
-                                           List<Charts.Chart> charts, Path summaryFile) throws IOException {
+                                           List<Charts.Chart> charts, Path summaryFile, long runEnd) throws IOException {
         List<Attachment> attachments = new ArrayList<>();
         attachments.add(attach(writer, "summary.md", "text/markdown", "md", summaryFile));
         for (Charts.Chart chart : charts) {
@@ -135,7 +141,6 @@ public final class PrepareReport {
                 attachments.add(attach(writer, chart.title() + " (SVG)", "image/svg+xml", "svg", chart.svg()));
             }
         }
-        long now = System.currentTimeMillis();
         String id = "evalunit-analysis\n" + suite.suite();
         TestResult result = new TestResult()
                 .setUuid(UUID.randomUUID().toString())
@@ -156,8 +161,8 @@ public final class PrepareReport {
                         ResultsUtils.createFeatureLabel(ANALYSIS_ENTRY),
                         ResultsUtils.createFrameworkLabel("evalunit")))
                 .setAttachments(attachments)
-                .setStart(now)
-                .setStop(now);
+                .setStart(runEnd)
+                .setStop(runEnd);
         writer.write(result);
     }
 

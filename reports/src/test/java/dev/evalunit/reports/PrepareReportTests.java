@@ -56,6 +56,10 @@ class PrepareReportTests {
         }
         assertThat(entry.get("attachments")).extracting(a -> a.get("type").asText()).contains("text/markdown");
         assertThat(outcome.options().outputDir().resolve("summary.md")).hasContent(outcome.summary());
+        // stamped with the run's end, so the report's timeline spans the run and not the report step
+        long runEnd = run.written.stream().mapToLong(r -> r.getStop()).max().orElseThrow();
+        assertThat(entry.get("start").asLong()).isEqualTo(runEnd);
+        assertThat(entry.get("stop").asLong()).isEqualTo(runEnd);
     }
 
     @Test
