@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param systemFingerprint the backend configuration the API reports, or {@code null}
  * @param costUsd           what the request cost, from the configured price table
  * @param logprobs          per-token log probabilities of the first choice; empty unless asked for
+ * @param failedAttempts    the attempts that failed before this answer, in order (empty when the first
+ *                          one succeeded, and for answers replayed from a checkpoint or joined from a batch)
  */
 public record Completion(
         String text,
@@ -36,14 +38,42 @@ public record Completion(
         String requestId,
         String systemFingerprint,
         double costUsd,
-        List<TokenLogprob> logprobs) {
+        List<TokenLogprob> logprobs,
+        List<FailedAttempt> failedAttempts) {
 
     public Completion {
         Objects.requireNonNull(text, "text");
         choices = List.copyOf(choices);
         logprobs = List.copyOf(logprobs);
+        failedAttempts = failedAttempts == null ? List.of() : List.copyOf(failedAttempts);
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /** An answer with no failed attempt recorded. */
+    public Completion(String text, List<String> choices, String finishReason, String model, int promptTokens,
+                      int completionTokens, int cachedTokens, Duration latency, Duration elapsed, int attempts,
+                      String requestId, String systemFingerprint, double costUsd, List<TokenLogprob> logprobs) {
+        this(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens, latency, elapsed,
+                attempts, requestId, systemFingerprint, costUsd, logprobs, List.of());
+    }
+
+    /** This answer with the attempts that failed before it. */
+    public Completion withFailedAttempts(List<FailedAttempt> failed) {
+        return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
+                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failed);
+    }
+
+    /**
+     * One attempt of a request that failed and was retried.
+     *
+     * @param attempt      1 for the first
+     * @param kind         the error kind, e.g. {@code rate_limited}, {@code server_error}, {@code timeout}
+     * @param httpStatus   0 when no response came
+     * @param requestId    the API's request id, or {@code null}
+     * @param retryAfterMs the wait the server asked for, or {@code null}
+     */
+    public record FailedAttempt(int attempt, String kind, int httpStatus, String requestId, Long retryAfterMs) {
     }
 
     /** Input plus output tokens. */

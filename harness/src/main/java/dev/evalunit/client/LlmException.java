@@ -18,6 +18,7 @@ public class LlmException extends RuntimeException {
     private final String requestId;
     private final String responseBody;
     private final transient Duration retryAfter;
+    private transient volatile java.util.List<dev.evalunit.Completion.FailedAttempt> earlierAttempts = java.util.List.of();
 
     LlmException(ErrorKind kind, String model, int attempts, int httpStatus, String requestId, String responseBody,
                  Duration retryAfter, String detail, Throwable cause) {
@@ -84,6 +85,21 @@ public class LlmException extends RuntimeException {
     /** The model the request was for. */
     public String model() {
         return model;
+    }
+
+    /** The attempts before the last one, which also failed and were retried; empty when there were none. */
+    public java.util.List<dev.evalunit.Completion.FailedAttempt> earlierAttempts() {
+        return earlierAttempts;
+    }
+
+    void earlierAttempts(java.util.List<dev.evalunit.Completion.FailedAttempt> attempts) {
+        this.earlierAttempts = java.util.List.copyOf(attempts);
+    }
+
+    /** The attempt as a line of a retry history. */
+    dev.evalunit.Completion.FailedAttempt asFailedAttempt(int attempt) {
+        return new dev.evalunit.Completion.FailedAttempt(attempt, kind.name().toLowerCase(java.util.Locale.ROOT), httpStatus,
+                requestId, retryAfter == null ? null : retryAfter.toMillis());
     }
 
     /** How many attempts were made before giving up (0 when none was sent). */

@@ -164,15 +164,20 @@ public final class OpenAiClient implements LlmClient {
         double estimatedCost = lane.price.map(p -> p.cost(prompt, 0, reserve, false)).orElse(0.0);
         long tokens = prompt + reserve;
         CompletableFuture<Completion> result = new CompletableFuture<>();
+        List<Completion.FailedAttempt> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
         lane.failsafe.getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start,
-                        place))
+                        place, failed))
                 .whenComplete((completion, error) -> {
                     if (error == null) {
                         metrics.succeeded(model, completion);
-                        result.complete(completion);
+                        result.complete(failed.isEmpty() ? completion : completion.withFailedAttempts(failed));
                         return;
                     }
                     LlmException failure = finalFailure(error, model);
+                    // the last failed attempt is this failure, unless the request ended otherwise (circuit open, budget)
+                    boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).equals(
+                            failure.asFailedAttempt(failed.get(failed.size() - 1).attempt()));
+                    failure.earlierAttempts(lastIsThis ? failed.subList(0, failed.size() - 1) : failed);
                     metrics.failed(model, failure.kind());
                     listeners.fire(ClientListener::onError, new ClientListener.RequestFailed(model, failure));
                     result.completeExceptionally(failure);
@@ -191,7 +196,8 @@ public final class OpenAiClient implements LlmClient {
     }
 
     private CompletableFuture<Completion> attempt(Lane lane, ChatRequest request, long tokens, double estimatedCost,
-                                                  int attempt, long start, long place) {
+                                                  int attempt, long start, long place,
+                                                  List<Completion.FailedAttempt> failed) {
         String model = lane.model;
         double projected = budget.tryReserve(estimatedCost);
         if (projected >= 0) {
@@ -223,7 +229,7 @@ public final class OpenAiClient implements LlmClient {
             }
             sent.whenComplete((exchange, error) -> {
                 try {
-                    settle(lane, permit, result, exchange, error, attempt, sentAt, start, estimatedCost);
+                    settle(lane, permit, result, exchange, error, attempt, sentAt, start, estimatedCost, failed);
                 } catch (Throwable bug) {
                     // A failure here must never leave the caller waiting forever.
                     LOG.log(System.Logger.Level.ERROR, "unexpected failure while completing a request to " + lane.model, bug);
@@ -238,7 +244,7 @@ public final class OpenAiClient implements LlmClient {
     /** Ends one attempt: releases its permit and budget reservation with what came back. */
     private void settle(Lane lane, ModelThrottle.Permit permit, CompletableFuture<Completion> result,
                         OpenAiTransport.Exchange exchange, Throwable error, int attempt, long sentAt, long start,
-                        double estimatedCost) {
+                        double estimatedCost, List<Completion.FailedAttempt> failed) {
         String model = lane.model;
         long now = nanoTime.getAsLong();
         if (error == null) {
@@ -258,6 +264,7 @@ public final class OpenAiClient implements LlmClient {
             }
         }
         LlmException failure = Failures.classify(error, model, attempt, redactor);
+        failed.add(failure.asFailedAttempt(attempt));
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         permit.release(ModelThrottle.Feedback.failure(headers(Failures.unwrap(error)), limited,
                 failure.retryAfter()));

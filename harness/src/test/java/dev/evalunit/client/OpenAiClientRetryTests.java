@@ -71,6 +71,11 @@ class OpenAiClientRetryTests {
         assertThat(answer.attempts()).isEqualTo(2);
         assertThat(server.requests()).isEqualTo(2);
         assertThat(retries).hasSize(1);
+        assertThat(answer.failedAttempts()).singleElement().satisfies(failed -> {
+            assertThat(failed.attempt()).isEqualTo(1);
+            assertThat(failed.httpStatus()).isEqualTo(status);
+            assertThat(failed.kind()).isEqualTo(retries.get(0).cause().kind().name().toLowerCase(java.util.Locale.ROOT));
+        });
     }
 
     @ParameterizedTest(name = "{0} {1} is not retried (async={4})")
@@ -135,6 +140,9 @@ class OpenAiClientRetryTests {
                     assertThat(e.attempts()).isEqualTo(4);
                     assertThat(e.kind()).isEqualTo(ErrorKind.SERVER_ERROR);
                     assertThat(e.getMessage()).contains("HTTP 503", "gpt-4o-mini", "4 attempts", "req_503");
+                    // the three attempts before the last, which is the failure itself
+                    assertThat(e.earlierAttempts()).extracting(Completion.FailedAttempt::attempt).containsExactly(1, 2, 3);
+                    assertThat(e.earlierAttempts()).extracting(Completion.FailedAttempt::httpStatus).containsOnly(503);
                 });
         assertThat(server.requests()).isEqualTo(4);
         assertThat(retries).extracting(ClientListener.RetryScheduled::failedAttempt).containsExactly(1, 2, 3);

@@ -259,8 +259,15 @@ class AllureResultsIntegrationTests {
         assertThat(attachment(passed, "answer")).isNotBlank();
         assertThat(JSON.readTree(attachment(passed, "scores")).at("/scores/picked").asDouble()).isEqualTo(1.0);
 
-        assertThat(all).as("the request that failed once took two attempts")
-                .anySatisfy(r -> assertThat(JSON.readTree(attachment(r, "retry history")).get("attempts").asInt()).isEqualTo(2));
+        assertThat(all).as("the request that failed once took two attempts, and its history says why the first failed")
+                .anySatisfy(r -> {
+                    JsonNode history = JSON.readTree(attachment(r, "retry history"));
+                    assertThat(history.get("attempts").asInt()).isEqualTo(2);
+                    assertThat(history.at("/retried/0/attempt").asInt()).isEqualTo(1);
+                    assertThat(history.at("/retried/0/kind").asText()).isEqualTo("server_error");
+                    assertThat(history.at("/retried/0/httpStatus").asInt()).isEqualTo(500);
+                    assertThat(history.get("retried")).hasSize(1);
+                });
     }
 
     @Test

@@ -81,9 +81,9 @@ final class Attachments {
     }
 
     /**
-     * How many attempts the request took and, when it failed for good, the last failure: its kind, HTTP
-     * status, request id and the wait the server asked for. The client does not keep the failures of
-     * earlier attempts per request, so those are not listed.
+     * How many attempts the request took, each earlier attempt that failed and was retried (its kind, HTTP
+     * status, request id and the wait the server asked for), and, when the request failed for good, the
+     * last failure.
      */
     Optional<Content> retries(Completion c, Throwable failure) {
         ObjectNode r = mapper.createObjectNode();
@@ -98,9 +98,11 @@ final class Attachments {
                 error.put("retryAfterMs", e.retryAfter().toMillis());
             }
             error.put("message", e.getMessage());
+            r.set("retried", mapper.valueToTree(e.earlierAttempts()));
         } else if (c != null) {
             r.put("attempts", c.attempts());
             r.put("result", "answered");
+            r.set("retried", mapper.valueToTree(c.failedAttempts()));
         } else {
             return Optional.empty();
         }
