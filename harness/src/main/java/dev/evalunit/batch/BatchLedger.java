@@ -1,9 +1,8 @@
 package dev.evalunit.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.BufferedReader;
+import dev.evalunit.checkpoint.JsonlFiles;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,27 +75,10 @@ public final class BatchLedger {
         if (!Files.exists(file)) {
             return entries;
         }
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            String previous = null;
-            int previousNumber = 0;
-            int number = 0;
-            for (String line; (line = reader.readLine()) != null; ) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (previous != null) {
-                    fold(entries, previous, previousNumber, false);
-                }
-                previous = line;
-                previousNumber = number;
-            }
-            if (previous != null) {
-                fold(entries, previous, previousNumber, true);
-            }
+        try {
+            JsonlFiles.forEachLine(file, 8192, (number, text, last) -> fold(entries, text, number, last));
         } catch (IOException e) {
-            throw new BatchException(file, 0, "batch ledger " + BatchException.shown(file) + " cannot be read: " + e
+            throw new BatchException(file, 0, "batch ledger " + JsonlFiles.shown(file) + " cannot be read: " + e
                     + "; check its permissions", e);
         }
         return entries;
@@ -129,17 +111,17 @@ public final class BatchLedger {
             }
         } catch (JsonProcessingException | RuntimeException e) {
             if (last) {
-                LOG.log(System.Logger.Level.WARNING, "batch ledger " + BatchException.shown(file) + " line " + number
+                LOG.log(System.Logger.Level.WARNING, "batch ledger " + JsonlFiles.shown(file) + " line " + number
                         + " is incomplete, as a run killed while writing leaves it; skipped");
                 return;
             }
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new BatchException(file, number, "batch ledger " + BatchException.shown(file) + " line " + number
+            throw new BatchException(file, number, "batch ledger " + JsonlFiles.shown(file) + " line " + number
                     + " is not a valid ledger line: " + detail.lines().findFirst().orElse("")
                     + "; repair or delete that line (a batch it names may then be submitted again)", e);
         }
         if (r.v() != LedgerRecord.SCHEMA) {
-            throw new BatchException(file, number, "batch ledger " + BatchException.shown(file) + " line " + number
+            throw new BatchException(file, number, "batch ledger " + JsonlFiles.shown(file) + " line " + number
                     + " has schema version " + r.v() + ", but this evalunit reads version " + LedgerRecord.SCHEMA
                     + "; use the evalunit that wrote it", null);
         }
@@ -149,7 +131,7 @@ public final class BatchLedger {
         }
         LedgerEntry entry = entries.get(r.ledgerId());
         if (entry == null) {
-            LOG.log(System.Logger.Level.WARNING, "batch ledger " + BatchException.shown(file) + " line " + number
+            LOG.log(System.Logger.Level.WARNING, "batch ledger " + JsonlFiles.shown(file) + " line " + number
                     + " names " + r.ledgerId() + ", which no earlier line planned; skipped");
             return;
         }
@@ -206,7 +188,7 @@ public final class BatchLedger {
             byte[] line = (LedgerJson.MAPPER.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8);
             Durable.append(file, line);
         } catch (IOException e) {
-            throw new BatchException(file, 0, "batch ledger " + BatchException.shown(file) + " cannot be written: " + e
+            throw new BatchException(file, 0, "batch ledger " + JsonlFiles.shown(file) + " cannot be written: " + e
                     + "; a batch it cannot record is not submitted; check the disk and its permissions", e);
         }
     }

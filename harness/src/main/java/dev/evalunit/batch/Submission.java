@@ -1,6 +1,7 @@
 package dev.evalunit.batch;
 
 import dev.evalunit.ChatRequest;
+import dev.evalunit.checkpoint.JsonlFiles;
 import dev.evalunit.client.ErrorKind;
 import dev.evalunit.client.LlmException;
 import dev.evalunit.client.OpenAiClient;
@@ -186,7 +187,7 @@ final class Submission {
             split = c.inputs.write(pending.stream().map(p -> p.item).toList());
         } catch (IOException e) {
             BatchException failure = new BatchException(c.directory, 0, "batch input files cannot be written in "
-                    + BatchException.shown(c.directory) + ": " + e + "; check the disk and its permissions", e);
+                    + JsonlFiles.shown(c.directory) + ": " + e + "; check the disk and its permissions", e);
             pending.forEach(p -> c.outcomes.fail(p, failure));
             return;
         }

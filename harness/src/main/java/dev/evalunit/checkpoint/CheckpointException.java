@@ -31,11 +31,4 @@ public final class CheckpointException extends RuntimeException {
     public int line() {
         return line;
     }
-
-    /** {@code file} relative to the working directory when it lies below it, else as given. */
-    static Path shown(Path file) {
-        Path cwd = Path.of("").toAbsolutePath();
-        Path absolute = file.toAbsolutePath().normalize();
-        return absolute.startsWith(cwd) ? cwd.relativize(absolute) : file;
-    }
 }

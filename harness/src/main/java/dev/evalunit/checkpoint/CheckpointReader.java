@@ -3,11 +3,7 @@ package dev.evalunit.checkpoint;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.Completion;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,28 +36,7 @@ final class CheckpointReader {
 
     void read(Path file) throws IOException {
         files++;
-        // A decoder that replaces malformed bytes, unlike Files.newBufferedReader's: a torn last line may
-        // end inside a character, and must be skipped, not fail the whole load.
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
-            String previous = null;
-            int previousNumber = 0;
-            int number = 0;
-            for (String line; (line = reader.readLine()) != null; ) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (previous != null) {
-                    add(file, previousNumber, previous, false);
-                }
-                previous = line;
-                previousNumber = number;
-            }
-            if (previous != null) {
-                add(file, previousNumber, previous, true);
-            }
-        }
+        JsonlFiles.forEachLine(file, 1 << 16, (number, text, last) -> add(file, number, text, last));
     }
 
     private void add(Path file, int number, String text, boolean last) {
@@ -71,8 +46,8 @@ final class CheckpointReader {
         try {
             line = CheckpointLine.READER.readValue(text);
             if (line.v() != CheckpointLine.SCHEMA) {
-                throw new CheckpointException(CheckpointException.shown(file), number, "checkpoint "
-                        + CheckpointException.shown(file) + " line " + number + " has schema version " + line.v()
+                throw new CheckpointException(JsonlFiles.shown(file), number, "checkpoint "
+                        + JsonlFiles.shown(file) + " line " + number + " has schema version " + line.v()
                         + ", but this evalunit reads version " + CheckpointLine.SCHEMA
                         + "; use the evalunit that wrote it, or start over with -Devalunit.fresh=true", null);
             }
@@ -84,7 +59,7 @@ final class CheckpointReader {
             }
             if (last) {
                 torn++;
-                LOG.log(System.Logger.Level.WARNING, "checkpoint " + CheckpointException.shown(file) + " line "
+                LOG.log(System.Logger.Level.WARNING, "checkpoint " + JsonlFiles.shown(file) + " line "
                         + number + " is incomplete, as a run killed while writing leaves it; skipped, its "
                         + "invocation will be asked again");
                 return;
@@ -101,7 +76,7 @@ final class CheckpointReader {
     }
 
     private static CheckpointException corrupt(Path file, int number, Exception e) {
-        Path shown = CheckpointException.shown(file);
+        Path shown = JsonlFiles.shown(file);
         // Databind may wrap the parser's complaint (a string cut short) in a mapping exception.
         Throwable syntax = e;
         while (syntax != null && !(syntax instanceof JsonParseException)) {

@@ -110,7 +110,7 @@ public final class CheckpointStore implements AutoCloseable {
             Layout.RunFile run = Layout.createRunFile(dir, files, clock, ProcessHandle.current().pid());
             return new CheckpointStore(suite, options, dir, run, clock, loader);
         } catch (IOException e) {
-            throw new CheckpointException(suiteDir, 0, "checkpoint directory " + CheckpointException.shown(suiteDir)
+            throw new CheckpointException(suiteDir, 0, "checkpoint directory " + JsonlFiles.shown(suiteDir)
                     + " cannot be read or written: " + e + "; check its permissions or set evalunit.checkpoint.dir", e);
         }
     }
@@ -226,7 +226,7 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     private CheckpointException writeFailed(IOException e) {
-        return new CheckpointException(runFile, 0, "checkpoint " + CheckpointException.shown(runFile)
+        return new CheckpointException(runFile, 0, "checkpoint " + JsonlFiles.shown(runFile)
                 + " cannot be written: " + e + "; answers since its last flush will be asked again next run", e);
     }
 

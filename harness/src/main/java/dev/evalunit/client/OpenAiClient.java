@@ -175,8 +175,7 @@ public final class OpenAiClient implements LlmClient {
                     }
                     LlmException failure = finalFailure(error, model);
                     // the last failed attempt is this failure, unless the request ended otherwise (circuit open, budget)
-                    boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).equals(
-                            failure.asFailedAttempt(failed.get(failed.size() - 1).attempt()));
+                    boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).attempt() == failure.attempts();
                     failure.earlierAttempts(lastIsThis ? failed.subList(0, failed.size() - 1) : failed);
                     metrics.failed(model, failure.kind());
                     listeners.fire(ClientListener::onError, new ClientListener.RequestFailed(model, failure));

@@ -106,10 +106,13 @@ public final class PrepareReport {
         try (Stream<Path> files = Files.list(from)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
-                Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                if (name.endsWith("-result.json")) {
+                if (name.endsWith("-result.json")) { // read once: copied, and its stop time taken
+                    byte[] json = Files.readAllBytes(file);
+                    Files.write(to.resolve(name), json);
                     results++;
-                    runEnd[0] = Math.max(runEnd[0], JSON.readTree(file.toFile()).path("stop").asLong(0));
+                    runEnd[0] = Math.max(runEnd[0], JSON.readTree(json).path("stop").asLong(0));
+                } else {
+                    Files.copy(file, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
