@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param logprobs          per-token log probabilities of the first choice; empty unless asked for
  * @param failedAttempts    the attempts that failed before this answer, in order (empty when the first
  *                          one succeeded, and for answers replayed from a checkpoint or joined from a batch)
+ * @param fallbackModel     the model that answered in place of the request's own ({@code evalunit.fallback-model}),
+ *                          or {@code null} when the request's own model answered
  */
 public record Completion(
         String text,
@@ -39,7 +41,8 @@ public record Completion(
         String systemFingerprint,
         double costUsd,
         List<TokenLogprob> logprobs,
-        List<FailedAttempt> failedAttempts) {
+        List<FailedAttempt> failedAttempts,
+        String fallbackModel) {
 
     public Completion {
         Objects.requireNonNull(text, "text");
@@ -50,18 +53,37 @@ public record Completion(
         Objects.requireNonNull(elapsed, "elapsed");
     }
 
-    /** An answer with no failed attempt recorded. */
+    /** An answer of the request's own model with no failed attempt recorded. */
     public Completion(String text, List<String> choices, String finishReason, String model, int promptTokens,
                       int completionTokens, int cachedTokens, Duration latency, Duration elapsed, int attempts,
                       String requestId, String systemFingerprint, double costUsd, List<TokenLogprob> logprobs) {
         this(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens, latency, elapsed,
-                attempts, requestId, systemFingerprint, costUsd, logprobs, List.of());
+                attempts, requestId, systemFingerprint, costUsd, logprobs, List.of(), null);
     }
 
     /** This answer with the attempts that failed before it. */
     public Completion withFailedAttempts(List<FailedAttempt> failed) {
         return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
-                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failed);
+                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failed, fallbackModel);
+    }
+
+    /** This answer, given by {@code fallbackModel} in place of the request's own model. */
+    public Completion withFallbackModel(String fallbackModel) {
+        return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
+                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failedAttempts,
+                fallbackModel);
+    }
+
+    /** This answer with its token counts and cost, e.g. estimated for a response that reported no usage. */
+    public Completion withUsage(int promptTokens, int completionTokens, double costUsd) {
+        return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
+                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failedAttempts,
+                fallbackModel);
+    }
+
+    /** Whether the fallback model answered in place of the request's own. */
+    public boolean fromFallback() {
+        return fallbackModel != null;
     }
 
     /**

@@ -10,11 +10,18 @@ import java.util.OptionalDouble;
  *
  * <p>One guard serves a run: the real-time client reserves each request, the Batch API coordinator
  * each batch before it is submitted ({@link OpenAiClient#budget()}).
+ *
+ * <p>Money is counted as the provider counts it: an attempt that timed out on our side may have been
+ * processed and billed, so its estimate is {@linkplain #settlePossiblySpent counted as possibly spent}
+ * (part of {@link #spentUsd()} for the cap, and shown apart in the summary). So the spend never passes
+ * the cap by more than the requests in flight when it was reached.
  */
 public final class BudgetGuard {
 
     private final double capUsd;
     private double spentUsd;
+    private double possiblySpentUsd;
+    private int possiblySpentAttempts;
     private double reservedUsd;
 
     /** A guard with the given cap in US dollars, or none. */
@@ -62,9 +69,30 @@ public final class BudgetGuard {
         spentUsd += actualUsd;
     }
 
-    /** What settled requests cost, in US dollars. */
+    /**
+     * Settles the reservation of an attempt whose outcome we cannot know (it timed out on our side): the
+     * provider may have processed and billed it, so its estimate counts as spent.
+     */
+    public synchronized void settlePossiblySpent(double estimateUsd) {
+        reservedUsd = Math.max(0, reservedUsd - estimateUsd);
+        spentUsd += estimateUsd;
+        possiblySpentUsd += estimateUsd;
+        possiblySpentAttempts++;
+    }
+
+    /** What settled requests cost, in US dollars, including what {@linkplain #possiblySpentUsd() may have been}. */
     public synchronized double spentUsd() {
         return spentUsd;
+    }
+
+    /** The estimated cost of attempts that timed out on our side and may have been billed, in US dollars. */
+    public synchronized double possiblySpentUsd() {
+        return possiblySpentUsd;
+    }
+
+    /** How many attempts timed out on our side, each counted as possibly spent. */
+    public synchronized int possiblySpentAttempts() {
+        return possiblySpentAttempts;
     }
 
     /** The cap in US dollars; infinite when none is set. */

@@ -22,6 +22,11 @@ public enum ErrorKind {
     CIRCUIT_OPEN(false),
     /** Sending would take the projected spend past the budget cap. */
     BUDGET_EXCEEDED(false),
+    /**
+     * Not sent: an earlier failure that every request of its model (or of its shape) would meet again
+     * (a wrong key, no quota, an unknown model, an unsupported parameter value) stopped sending them.
+     */
+    NOT_SENT(false),
     /** The client was closed, or the caller cancelled. */
     CANCELLED(false),
     /** Anything else: a bug or an unforeseen exception. Not retried, so it shows at once. */

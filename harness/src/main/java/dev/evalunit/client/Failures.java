@@ -67,10 +67,13 @@ public final class Failures {
         String code = optional(() -> e.code().orElse(null));
         String type = optional(() -> e.type().orElse(null));
         RateLimitHeaders limits = RateLimitHeaders.parse(name -> first(headers, name));
-        String detail = redactor.redact(errorMessage(e));
+        ErrorDetail error = errorDetail(e);
+        String detail = redactor.redact(error != null && error.message() != null
+                ? (error.code() != null ? error.code() + ": " : "") + error.message() : e.getMessage());
         ErrorKind kind = kindOf(status, code, type);
         return LlmException.of(kind, model, attempt, status, requestId, body,
-                limits.waitAfterRateLimit(type), detail, null);
+                limits.waitAfterRateLimit(type), detail, null)
+                .withError(code, error == null ? null : error.param());
     }
 
     /**
@@ -86,7 +89,7 @@ public final class Failures {
                                           String body, String model, int attempts, Redactor redactor) {
         String detail = message == null ? null : (code != null ? code + ": " : "") + message;
         return LlmException.of(kindOf(status, code, type), model, attempts, status, requestId, redactor.redact(body),
-                null, redactor.redact(detail), null);
+                null, redactor.redact(detail), null).withError(code, null);
     }
 
     private static ErrorKind kindOf(int status, String code, String type) {
@@ -101,18 +104,14 @@ public final class Failures {
         return ErrorKind.INVALID_REQUEST;
     }
 
-    /** The error's own message from the body, which openai-java buries in a longer text. */
-    private static String errorMessage(OpenAIServiceException e) {
+    /** The error object of the body (its own message, which openai-java buries in a longer text); or {@code null}. */
+    private static ErrorDetail errorDetail(OpenAIServiceException e) {
         try {
-            // openai-java hands over the inner {"message", "type", "code"} object as the body.
-            ErrorDetail error = e.body().convert(ErrorDetail.class);
-            if (error != null && error.message() != null) {
-                return (error.code() != null ? error.code() + ": " : "") + error.message();
-            }
-        } catch (RuntimeException ignored) {
-            // Not OpenAI-shaped; the body itself is kept on the exception.
+            // openai-java hands over the inner {"message", "type", "param", "code"} object as the body.
+            return e.body().convert(ErrorDetail.class);
+        } catch (RuntimeException notOpenAiShaped) {
+            return null; // the body itself is kept on the exception
         }
-        return e.getMessage();
     }
 
     /** openai-java throws, rather than answering empty, when an error body lacks a field. */
@@ -134,6 +133,6 @@ public final class Failures {
 
     /** OpenAI's error object. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    record ErrorDetail(String message, String type, String code) {
+    record ErrorDetail(String message, String type, String param, String code) {
     }
 }

@@ -19,6 +19,9 @@ public class LlmException extends RuntimeException {
     private final String responseBody;
     private final transient Duration retryAfter;
     private transient volatile java.util.List<dev.evalunit.Completion.FailedAttempt> earlierAttempts = java.util.List.of();
+    private String errorCode;
+    private String errorParam;
+    private transient volatile boolean retriesSpent;
 
     LlmException(ErrorKind kind, String model, int attempts, int httpStatus, String requestId, String responseBody,
                  Duration retryAfter, String detail, Throwable cause) {
@@ -47,6 +50,7 @@ public class LlmException extends RuntimeException {
                     new ServiceUnavailableException(kind, model, attempts, httpStatus, requestId, responseBody, retryAfter, detail, cause);
             case CIRCUIT_OPEN -> new CircuitOpenException(model, attempts, detail, cause);
             case BUDGET_EXCEEDED -> new BudgetExceededException(model, detail);
+            case NOT_SENT -> new NotSentException(model, detail, cause);
             case CANCELLED, UNEXPECTED -> new LlmException(kind, model, attempts, httpStatus, requestId, responseBody, retryAfter, detail, cause);
         };
     }
@@ -102,6 +106,28 @@ public class LlmException extends RuntimeException {
                 requestId, retryAfter == null ? null : retryAfter.toMillis());
     }
 
+    /** OpenAI's error {@code code}, such as {@code insufficient_quota} or {@code unsupported_value}; or {@code null}. */
+    public String errorCode() {
+        return errorCode;
+    }
+
+    /** The request parameter OpenAI's error names ({@code param}, such as {@code temperature}); or {@code null}. */
+    public String errorParam() {
+        return errorParam;
+    }
+
+    /** Records the error object's {@code code} and {@code param}; returns this. */
+    LlmException withError(String code, String param) {
+        this.errorCode = code;
+        this.errorParam = param;
+        return this;
+    }
+
+    /** This failure ends its request although its kind is retryable (e.g. it timed out too often). */
+    void noMoreRetries() {
+        this.retriesSpent = true;
+    }
+
     /** How many attempts were made before giving up (0 when none was sent). */
     public int attempts() {
         return attempts;
@@ -129,6 +155,6 @@ public class LlmException extends RuntimeException {
 
     /** Whether another attempt may succeed. */
     public boolean retryable() {
-        return kind.retryable();
+        return kind.retryable() && !retriesSpent;
     }
 }

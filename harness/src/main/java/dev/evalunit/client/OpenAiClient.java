@@ -4,6 +4,7 @@ import com.openai.errors.OpenAIServiceException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
+import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.RateLimitConfig;
@@ -19,6 +20,7 @@ import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +66,11 @@ public final class OpenAiClient implements LlmClient {
     private final Object outstandingLock = new Object();
     private int outstanding;
     private volatile boolean closed;
+    private final Stops stops;
+    /** The last failure per model that came without any HTTP response, for a server never reached. */
+    private final Map<String, LlmException> lastFailures = new ConcurrentHashMap<>();
+    private final java.util.Set<String> usageWarned = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> retryAfterWarned = ConcurrentHashMap.newKeySet();
 
     private OpenAiClient(Builder b) {
         this.config = b.config;
@@ -72,6 +79,7 @@ public final class OpenAiClient implements LlmClient {
                     + "or run against the simulator");
         }
         this.redactor = Redactor.forKey(config.openai().apiKey());
+        this.stops = new Stops(config.openai().baseUrl().toString());
         this.nanoTime = b.nanoTime;
         this.burstSeconds = b.burstSeconds;
         this.metrics = new ClientMetrics(nanoTime);
@@ -83,7 +91,8 @@ public final class OpenAiClient implements LlmClient {
         this.retryPolicy = RetryPolicy.<Completion>builder()
                 .handleIf(e -> e instanceof LlmException l && l.retryable())
                 .withMaxAttempts(config.retry().maxAttempts())
-                .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(), retryAfter(ctx.getLastException())))
+                .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(),
+                        ctx.getLastException() instanceof LlmException l ? cappedRetryAfter(l) : null))
                 .onRetryScheduled(e -> {
                     LlmException cause = (LlmException) e.getLastException();
                     metrics.retried(cause.model());
@@ -112,10 +121,6 @@ public final class OpenAiClient implements LlmClient {
         return s;
     }
 
-    private static Duration retryAfter(Throwable failure) {
-        return failure instanceof LlmException l ? l.retryAfter() : null;
-    }
-
     @Override
     public CompletableFuture<Completion> generateAsync(ChatRequest request) {
         String model = request.model() != null ? request.model() : config.defaultModel();
@@ -140,7 +145,9 @@ public final class OpenAiClient implements LlmClient {
                 }
                 LOG.log(System.Logger.Level.INFO, "falling back from " + model + " to " + fallback.get()
                         + " after " + failure.kind());
-                return execute(fallback.get(), request.model(fallback.get()), start, place);
+                // The answer is the fallback's, and says so: it is stored, reported and replayed as its own.
+                return execute(fallback.get(), request.model(fallback.get()), start, place)
+                        .thenApply(c -> c.withFallbackModel(fallback.get()));
             });
         }
         return answer.whenComplete((c, e) -> {
@@ -151,6 +158,35 @@ public final class OpenAiClient implements LlmClient {
         });
     }
 
+    /** One request on one model, across its attempts and any wait for an open circuit. */
+    private static final class Call {
+        final Lane lane;
+        final ChatRequest request;
+        final int promptTokens;
+        final long tokens;
+        final double estimatedCost;
+        final long start;
+        final long place;
+        final List<Completion.FailedAttempt> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        final CompletableFuture<Completion> result = new CompletableFuture<>();
+        long waitingSince = -1; // when it first found the circuit open; touched by one thread at a time
+
+        Call(Lane lane, ChatRequest request, int promptTokens, long tokens, double estimatedCost, long start, long place) {
+            this.lane = lane;
+            this.request = request;
+            this.promptTokens = promptTokens;
+            this.tokens = tokens;
+            this.estimatedCost = estimatedCost;
+            this.start = start;
+            this.place = place;
+        }
+
+        long timeouts() {
+            return failed.stream().filter(f -> f.kind().equals("timeout")).count();
+        }
+    }
+
     /** Runs the attempts of one request on one model; {@code place} keeps retries in their queue position. */
     private CompletableFuture<Completion> execute(String model, ChatRequest request, long start, long place) {
         Lane lane;
@@ -159,45 +195,106 @@ public final class OpenAiClient implements LlmClient {
         } catch (LlmException e) {
             return CompletableFuture.failedFuture(e);
         }
+        Optional<Stop> stop = stops.forbidding(model, request);
+        if (stop.isPresent()) {
+            return failed(model, notSent(stop.get()));
+        }
         int prompt = estimator.countMessages(model, request.messages());
         long reserve = (long) request.n() * (request.maxTokens() != null ? request.maxTokens() : DEFAULT_COMPLETION_RESERVE);
         double estimatedCost = lane.price.map(p -> p.cost(prompt, 0, reserve, false)).orElse(0.0);
-        long tokens = prompt + reserve;
-        CompletableFuture<Completion> result = new CompletableFuture<>();
-        List<Completion.FailedAttempt> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        lane.failsafe.getStageAsync(ctx -> attempt(lane, request, tokens, estimatedCost, ctx.getAttemptCount() + 1, start,
-                        place, failed))
+        Call call = new Call(lane, request, prompt, prompt + reserve, estimatedCost, start, place);
+        run(call);
+        return call.result;
+    }
+
+    private void run(Call call) {
+        String model = call.lane.model;
+        call.lane.failsafe.getStageAsync(ctx -> attempt(call))
                 .whenComplete((completion, error) -> {
                     if (error == null) {
                         metrics.succeeded(model, completion);
-                        result.complete(failed.isEmpty() ? completion : completion.withFailedAttempts(failed));
+                        call.result.complete(call.failed.isEmpty() ? completion : completion.withFailedAttempts(call.failed));
                         return;
                     }
-                    LlmException failure = finalFailure(error, model);
+                    if (Failures.unwrap(error) instanceof CircuitBreakerOpenException && waitForCircuit(call)) {
+                        return;
+                    }
+                    LlmException failure = finalFailure(error, call);
                     // the last failed attempt is this failure, unless the request ended otherwise (circuit open, budget)
+                    List<Completion.FailedAttempt> failed = call.failed;
                     boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).attempt() == failure.attempts();
                     failure.earlierAttempts(lastIsThis ? failed.subList(0, failed.size() - 1) : failed);
                     metrics.failed(model, failure.kind());
                     listeners.fire(ClientListener::onError, new ClientListener.RequestFailed(model, failure));
-                    result.completeExceptionally(failure);
+                    call.result.completeExceptionally(failure);
                 });
-        return result;
     }
 
-    private LlmException finalFailure(Throwable error, String model) {
+    /**
+     * The model's circuit is open: the request waits until the breaker closes or its open delay has
+     * passed (then one waiting request is the trial that decides), and runs again with its retries anew.
+     * It gives up when it has waited longer than the outage budget, when the client closes, or when no
+     * request ever reached the server: that is a wrong address, not an outage, and every request of the
+     * model is stopped. Returns whether it waits.
+     */
+    private boolean waitForCircuit(Call call) {
+        Lane lane = call.lane;
+        if (!lane.reachedServer()) {
+            LlmException last = lastFailures.get(lane.model);
+            if (last != null) {
+                stops.stopModel(lane.model, last).ifPresent(this::drain);
+            }
+            return false;
+        }
+        long now = nanoTime.getAsLong();
+        if (call.waitingSince < 0) {
+            call.waitingSince = now;
+        }
+        long left = call.waitingSince + config.circuitBreaker().outageBudget().toNanos() - now;
+        if (left <= 0 || closed) {
+            return false;
+        }
+        lane.breakerWait(CIRCUIT_POLL, Duration.ofNanos(left)).thenRun(() -> {
+            if (closed) {
+                call.result.completeExceptionally(LlmException.of(ErrorKind.CANCELLED, lane.model, call.attempts.get(),
+                        0, null, null, null, "the client closed while the request waited for the circuit of "
+                                + lane.model + " to close", null));
+            } else {
+                run(call);
+            }
+        });
+        return true;
+    }
+
+    /** How often a request waiting for an open circuit looks again, at least: one of them becomes the trial. */
+    private static final Duration CIRCUIT_POLL = Duration.ofSeconds(1);
+
+    private LlmException finalFailure(Throwable error, Call call) {
+        String model = call.lane.model;
         Throwable t = Failures.unwrap(error);
         if (t instanceof CircuitBreakerOpenException open) {
-            return LlmException.of(ErrorKind.CIRCUIT_OPEN, model, 0, 0, null, null, null,
+            Optional<Stop> stop = stops.forbidding(model, call.request);
+            if (stop.isPresent()) {
+                return stop.get().cause();
+            }
+            return LlmException.of(ErrorKind.CIRCUIT_OPEN, model, call.attempts.get(), 0, null, null, null,
                     "circuit breaker for " + model + " is open after " + config.circuitBreaker().failureThreshold()
-                            + " server failures in a row; requests are rejected until it probes again", open);
+                            + " server failures in a row, and this request waited "
+                            + Durations.format(config.circuitBreaker().outageBudget())
+                            + " (evalunit.circuit-breaker.outage-budget) for it to close", open);
         }
         return Failures.classify(t, model, 0, redactor);
     }
 
-    private CompletableFuture<Completion> attempt(Lane lane, ChatRequest request, long tokens, double estimatedCost,
-                                                  int attempt, long start, long place,
-                                                  List<Completion.FailedAttempt> failed) {
+    private CompletableFuture<Completion> attempt(Call call) {
+        Lane lane = call.lane;
         String model = lane.model;
+        int attempt = call.attempts.incrementAndGet();
+        Optional<Stop> stop = stops.forbidding(model, call.request);
+        if (stop.isPresent()) {
+            return CompletableFuture.failedFuture(notSent(stop.get()));
+        }
+        double estimatedCost = call.estimatedCost;
         double projected = budget.tryReserve(estimatedCost);
         if (projected >= 0) {
             listeners.fire(ClientListener::onBudgetExceeded, new ClientListener.BudgetExceeded(
@@ -208,32 +305,43 @@ public final class OpenAiClient implements LlmClient {
                     projected, budget.capUsd(), budget.spentUsd())));
         }
         CompletableFuture<Completion> result = new CompletableFuture<>();
-        lane.throttle.acquire(request.priority(), tokens, place).whenComplete((permit, refused) -> {
+        CompletableFuture<ModelThrottle.Permit> acquired = lane.throttle.acquire(call.request.priority(), call.tokens,
+                call.place);
+        lane.queued.put(acquired, call.request);
+        acquired.whenComplete((permit, refused) -> {
+            lane.queued.remove(acquired);
             if (refused != null) {
                 budget.settle(estimatedCost, 0);
                 result.completeExceptionally(Failures.classify(refused, model, attempt, redactor));
                 return;
             }
+            Optional<Stop> stoppedMeanwhile = stops.forbidding(model, call.request);
+            if (stoppedMeanwhile.isPresent()) {
+                permit.release(ModelThrottle.Feedback.failure(null, false, null));
+                budget.settle(estimatedCost, 0);
+                result.completeExceptionally(notSent(stoppedMeanwhile.get()));
+                return;
+            }
             metrics.sent();
             if (!listeners.isEmpty()) {
                 listeners.fire(ClientListener::onRequestSent,
-                        new ClientListener.RequestSent(model, attempt, request.priority(), tokens));
+                        new ClientListener.RequestSent(model, attempt, call.request.priority(), call.tokens));
             }
             long sentAt = nanoTime.getAsLong();
             CompletableFuture<OpenAiTransport.Exchange> sent;
             try {
-                sent = transport.send(model, request);
+                sent = transport.send(model, call.request);
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
             sent.whenComplete((exchange, error) -> {
                 try {
-                    settle(lane, permit, result, exchange, error, attempt, sentAt, start, estimatedCost, failed);
+                    settle(call, permit, result, exchange, error, attempt, sentAt);
                 } catch (Throwable bug) {
                     // A failure here must never leave the caller waiting forever.
-                    LOG.log(System.Logger.Level.ERROR, "unexpected failure while completing a request to " + lane.model, bug);
+                    LOG.log(System.Logger.Level.ERROR, "unexpected failure while completing a request to " + model, bug);
                     permit.release(ModelThrottle.Feedback.failure(null, false, null));
-                    result.completeExceptionally(Failures.classify(bug, lane.model, attempt, redactor));
+                    result.completeExceptionally(Failures.classify(bug, model, attempt, redactor));
                 }
             });
         });
@@ -241,17 +349,21 @@ public final class OpenAiClient implements LlmClient {
     }
 
     /** Ends one attempt: releases its permit and budget reservation with what came back. */
-    private void settle(Lane lane, ModelThrottle.Permit permit, CompletableFuture<Completion> result,
-                        OpenAiTransport.Exchange exchange, Throwable error, int attempt, long sentAt, long start,
-                        double estimatedCost, List<Completion.FailedAttempt> failed) {
+    private void settle(Call call, ModelThrottle.Permit permit, CompletableFuture<Completion> result,
+                        OpenAiTransport.Exchange exchange, Throwable error, int attempt, long sentAt) {
+        Lane lane = call.lane;
         String model = lane.model;
         long now = nanoTime.getAsLong();
         if (error == null) {
             try {
-                Completion c = exchange.toCompletion(attempt, now - sentAt, now - start, lane.price);
+                Completion c = exchange.toCompletion(attempt, now - sentAt, now - call.start, lane.price);
+                if (!exchange.hasUsage()) {
+                    c = estimatedUsage(call, c);
+                }
+                lane.reached();
                 permit.release(ModelThrottle.Feedback.success(c.promptTokens() + c.completionTokens(),
                         exchange.rateLimitHeaders()));
-                budget.settle(estimatedCost, c.costUsd());
+                budget.settle(call.estimatedCost, c.costUsd());
                 if (!listeners.isEmpty()) {
                     listeners.fire(ClientListener::onResponse,
                             new ClientListener.ResponseReceived(model, attempt, c));
@@ -263,17 +375,94 @@ public final class OpenAiClient implements LlmClient {
             }
         }
         LlmException failure = Failures.classify(error, model, attempt, redactor);
-        failed.add(failure.asFailedAttempt(attempt));
+        call.failed.add(failure.asFailedAttempt(attempt));
+        RateLimitHeaders headers = headers(Failures.unwrap(error));
+        if (headers != null) {
+            lane.reached();
+        } else {
+            lastFailures.put(model, failure);
+        }
+        if (failure.kind() == ErrorKind.TIMEOUT) {
+            // It may have been processed and billed: count it, and re-send it only so often.
+            budget.settlePossiblySpent(call.estimatedCost);
+            if (call.timeouts() > config.retry().timeoutResends()) {
+                failure.noMoreRetries();
+            }
+        } else {
+            budget.settle(call.estimatedCost, 0);
+        }
+        // Before the permit goes back and lets the next queued request out: a failure that every request
+        // of this model (or shape) would meet stops them here.
+        stops.record(model, call.request, failure).ifPresent(this::drain);
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
-        permit.release(ModelThrottle.Feedback.failure(headers(Failures.unwrap(error)), limited,
-                failure.retryAfter()));
-        budget.settle(estimatedCost, 0);
+        Duration retryAfter = cappedRetryAfter(failure);
+        permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
         if (limited) {
             metrics.rateLimited(model);
             listeners.fire(ClientListener::onRateLimited, new ClientListener.RateLimited(
-                    model, attempt, failure.retryAfter(), failure.requestId()));
+                    model, attempt, retryAfter, failure.requestId()));
         }
         result.completeExceptionally(failure);
+    }
+
+    /**
+     * A 200 without {@code usage} was still processed and billed: its tokens are counted with jtokkit and
+     * priced, so the budget and the token bucket are not handed back the whole reservation.
+     */
+    private Completion estimatedUsage(Call call, Completion c) {
+        String model = call.lane.model;
+        int output = c.choices().stream().mapToInt(text -> estimator.countText(model, text)).sum();
+        double cost = call.lane.price.map(p -> p.cost(call.promptTokens, 0, output, false)).orElse(0.0);
+        if (usageWarned.add(model)) {
+            LOG.log(System.Logger.Level.WARNING, model + " answered without usage; its tokens and cost are "
+                    + "estimated with jtokkit (" + call.promptTokens + " in, " + output + " out for the first)");
+        }
+        return c.withUsage(call.promptTokens, output, cost);
+    }
+
+    /**
+     * The server's {@code Retry-After}, obeyed in full up to {@code evalunit.retry.max-retry-after}: a
+     * larger one (a broken header, days) is capped with a warning, so it can neither park the run for
+     * days nor overflow the throttle's clock.
+     */
+    private Duration cappedRetryAfter(LlmException failure) {
+        Duration asked = failure.retryAfter();
+        Duration cap = config.retry().maxRetryAfter();
+        if (asked == null || asked.compareTo(cap) <= 0) {
+            return asked;
+        }
+        if (retryAfterWarned.add(failure.model())) {
+            LOG.log(System.Logger.Level.WARNING, failure.model() + " asked to wait " + Durations.format(asked)
+                    + " (Retry-After); waiting " + Durations.format(cap)
+                    + " instead (evalunit.retry.max-retry-after)");
+        }
+        return cap;
+    }
+
+    /**
+     * Takes the requests a new stop forbids out of its model's queue, all at once (so none is granted a
+     * permit meanwhile); each ends as not sent. A request granted its permit just before is refused by
+     * the check that follows every permit.
+     */
+    private void drain(Stop stop) {
+        LOG.log(System.Logger.Level.WARNING, "no more requests to " + stop.scope() + " are sent: " + stop.cause().getMessage());
+        Lane lane = lanes.get(stop.model());
+        if (lane != null) {
+            lane.throttle.cancelQueued(acquired -> {
+                ChatRequest request = lane.queued.get(acquired);
+                return request != null && Stops.applies(stop, request);
+            }, () -> notSent(stop));
+        }
+    }
+
+    private static LlmException notSent(Stop stop) {
+        stop.refused();
+        return LlmException.of(ErrorKind.NOT_SENT, stop.model(), 0, 0, null, null, null, stop.notSentMessage(), null);
+    }
+
+    private CompletableFuture<Completion> failed(String model, LlmException failure) {
+        metrics.failed(model, failure.kind());
+        return CompletableFuture.failedFuture(failure);
     }
 
     private static RateLimitHeaders headers(Throwable error) {
@@ -301,17 +490,27 @@ public final class OpenAiClient implements LlmClient {
                     nanoTime, Wakeups.on(scheduler));
             int total = lanes.values().stream().mapToInt(l -> l.maxConcurrency).sum() + limits.maxConcurrency();
             transport.ensureCapacity(total);
+            Lane[] self = new Lane[1];
             CircuitBreaker<Completion> breaker = CircuitBreaker.<Completion>builder()
                     .handleIf(e -> e instanceof LlmException l && l.kind().serverFailure())
                     .withFailureThreshold(config.circuitBreaker().failureThreshold())
                     .withDelay(config.circuitBreaker().openDelay())
                     .withSuccessThreshold(1)
-                    .onOpen(e -> LOG.log(System.Logger.Level.WARNING, "circuit breaker for " + m + " opened after "
-                            + config.circuitBreaker().failureThreshold() + " server failures in a row"))
-                    .onClose(e -> LOG.log(System.Logger.Level.INFO, "circuit breaker for " + m + " closed again"))
+                    .onOpen(e -> {
+                        self[0].breakerOpened();
+                        LOG.log(System.Logger.Level.WARNING, "circuit breaker for " + m + " opened after "
+                                + config.circuitBreaker().failureThreshold() + " server failures in a row; requests "
+                                + "wait for it (up to evalunit.circuit-breaker.outage-budget = "
+                                + Durations.format(config.circuitBreaker().outageBudget()) + ")");
+                    })
+                    .onClose(e -> {
+                        self[0].breakerClosed();
+                        LOG.log(System.Logger.Level.INFO, "circuit breaker for " + m + " closed again");
+                    })
                     .build();
-            return new Lane(m, throttle, Failsafe.with(retryPolicy, breaker).with(scheduler), price,
+            self[0] = new Lane(m, throttle, Failsafe.with(retryPolicy, breaker).with(scheduler), breaker, price,
                     limits.maxConcurrency());
+            return self[0];
         });
     }
 
@@ -323,6 +522,14 @@ public final class OpenAiClient implements LlmClient {
     /** The run's budget cap, which the Batch API coordinator shares so that one cap covers both paths. */
     public BudgetGuard budget() {
         return budget;
+    }
+
+    /**
+     * The failures that stopped every request of a model, or of one shape of them; empty while none did.
+     * A run that has any fails: what they stopped was not asked.
+     */
+    public List<Stop> stops() {
+        return stops.all();
     }
 
     /** The throttle of a model (created on first use), for monitoring. */
@@ -373,11 +580,6 @@ public final class OpenAiClient implements LlmClient {
         }
         transport.close();
         scheduler.shutdownNow();
-    }
-
-    /** Everything per model: its throttle, and retries around its own circuit breaker. */
-    private record Lane(String model, ModelThrottle throttle, FailsafeExecutor<Completion> failsafe,
-                        Optional<ModelPrice> price, int maxConcurrency) {
     }
 
     /** Options beyond the configuration, mostly seams for tests. */

@@ -28,6 +28,11 @@ final class OpenAiTransport implements AutoCloseable {
     /** One HTTP exchange that came back 2xx. */
     record Exchange(String model, ChatCompletion completion, HttpResponseFor<ChatCompletion> raw) {
 
+        /** Whether the answer reported its {@code usage}; some OpenAI-compatible servers leave it out. */
+        boolean hasUsage() {
+            return completion.usage().isPresent();
+        }
+
         RateLimitHeaders rateLimitHeaders() {
             return RateLimitHeaders.parse(name -> Failures.first(raw.headers(), name));
         }

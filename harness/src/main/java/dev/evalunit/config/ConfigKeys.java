@@ -36,8 +36,11 @@ public final class ConfigKeys {
     public static final String RETRY_BASE_DELAY = "evalunit.retry.base-delay";
     public static final String RETRY_MAX_DELAY = "evalunit.retry.max-delay";
     public static final String RETRY_JITTER = "evalunit.retry.jitter";
+    public static final String RETRY_MAX_RETRY_AFTER = "evalunit.retry.max-retry-after";
+    public static final String RETRY_TIMEOUT_RESENDS = "evalunit.retry.timeout-resends";
     public static final String CIRCUIT_BREAKER_FAILURE_THRESHOLD = "evalunit.circuit-breaker.failure-threshold";
     public static final String CIRCUIT_BREAKER_OPEN_DELAY = "evalunit.circuit-breaker.open-delay";
+    public static final String CIRCUIT_BREAKER_OUTAGE_BUDGET = "evalunit.circuit-breaker.outage-budget";
     public static final String BATCH_MODE = "evalunit.batch.mode";
     public static final String BATCH_THRESHOLD = "evalunit.batch.threshold";
     public static final String BATCH_POLL_INTERVAL = "evalunit.batch.poll-interval";
@@ -54,6 +57,7 @@ public final class ConfigKeys {
     public static final String CHECKPOINT_DIR = "evalunit.checkpoint.dir";
     public static final String CHECKPOINT_FLUSH_EVERY = "evalunit.checkpoint.flush-every";
     public static final String CHECKPOINT_FSYNC = "evalunit.checkpoint.fsync";
+    public static final String CHECKPOINT_LOCK_WAIT = "evalunit.checkpoint.lock-wait";
     public static final String FRESH = "evalunit.fresh";
     public static final String QUESTION = "evalunit.question";
     public static final String SHUTDOWN_GRACE = "evalunit.shutdown-grace";
@@ -109,8 +113,11 @@ public final class ConfigKeys {
             new Key(RETRY_BASE_DELAY, "500ms", null),
             new Key(RETRY_MAX_DELAY, "60s", null),
             new Key(RETRY_JITTER, "0.25", null),
+            new Key(RETRY_MAX_RETRY_AFTER, "15m", null),
+            new Key(RETRY_TIMEOUT_RESENDS, "2", null),
             new Key(CIRCUIT_BREAKER_FAILURE_THRESHOLD, "5", null),
             new Key(CIRCUIT_BREAKER_OPEN_DELAY, "30s", null),
+            new Key(CIRCUIT_BREAKER_OUTAGE_BUDGET, "5m", null),
             new Key(BATCH_MODE, "auto", null),
             new Key(BATCH_THRESHOLD, "100", null),
             new Key(BATCH_POLL_INTERVAL, "30s", null),
@@ -127,6 +134,7 @@ public final class ConfigKeys {
             new Key(CHECKPOINT_DIR, "benchmark-state", null),
             new Key(CHECKPOINT_FLUSH_EVERY, "1", null),
             new Key(CHECKPOINT_FSYNC, "close", null),
+            new Key(CHECKPOINT_LOCK_WAIT, "0s", null),
             new Key(FRESH, "false", null),
             new Key(QUESTION, null, null),
             new Key(SHUTDOWN_GRACE, "10s", null),

@@ -59,11 +59,14 @@ final class EvalConfigLoader {
         RetryConfig retry = new RetryConfig(
                 (int) whole(v, RETRY_MAX_ATTEMPTS, 1, RetryConfig.MAX_ATTEMPTS_LIMIT),
                 baseDelay, maxDelay,
-                required(v, RETRY_JITTER, "a number from 0 to 1", s -> within(ConfigValues.parseDouble(s), 0, 1)));
+                required(v, RETRY_JITTER, "a number from 0 to 1", s -> within(ConfigValues.parseDouble(s), 0, 1)),
+                duration(v, RETRY_MAX_RETRY_AFTER, false),
+                (int) whole(v, RETRY_TIMEOUT_RESENDS, 0, RetryConfig.MAX_ATTEMPTS_LIMIT));
 
         CircuitBreakerConfig circuitBreaker = new CircuitBreakerConfig(
                 (int) whole(v, CIRCUIT_BREAKER_FAILURE_THRESHOLD, 1, Integer.MAX_VALUE),
-                duration(v, CIRCUIT_BREAKER_OPEN_DELAY, false));
+                duration(v, CIRCUIT_BREAKER_OPEN_DELAY, false),
+                duration(v, CIRCUIT_BREAKER_OUTAGE_BUDGET, true));
 
         BatchConfig batch = new BatchConfig(
                 required(v, BATCH_MODE, "one of realtime, batch, auto", BatchMode::parse),

@@ -7,6 +7,9 @@ import dev.evalunit.Scorecard;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.Temperature;
 import dev.evalunit.client.LlmException;
+import dev.evalunit.client.NotSentException;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Set;
@@ -130,7 +133,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
      * with the client's own exception, an error rather than a wrong answer.
      */
     private static final class InvocationParameters implements ParameterResolver, BeforeEachCallback,
-            BeforeTestExecutionCallback, TestWatcher {
+            BeforeTestExecutionCallback, TestWatcher, TestExecutionExceptionHandler {
         private final Invocation invocation;
         private final Prefetcher prefetcher;
         private final BenchmarkPlan plan;
@@ -246,6 +249,9 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
                 if (run.interrupted() && !(cause instanceof CheckpointException)) {
                     throw new RunInterruptedException();
                 }
+                if (cause instanceof NotSentException notSent) {
+                    throw notAsked(notSent);
+                }
                 if (cause instanceof dev.evalunit.batch.BatchPendingException pending) {
                     // the next run collects it
                     throw new BatchWaitingException(pending.getMessage(), pending.status().batchId());
@@ -261,6 +267,24 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
                 Thread.currentThread().interrupt();
                 throw new RunInterruptedException();
             }
+        }
+
+        /**
+         * A request the body made through its client was not sent, because the run stopped sending to its
+         * model: the invocation asked nothing, so it is aborted, not an error of the model or the test.
+         */
+        @Override
+        public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+            for (Throwable t = thrown; t != null; t = t.getCause()) {
+                if (t instanceof NotSentException notSent) {
+                    throw notAsked(notSent);
+                }
+            }
+            throw thrown;
+        }
+
+        private static TestAbortedException notAsked(NotSentException notSent) {
+            return new TestAbortedException(notSent.getMessage(), notSent);
         }
 
         private static RuntimeException sneaky(Throwable t) {

@@ -53,6 +53,16 @@ final class ChatCompletions {
         if (scripted != null) {
             return scripted(scripted, model).model(model);
         }
+        if (options.unknownModels().contains(model)) {
+            return SimResponse.error(404, "The model `" + model + "` does not exist or you do not have access to it.",
+                    "invalid_request_error", null, "model_not_found").model(model);
+        }
+        if (options.reasoningModels().contains(model)) {
+            SimResponse unsupported = unsupportedByReasoningModel(request, body.logprobs());
+            if (unsupported != null) {
+                return unsupported.model(model);
+            }
+        }
 
         Generated generated = generate(body, options);
         long charged = generated.promptTokens() + (request.maxTokens() == null
@@ -83,7 +93,10 @@ final class ChatCompletions {
                 yield reset;
             }
             case MALFORMED_BODY, NONE -> {
-                byte[] json = write(generated, body, System.currentTimeMillis() / 1000);
+                state.log().billed(generated.promptTokens(), generated.completionTokens());
+                byte[] json = CompletionBody.write(Ids.completionId(), System.currentTimeMillis() / 1000,
+                        request.model(), generated.choices(), generated.promptTokens(), generated.completionTokens(),
+                        body, generated.encoding(), !state.drawUsageOmitted(options));
                 yield new SimResponse(200, fault == SimulatorState.Fault.NONE ? json
                         : Arrays.copyOf(json, json.length / 2));
             }
@@ -157,6 +170,21 @@ final class ChatCompletions {
             hash = hash * 1_000_003L + state.nextUnseeded();
         }
         return Ids.mix(hash * 31 + index);
+    }
+
+    /** What OpenAI answers a reasoning model asked for a temperature other than the default, or for logprobs. */
+    private static SimResponse unsupportedByReasoningModel(SimulatedRequest request, boolean logprobs) {
+        Double temperature = request.temperature();
+        if (temperature != null && temperature != 1.0) {
+            return SimResponse.error(400, "Unsupported value: 'temperature' does not support " + temperature
+                    + " with this model. Only the default (1) value is supported.", "invalid_request_error",
+                    "temperature", "unsupported_value");
+        }
+        if (logprobs) {
+            return SimResponse.error(400, "Unsupported parameter: 'logprobs' is not supported with this model.",
+                    "invalid_request_error", "logprobs", "unsupported_parameter");
+        }
+        return null;
     }
 
     static SimResponse quotaExceeded() {

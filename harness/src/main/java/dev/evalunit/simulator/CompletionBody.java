@@ -30,6 +30,12 @@ final class CompletionBody {
 
     static byte[] write(String id, long created, String model, List<Choice> choices, int promptTokens,
                         int completionTokens, ChatBody body, Encoding encoding) {
+        return write(id, created, model, choices, promptTokens, completionTokens, body, encoding, true);
+    }
+
+    /** As above; without {@code usage} when {@code withUsage} is false, as some OpenAI-compatible servers answer. */
+    static byte[] write(String id, long created, String model, List<Choice> choices, int promptTokens,
+                        int completionTokens, ChatBody body, Encoding encoding, boolean withUsage) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(700);
         try (JsonGenerator json = OpenAiFormat.FACTORY.createGenerator(out)) {
             json.writeStartObject();
@@ -58,21 +64,9 @@ final class CompletionBody {
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeObjectFieldStart("usage");
-            json.writeNumberField("prompt_tokens", promptTokens);
-            json.writeNumberField("completion_tokens", completionTokens);
-            json.writeNumberField("total_tokens", promptTokens + completionTokens);
-            json.writeObjectFieldStart("prompt_tokens_details");
-            json.writeNumberField("cached_tokens", 0);
-            json.writeNumberField("audio_tokens", 0);
-            json.writeEndObject();
-            json.writeObjectFieldStart("completion_tokens_details");
-            json.writeNumberField("reasoning_tokens", 0);
-            json.writeNumberField("audio_tokens", 0);
-            json.writeNumberField("accepted_prediction_tokens", 0);
-            json.writeNumberField("rejected_prediction_tokens", 0);
-            json.writeEndObject();
-            json.writeEndObject();
+            if (withUsage) {
+                writeUsage(json, promptTokens, completionTokens);
+            }
             json.writeStringField("service_tier", "default");
             json.writeStringField("system_fingerprint", "fp_simulator");
             json.writeEndObject();
@@ -80,6 +74,24 @@ final class CompletionBody {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeUsage(JsonGenerator json, int promptTokens, int completionTokens) throws IOException {
+        json.writeObjectFieldStart("usage");
+        json.writeNumberField("prompt_tokens", promptTokens);
+        json.writeNumberField("completion_tokens", completionTokens);
+        json.writeNumberField("total_tokens", promptTokens + completionTokens);
+        json.writeObjectFieldStart("prompt_tokens_details");
+        json.writeNumberField("cached_tokens", 0);
+        json.writeNumberField("audio_tokens", 0);
+        json.writeEndObject();
+        json.writeObjectFieldStart("completion_tokens_details");
+        json.writeNumberField("reasoning_tokens", 0);
+        json.writeNumberField("audio_tokens", 0);
+        json.writeNumberField("accepted_prediction_tokens", 0);
+        json.writeNumberField("rejected_prediction_tokens", 0);
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     /**

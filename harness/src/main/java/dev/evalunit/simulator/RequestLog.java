@@ -21,6 +21,8 @@ public final class RequestLog {
     private final LongAdder ok = new LongAdder();
     private final LongAdder uploads = new LongAdder();
     private final LongAdder batchesCreated = new LongAdder();
+    private final LongAdder billedPrompt = new LongAdder();
+    private final LongAdder billedCompletion = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> endpoints = new ConcurrentHashMap<>();
     private int capacity;
 
@@ -54,6 +56,25 @@ public final class RequestLog {
             }
             entries.addLast(request);
         }
+    }
+
+    /** A chat answer was generated: OpenAI bills it whether or not the client is still there to read it. */
+    void billed(long promptTokens, long completionTokens) {
+        billedPrompt.add(promptTokens);
+        billedCompletion.add(completionTokens);
+    }
+
+    /**
+     * The prompt tokens of every chat answer the simulator generated (a 200, including the ones whose
+     * client had given up waiting, and those sent without {@code usage}): what a provider would bill.
+     */
+    public long billedPromptTokens() {
+        return billedPrompt.sum();
+    }
+
+    /** The completion tokens billed, as {@link #billedPromptTokens()}. */
+    public long billedCompletionTokens() {
+        return billedCompletion.sum();
     }
 
     void capacity(int capacity) {
@@ -128,6 +149,8 @@ public final class RequestLog {
             ok.reset();
             uploads.reset();
             batchesCreated.reset();
+            billedPrompt.reset();
+            billedCompletion.reset();
             endpoints.clear();
         }
     }

@@ -26,6 +26,14 @@ import java.util.function.LongSupplier;
  * @param requestLogCapacity   how many requests the {@link RequestLog} keeps (it counts all); default 10,000
  * @param nanoTime             the clock of the rate-limit buckets and of batches; default {@code System::nanoTime}
  * @param batch                the Batch API's timing, failures and limits; default {@link BatchOptions#defaults()}
+ * @param reasoningModels      models that, like OpenAI's reasoning models, accept only the default temperature
+ *                             and no logprobs: a request with another temperature gets 400
+ *                             {@code unsupported_value} (param {@code temperature}), one asking for logprobs
+ *                             400 {@code unsupported_parameter} (param {@code logprobs}); default none
+ * @param unknownModels        models that do not exist: every request to one gets 404 {@code model_not_found};
+ *                             default none
+ * @param usageOmittedShare    share 0..1 of answers sent without {@code usage}, as some OpenAI-compatible servers
+ *                             do; they are still counted in {@link RequestLog#billedPromptTokens()}; default 0
  */
 public record SimulatorOptions(
         Latency latency,
@@ -42,7 +50,10 @@ public record SimulatorOptions(
         Answerer answerer,
         int requestLogCapacity,
         LongSupplier nanoTime,
-        BatchOptions batch) {
+        BatchOptions batch,
+        java.util.Set<String> reasoningModels,
+        java.util.Set<String> unknownModels,
+        double usageOmittedShare) {
 
     private static final Duration MAX_BURST = Duration.ofMinutes(1);
 
@@ -53,6 +64,9 @@ public record SimulatorOptions(
         Objects.requireNonNull(answerer, "answerer");
         Objects.requireNonNull(nanoTime, "nanoTime");
         Objects.requireNonNull(batch, "batch");
+        reasoningModels = java.util.Set.copyOf(reasoningModels);
+        unknownModels = java.util.Set.copyOf(unknownModels);
+        requireShare("usageOmittedShare", usageOmittedShare);
         requireNonNegative("requestsPerMinute", requestsPerMinute);
         requireNonNegative("tokensPerMinute", tokensPerMinute);
         if (burst.toMillis() < 1 || burst.compareTo(MAX_BURST) > 0) {
@@ -131,6 +145,9 @@ public record SimulatorOptions(
         private int requestLogCapacity = 10_000;
         private LongSupplier nanoTime = System::nanoTime;
         private BatchOptions batch = BatchOptions.defaults();
+        private java.util.Set<String> reasoningModels = java.util.Set.of();
+        private java.util.Set<String> unknownModels = java.util.Set.of();
+        private double usageOmittedShare;
 
         private Builder() {
         }
@@ -151,6 +168,9 @@ public record SimulatorOptions(
             requestLogCapacity = o.requestLogCapacity;
             nanoTime = o.nanoTime;
             batch = o.batch;
+            reasoningModels = o.reasoningModels;
+            unknownModels = o.unknownModels;
+            usageOmittedShare = o.usageOmittedShare;
         }
 
         public Builder latency(Latency latency) { this.latency = latency; return this; }
@@ -183,10 +203,16 @@ public record SimulatorOptions(
 
         public Builder batch(BatchOptions batch) { this.batch = batch; return this; }
 
+        public Builder reasoningModels(String... models) { this.reasoningModels = java.util.Set.of(models); return this; }
+
+        public Builder unknownModels(String... models) { this.unknownModels = java.util.Set.of(models); return this; }
+
+        public Builder usageOmittedShare(double share) { this.usageOmittedShare = share; return this; }
+
         public SimulatorOptions build() {
             return new SimulatorOptions(latency, requestsPerMinute, tokensPerMinute, burst, insufficientQuota,
                     serverErrorShare, connectionResetShare, malformedBodyShare, slowShare, slowLatency, faultSeed,
-                    answerer, requestLogCapacity, nanoTime, batch);
+                    answerer, requestLogCapacity, nanoTime, batch, reasoningModels, unknownModels, usageOmittedShare);
         }
     }
 }

@@ -160,6 +160,16 @@ final class SimulatorState {
         }
     }
 
+    /** Whether this answer leaves out its {@code usage} ({@link SimulatorOptions#usageOmittedShare()}). */
+    boolean drawUsageOmitted(SimulatorOptions o) {
+        if (o.usageOmittedShare() == 0) {
+            return false;
+        }
+        synchronized (script) {
+            return faults.nextDouble() < o.usageOmittedShare();
+        }
+    }
+
     /** A fresh number for answers that are allowed to vary (temperature above 0, no seed). */
     long nextUnseeded() {
         return unseededAnswers.incrementAndGet();

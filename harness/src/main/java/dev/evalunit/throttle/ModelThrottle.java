@@ -23,12 +23,16 @@ import java.util.function.LongSupplier;
  * itself on the scheduler when the buckets will have refilled, or when a permit comes back.
  *
  * <p>Limits come from configuration, or are learned from the first response's
- * {@code x-ratelimit-limit-*} headers; until then one request goes at a time. Each response's
+ * {@code x-ratelimit-limit-*} headers. Until the first response of any kind has come back, one request
+ * goes at a time whatever the limits: it probes the model, so a wrong key, an exhausted quota or an
+ * unknown model is met by one request rather than by every request in flight. Each response's
  * {@code x-ratelimit-remaining-*} is compared with what our bucket held when that request left,
  * and any excess is taken from the bucket, so the throttle slows before the server's limit rather
  * than learning of it from a 429. A 429 pauses the model for the server's
- * {@code retry-after} in full and halves the concurrency (AIMD); successes raise it by one again,
- * up to the configured maximum.
+ * {@code retry-after} in full and halves the concurrency (AIMD), once per congestion event: the 429s of
+ * requests sent before the last decrease belong to the burst that caused it, so ten 429s of one burst
+ * halve it once, as TCP halves its window once per round trip. Successes raise it by one again, up to
+ * the configured maximum.
  */
 public final class ModelThrottle implements AutoCloseable {
 
@@ -91,6 +95,8 @@ public final class ModelThrottle implements AutoCloseable {
     private long sequence;
     private int inFlight;
     private boolean limitsKnown;
+    private boolean probed;
+    private long lastDecreaseAt = Long.MIN_VALUE;
     private long pausedUntil;
     private long wakeAt = Long.MAX_VALUE;
     private boolean closed;
@@ -202,10 +208,38 @@ public final class ModelThrottle implements AutoCloseable {
     }
 
     private int currentLimit() {
-        if (!limitsKnown) {
+        if (!limitsKnown || !probed) {
             return 1;
         }
         return settings.adaptive() ? Math.min(aimd.getLimit(), settings.maxConcurrency()) : settings.maxConcurrency();
+    }
+
+    /**
+     * Takes the queued requests whose futures {@code which} picks out of the queue at once, so none of them
+     * can be granted a permit afterwards, and fails each with {@code why}. Returns how many it took.
+     */
+    public int cancelQueued(java.util.function.Predicate<CompletableFuture<Permit>> which,
+                            java.util.function.Supplier<? extends Throwable> why) {
+        List<Waiter> taken = new ArrayList<>();
+        lock.lock();
+        try {
+            queue.removeIf(w -> {
+                boolean pick = which.test(w.future);
+                if (pick) {
+                    taken.add(w);
+                }
+                return pick;
+            });
+        } finally {
+            lock.unlock();
+        }
+        int cancelled = 0;
+        for (Waiter waiter : taken) {
+            if (waiter.future.completeExceptionally(why.get())) {
+                cancelled++;
+            }
+        }
+        return cancelled;
     }
 
     /** Fails every queued request; permits already granted may still be released. */
@@ -302,17 +336,38 @@ public final class ModelThrottle implements AutoCloseable {
                 tokens.give(waiter.tokens, now);
             }
             learn(waiter, feedback.headers(), now);
+            if (feedback.reachedServer()) {
+                probed = true;
+            }
             if (feedback.rateLimited()) {
                 Duration pause = feedback.retryAfter() != null ? feedback.retryAfter() : DEFAULT_PAUSE_AFTER_429;
-                pausedUntil = Math.max(pausedUntil, now + pause.toNanos());
+                pausedUntil = Math.max(pausedUntil, saturatedAdd(now, pause));
             }
             if (settings.adaptive() && feedback.reachedServer()) {
-                aimd.onSample(waiter.sentAt, now - waiter.sentAt, waiter.inFlightAtSend, feedback.rateLimited());
+                boolean newCongestion = feedback.rateLimited() && waiter.sentAt > lastDecreaseAt;
+                if (!feedback.rateLimited() || newCongestion) {
+                    aimd.onSample(waiter.sentAt, now - waiter.sentAt, waiter.inFlightAtSend, newCongestion);
+                }
+                if (newCongestion) {
+                    lastDecreaseAt = now;
+                }
             }
         } finally {
             lock.unlock();
         }
         dispatch();
+    }
+
+    /** {@code now} plus {@code pause}, at most {@link Long#MAX_VALUE}: a pause of centuries must not wrap around. */
+    private static long saturatedAdd(long now, Duration pause) {
+        long nanos;
+        try {
+            nanos = pause.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+        long at = now + nanos;
+        return nanos > 0 && at < now ? Long.MAX_VALUE : at;
     }
 
     private void learn(Waiter waiter, RateLimitHeaders headers, long now) {

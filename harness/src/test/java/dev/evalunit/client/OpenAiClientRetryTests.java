@@ -132,6 +132,25 @@ class OpenAiClientRetryTests {
     }
 
     @Test
+    void aRetryAfterBeyondItsBoundIsCappedSoTheRequestIsNotParkedForDays() {
+        // Given a server that asks to wait a billion seconds, and a bound of 200 ms
+        server.firstThen(StubServer.error(429, "rate_limit_exceeded", "requests").withHeader("retry-after", "1000000000"),
+                StubServer.ok("fine"));
+        client = OpenAiClient.builder(server.config().withRetry(server.config().retry()
+                        .withMaxRetryAfter(Duration.ofMillis(200))))
+                .listener(new ClientListener() {
+                    @Override
+                    public void onRetry(RetryScheduled event) {
+                        retries.add(event);
+                    }
+                }).build();
+
+        // Then the request waits the bound, and is answered
+        assertThat(client.generate(ChatRequest.user("hi")).text()).isEqualTo("fine");
+        assertThat(retries).singleElement().satisfies(r -> assertThat(r.delay()).isEqualTo(Duration.ofMillis(200)));
+    }
+
+    @Test
     void afterTheLastAttemptTheFailureSaysHowManyThereWere() {
         server.always(StubServer.error(503, null, null));
 
@@ -149,11 +168,11 @@ class OpenAiClientRetryTests {
     }
 
     @Test
-    void aRunOfServerFailuresOpensTheBreakerWhichThenRejectsWithoutSending() {
+    void withNoOutageBudgetARunOfServerFailuresOpensTheBreakerWhichThenRejectsWithoutSending() {
         server.always(StubServer.error(500, "server_error", null));
         client = OpenAiClient.builder(server.config()
                         .withRetry(new dev.evalunit.config.RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0))
-                        .withCircuitBreaker(new CircuitBreakerConfig(3, Duration.ofMinutes(5))))
+                        .withCircuitBreaker(new CircuitBreakerConfig(3, Duration.ofMinutes(5), Duration.ZERO)))
                 .build();
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> client.generate(ChatRequest.user("hi"))).isInstanceOf(ServiceUnavailableException.class);

@@ -98,6 +98,7 @@ class RateLimitIntegrationTests {
     @Test
     void a429IsRetriedCountedReportedAndHalvesTheConcurrency() {
         start(SimulatorOptions.defaults(), Simulated.limits(8));
+        client.generate(ChatRequest.user("the probe"));
         assertThat(client.throttle("gpt-4o-mini").concurrencyLimit()).isEqualTo(8);
         simulator.failNext(1, 429, "rate_limit_exceeded");
 
@@ -115,6 +116,6 @@ class RateLimitIntegrationTests {
         });
         assertThat(client.throttle("gpt-4o-mini").concurrencyLimit()).isLessThan(8);
         assertThat(simulator.requests().rateLimited()).isEqualTo(1);
-        assertThat(simulator.requests().chatRequests()).isEqualTo(2);
+        assertThat(simulator.requests().chatRequests()).isEqualTo(1 + 2);
     }
 }

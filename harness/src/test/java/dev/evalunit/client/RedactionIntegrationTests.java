@@ -145,7 +145,7 @@ class RedactionIntegrationTests {
                     .withRetry(Simulated.retries(2));
             EvalConfig stubbed = stub.config().withOpenAI(openai(stub.baseUrl()))
                     .withRetry(Simulated.retries(2))
-                    .withCircuitBreaker(new CircuitBreakerConfig(2, Duration.ofMinutes(5)));
+                    .withCircuitBreaker(new CircuitBreakerConfig(2, Duration.ofMinutes(5), Duration.ZERO));
 
             // A success, and a 500 that outlasts the retries, against the simulator
             try (OpenAiClient client = OpenAiClient.builder(simulated).listener(recordingListener()).build()) {

@@ -57,14 +57,38 @@ class ResilienceIntegrationTests {
     }
 
     @Test
-    void afterItsDelayTheBreakerLetsAProbeThroughWhichClosesIt() throws InterruptedException {
-        // Given a breaker that opens after 2 server failures and stays open for 200 ms. Failsafe's
-        // breaker has no injectable clock, so the test waits for real: it polls until a request is
-        // let through, bounded by 5 s. That is waiting, not a timing assertion.
+    void requestsWaitForAnOpenBreakerAndAfterItsDelayAProbeClosesItAndAnswersThem() {
+        // Given a breaker that opens after 2 server failures and stays open for 200 ms
         simulator = OpenAiSimulator.start(SimulatorOptions.defaults());
         client = OpenAiClient.create(Simulated.config(simulator)
                 .withRetry(Simulated.retries(1))
                 .withCircuitBreaker(new CircuitBreakerConfig(2, Duration.ofMillis(200))));
+        simulator.failNext(2, 500, "server_error");
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> client.generate(ChatRequest.user("hi"))).isInstanceOf(ServiceUnavailableException.class);
+        }
+
+        // When more requests come while it is open
+        List<CompletableFuture<Completion>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(client.generateAsync(ChatRequest.user("during " + i)));
+        }
+
+        // Then they wait rather than fail: a probe closes the breaker after its delay and all are answered
+        assertThat(waiting).allSatisfy(f -> assertThat(f.join().text()).isNotNull());
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2 + 5);
+        assertThat(client.metrics().snapshot().errorsByKind()).doesNotContainKey(ErrorKind.CIRCUIT_OPEN);
+    }
+
+    @Test
+    void withNoOutageBudgetAnOpenBreakerRejectsAtOnceAndAfterItsDelayAProbeClosesIt() throws InterruptedException {
+        // Given a breaker that opens after 2 server failures, stays open for 200 ms, and no outage budget.
+        // Failsafe's breaker has no injectable clock, so the test waits for real: it polls until a request
+        // is let through, bounded by 5 s. That is waiting, not a timing assertion.
+        simulator = OpenAiSimulator.start(SimulatorOptions.defaults());
+        client = OpenAiClient.create(Simulated.config(simulator)
+                .withRetry(Simulated.retries(1))
+                .withCircuitBreaker(new CircuitBreakerConfig(2, Duration.ofMillis(200), Duration.ZERO)));
         simulator.failNext(2, 500, "server_error");
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> client.generate(ChatRequest.user("hi"))).isInstanceOf(ServiceUnavailableException.class);

@@ -10,6 +10,7 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkSuite;
@@ -24,6 +25,7 @@ import dev.evalunit.Scorecard;
 import dev.evalunit.Temperature;
 import dev.evalunit.Temperatures;
 import dev.evalunit.client.QuotaExhaustedException;
+import org.opentest4j.TestAbortedException;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
 import java.nio.file.Files;
@@ -436,13 +438,17 @@ class BenchmarkExtensionIntegrationTests {
     }
 
     @Test
-    void aRequestThatFailsForGoodMakesTheInvocationAnErrorNotAWrongAnswer() {
+    void anExhaustedQuotaMakesTheInvocationThatMetItAnErrorAndAbortsTheRestUnsent() {
         simulator.reconfigure(SimulatorOptions.builder().insufficientQuota(true).build());
 
         EngineExecutionResults results = run(selectClass(DatasetTestCase.class));
 
-        results.testEvents().assertThatEvents().haveExactly(8,
-                event(test(), finishedWithFailure(instanceOf(QuotaExhaustedException.class))));
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test(), finishedWithFailure(instanceOf(QuotaExhaustedException.class))))
+                .haveExactly(7, event(test(), abortedWithReason(instanceOf(TestAbortedException.class),
+                        message(m -> m.startsWith("not sent from gpt-4o-mini: requests to gpt-4o-mini were stopped "
+                                + "after quota exhausted (HTTP 429)")))));
+        assertThat(simulator.requests().chatRequests()).isEqualTo(1);
     }
 
     @Test

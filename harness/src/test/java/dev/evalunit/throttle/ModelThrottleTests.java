@@ -26,9 +26,37 @@ class ModelThrottleTests {
         return new RateLimitHeaders(limitRequests, -1, remainingRequests, -1, null, null, null);
     }
 
+    /** Sends the first request and lets it come back, as the client's probe of a model does. */
+    private static ModelThrottle probed(ModelThrottle throttle) {
+        throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE));
+        return throttle;
+    }
+
+    @Test
+    void untilAFirstResponseComesBackOneRequestGoesAtATimeWhateverTheLimits() {
+        ModelThrottle throttle = throttle(100_000L, 100_000_000L, 8, false);
+
+        var probe = throttle.acquire(Priority.NORMAL, 10);
+        var next = throttle.acquire(Priority.NORMAL, 10);
+        assertThat(probe).isDone();
+        assertThat(next).isNotDone();
+
+        // a connection failure reached nothing: still one at a time
+        probe.join().release(ModelThrottle.Feedback.failure(null, false, null));
+        assertThat(next).isDone();
+        var third = throttle.acquire(Priority.NORMAL, 10);
+        assertThat(third).isNotDone();
+
+        // an HTTP response (even an error) ends the probing
+        next.join().release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, false, null));
+        assertThat(third).isDone();
+        assertThat(throttle.acquire(Priority.NORMAL, 10)).isDone();
+        assertThat(throttle.inFlight()).isEqualTo(2);
+    }
+
     @Test
     void noMoreThanTheConcurrencyLimitIsInFlight() {
-        ModelThrottle throttle = throttle(100_000L, 100_000_000L, 2, false);
+        ModelThrottle throttle = probed(throttle(100_000L, 100_000_000L, 2, false));
 
         var first = throttle.acquire(Priority.NORMAL, 10);
         var second = throttle.acquire(Priority.NORMAL, 10);
@@ -74,6 +102,8 @@ class ModelThrottleTests {
 
         assertThat(first).isDone();
         assertThat(second).isNotDone();
+        first.join().release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE)); // the probe came back
+        assertThat(second).isNotDone();
         assertThat(time.nextWakeIn()).isEqualTo(1_000_000_000L);
 
         time.advanceMillis(999);
@@ -113,6 +143,45 @@ class ModelThrottleTests {
         assertThat(after).isNotDone();
         time.advanceMillis(1);
         assertThat(after).isDone();
+    }
+
+    @Test
+    void tenRateLimitedAnswersOfOneBurstHalveTheConcurrencyOnceAndALaterBurstHalvesItAgain() {
+        // Given ten requests in flight together (the probe came back first)
+        ModelThrottle throttle = probed(throttle(100_000L, 100_000_000L, 10, true));
+        List<ModelThrottle.Permit> burst = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            burst.add(throttle.acquire(Priority.NORMAL, 1).join());
+        }
+
+        // When all ten come back 429: one congestion event
+        time.advanceMillis(100);
+        burst.forEach(p -> p.release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, true, Duration.ZERO)));
+
+        // Then the concurrency is halved once, not ten times
+        assertThat(throttle.concurrencyLimit()).isEqualTo(5);
+
+        // When a request sent after that decrease is limited too: a new event
+        time.advanceMillis(100);
+        var later = throttle.acquire(Priority.NORMAL, 1).join();
+        time.advanceMillis(100);
+        later.release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, true, Duration.ZERO));
+
+        // Then it halves again
+        assertThat(throttle.concurrencyLimit()).isEqualTo(2);
+    }
+
+    @Test
+    void aRetryAfterOfCenturiesPausesTheModelWithoutOverflowingItsClock() {
+        ModelThrottle throttle = probed(throttle(100_000L, 100_000_000L, 8, true));
+
+        throttle.acquire(Priority.NORMAL, 1).join()
+                .release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, true, Duration.ofSeconds(Long.MAX_VALUE / 4)));
+        var after = throttle.acquire(Priority.NORMAL, 1);
+
+        time.advanceMillis(60_000);
+        assertThat(after).isNotDone();
+        assertThat(throttle.queued()).isEqualTo(1);
     }
 
     @Test

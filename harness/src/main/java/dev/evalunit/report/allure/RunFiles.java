@@ -111,6 +111,7 @@ final class RunFiles {
         category(categories, "Test defect", "broken", null);
         category(categories, "Waiting for a batch", "skipped", "(waiting for batch|waiting to be submitted)" + ANY);
         category(categories, "Interrupted", "skipped", "the run was interrupted" + ANY);
+        category(categories, "Not sent", "skipped", "not sent" + ANY);
         category(categories, "Not scored", "skipped", null);
         Files.createDirectories(dir);
         mapper.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CATEGORIES).toFile(), categories);
