@@ -341,7 +341,22 @@ class BatchCoordinatorTests {
     }
 
     @Test
-    void atTheDeadlineABatchIsLeftRunningUnlessConfigured() throws Exception {
+    void byDefaultABatchStillRunningAtTheDeadlineIsCancelledSoItsRequestsAreNotPaidTwice() throws Exception {
+        api.hold = true;
+        BatchCoordinator batches = coordinator();
+        batches.submit(Items.items(2)).get(30, TimeUnit.SECONDS);
+
+        clock.advance(BatchConfig.defaults().deadline().plusMinutes(1));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(await(batches.answer(Items.id(i))).text()).isEqualTo("real time " + Items.id(i));
+        }
+        assertThat(api.cancels).hasValue(1);
+        assertThat(batches.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.cancelled()).isTrue());
+    }
+
+    @Test
+    void atTheDeadlineABatchIsLeftRunningWhenCancelAtDeadlineIsOff() throws Exception {
         config = config.withDeadline(Duration.ofHours(1), false);
         api.hold = true;
         BatchCoordinator batches = coordinator();
