@@ -66,9 +66,11 @@ import java.util.function.Supplier;
  * answer reached the sink. Failed lines and the unanswered part of an expired or cancelled batch are
  * sent again, at most {@link BatchConfig#maxRetries()} times: in a new batch when at least
  * {@link BatchConfig#threshold()} are, else in real time through the {@linkplain Builder#realtime
- * fallback}; a request already answered is never sent again. At {@link BatchConfig#deadline()} after
- * the coordinator was built, whatever is unanswered goes to real time, and its batches are cancelled
- * when {@link BatchConfig#cancelAtDeadline()}.
+ * fallback}; a request already answered is never sent again. An output or error file the API no longer
+ * has (HTTP 404) ends its batch the same way: the requests still waiting on it are retried, and the
+ * completed ones whose answers are lost count at their estimated cost, since they were billed. At
+ * {@link BatchConfig#deadline()} after the coordinator was built, whatever is unanswered goes to real
+ * time, and its batches are cancelled when {@link BatchConfig#cancelAtDeadline()}.
  *
  * <h2>Threads and memory</h2>
  * Thread-safe. All work (submission, polling, collecting) runs on the scheduler, one task at a time;

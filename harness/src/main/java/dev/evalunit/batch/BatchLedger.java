@@ -33,7 +33,8 @@ import java.util.Set;
  *
  * <p>Input files, ids files and downloaded outputs live beside the ledger, named after the ledger id.
  * {@link #read()} folds the lines into each batch's last known state; an unreadable last line is what
- * a run killed while writing leaves, and is skipped. Thread-safe: writes are serialized.
+ * a run killed while writing leaves, and is skipped, and the next append drops it first so that it never
+ * ends up in the middle of the file. Thread-safe: writes are serialized.
  */
 public final class BatchLedger {
 
@@ -45,11 +46,18 @@ public final class BatchLedger {
     private final Path directory;
     private final Path file;
     private final Clock clock;
+    private final JsonlFiles.ChannelWriter writer;
 
     BatchLedger(Path directory, Clock clock) {
+        this(directory, clock, JsonlFiles.WHOLE);
+    }
+
+    /** A ledger whose lines reach the file through {@code writer}: a test's, that fails part-way. */
+    BatchLedger(Path directory, Clock clock, JsonlFiles.ChannelWriter writer) {
         this.directory = directory;
         this.file = directory.resolve(FILE);
         this.clock = clock;
+        this.writer = writer;
     }
 
     /** The ledger kept in {@code directory}, e.g. {@code benchmark-state/TruthfulQA/epoch-1/batches}. Nothing is read or written yet. */
@@ -186,7 +194,7 @@ public final class BatchLedger {
         try {
             Files.createDirectories(directory);
             byte[] line = (LedgerJson.MAPPER.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8);
-            Durable.append(file, line);
+            Durable.append(file, line, writer);
         } catch (IOException e) {
             throw new BatchException(file, 0, "batch ledger " + JsonlFiles.shown(file) + " cannot be written: " + e
                     + "; a batch it cannot record is not submitted; check the disk and its permissions", e);

@@ -17,18 +17,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Collects one finished batch: downloads its output and error files, joins their lines to the
  * waiting requests by custom id, hands each answer to the sink and then to its future, and sends
- * failed and unanswered requests to be retried. Lines are streamed, one at a time. Runs on the
- * coordinator's thread.
+ * failed and unanswered requests to be retried. Lines are streamed, one at a time. A download that
+ * fails for now (5xx, a timeout) is tried again on the next poll; a file the API no longer has (404)
+ * ends the collection, its waiting requests retried as failed lines. Runs on the coordinator's thread.
  */
 final class Collector {
 
     private static final System.Logger LOG = System.getLogger(Collector.class.getName());
+    private static final int HTTP_NOT_FOUND = 404;
 
     private final BatchCoordinator c;
     private final Tracked t;
@@ -53,11 +56,20 @@ final class Collector {
 
     void collect() {
         List<Path> downloaded = new ArrayList<>();
+        Lost lost = null;
         try {
             for (String fileId : new String[] {info.outputFileId(), info.errorFileId()}) {
                 if (fileId != null) {
                     Path file = c.directory.resolve(t.ledgerId + "." + fileId + ".jsonl");
-                    c.api.download(fileId, file);
+                    try {
+                        c.api.download(fileId, file);
+                    } catch (LlmException e) {
+                        if (e.httpStatus() != HTTP_NOT_FOUND) {
+                            throw e;
+                        }
+                        lost = new Lost(fileId, e);
+                        break;
+                    }
                     downloaded.add(file);
                     read(file);
                 }
@@ -69,14 +81,19 @@ final class Collector {
             downloaded.forEach(Submission::deleteQuietly);
             return;
         }
+        int stillWaiting = 0;
         for (String id : t.ids) {
             if (!seen.contains(id)) {
                 Pending p = waiting(id);
                 if (p != null) {
                     failedLines++;
-                    failures.add(unanswered(p));
+                    stillWaiting++;
+                    failures.add(lost != null ? lost.failure(p) : unanswered(p));
                 }
             }
+        }
+        if (lost != null) {
+            lost.bill(stillWaiting);
         }
         t.finished = true;
         c.budget.settle(t.reservedUsd, t.costUsd);
@@ -84,12 +101,48 @@ final class Collector {
         LOG.log(System.Logger.Level.INFO, "evalunit " + c.suite() + ": " + t.name() + " " + info.status().wireName()
                 + ": " + answered + " answers, " + failedLines + " failed or unanswered");
         c.outcomes.retryOrFail(failures, t.round + 1);
-        if (!sinkFailed && t.complete()) {
+        if (lost != null || (!sinkFailed && t.complete())) {
+            // A lost file cannot be downloaded by a later run either: what it held is retried now or never.
             c.ledger.collected(t.ledgerId, info, answered, failedLines);
             Submission.deleteQuietly(InputFiles.idsFile(c.directory, t.ledgerId));
         }
         // Otherwise the ledger keeps it uncollected: a later run that wants its other requests downloads it again.
         downloaded.forEach(Submission::deleteQuietly);
+    }
+
+    /**
+     * An output or error file the API no longer has (HTTP 404): the batch can never be collected in full,
+     * so its requests still waiting are treated as failed lines, and its completed requests whose answers
+     * are lost are billed all the same.
+     */
+    private final class Lost {
+        private final String file;
+        private final LlmException cause;
+
+        Lost(String fileId, LlmException cause) {
+            this.file = (fileId.equals(info.outputFileId()) ? "output" : "error") + " file " + fileId;
+            this.cause = cause;
+        }
+
+        Outcomes.Failure failure(Pending p) {
+            return new Outcomes.Failure(p, LlmException.of(ErrorKind.MALFORMED_RESPONSE, t.model, p.attempts, 0, null,
+                    null, null, t.name() + " ended, but its " + file + " cannot be downloaded (HTTP 404): what it"
+                            + " held for this request is lost", cause), true);
+        }
+
+        /** Records the estimated cost of the completed requests whose answers were never handed over. */
+        void bill(int waiting) {
+            RequestCounts counts = info.counts();
+            long unpaid = Math.max(0, counts.completed() - t.handedOver);
+            double cost = counts.total() == 0 ? 0 : t.estimatedUsd * unpaid / counts.total();
+            t.costUsd += cost;
+            c.outcomes.costUsd.add(cost);
+            LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT, "%s: its %s cannot be downloaded, and"
+                    + " will not be (%s); the batch is closed: its %d requests still waiting are sent again as"
+                    + " evalunit.batch.max-retries allows, and the %d it completed without an answer handed over are"
+                    + " counted at their estimated cost, $%.6f", t.name(), file, c.redactor.redact(cause.getMessage()),
+                    waiting, unpaid, cost));
+        }
     }
 
     private void read(Path file) throws IOException {
@@ -147,6 +200,7 @@ final class Collector {
             return;
         }
         answered++;
+        t.handedOver++;
         t.costUsd += completion.costUsd();
         c.outcomes.answered.increment();
         c.outcomes.costUsd.add(completion.costUsd());

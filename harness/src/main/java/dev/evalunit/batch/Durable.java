@@ -1,8 +1,10 @@
 package dev.evalunit.batch;
 
+import dev.evalunit.checkpoint.JsonlFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,16 +16,25 @@ final class Durable {
     private Durable() {
     }
 
-    /** Appends {@code bytes} to {@code file} (created if absent) and forces them, and a new file's directory entry. */
-    static void append(Path file, byte[] bytes) throws IOException {
+    /** Serializes this JVM's appends: a JVM may hold only one {@link FileLock} on a file at a time. */
+    private static final Object APPENDS = new Object();
+
+    /**
+     * Appends {@code bytes}, whole lines, to {@code file} (created if absent) and forces them, and a new
+     * file's directory entry. A torn last line a killed writer left is dropped first, and a write that
+     * fails part-way leaves nothing behind ({@link JsonlFiles#appendWhole}). The file is locked meanwhile,
+     * so that no other process appends to it while its tail is repaired.
+     */
+    static void append(Path file, byte[] bytes, JsonlFiles.ChannelWriter writer) throws IOException {
         boolean created = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+        synchronized (APPENDS) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                JsonlFiles.dropTornLastLine(channel, file);
+                JsonlFiles.appendWhole(channel, ByteBuffer.wrap(bytes), writer);
+                channel.force(false);
             }
-            channel.force(false);
         }
         if (created) {
             forceDirectory(file.toAbsolutePath().getParent());

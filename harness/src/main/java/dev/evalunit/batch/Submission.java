@@ -83,7 +83,7 @@ final class Submission {
         Set<String> ids = new LinkedHashSet<>(r.ids());
         switch (r.action()) {
             case POLL -> {
-                Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, 0);
+                Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, e.estimatedUsd(), 0);
                 t.batchId = e.batchId();
                 follow(t, held);
                 return true;
@@ -91,7 +91,7 @@ final class Submission {
             case FIND_OR_CREATE, FIND_OR_REPLAN -> {
                 Optional<BatchInfo> found = find(e);
                 if (found.isPresent()) {
-                    Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, 0);
+                    Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, e.estimatedUsd(), 0);
                     t.batchId = found.get().id();
                     c.ledger.created(e.ledgerId(), t.batchId);
                     LOG.log(System.Logger.Level.INFO, "found " + t.name() + ", created just before the last run stopped");
@@ -131,7 +131,7 @@ final class Submission {
             held.forEach(p -> c.outcomes.fail(p, refused));
             return true;
         }
-        Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, estimate);
+        Tracked t = new Tracked(e.ledgerId(), e.model(), e.round(), e.requests(), ids, e.estimatedUsd(), estimate);
         held.forEach(p -> p.attempts = Math.max(p.attempts, e.round() + 1));
         try {
             try {
@@ -218,7 +218,7 @@ final class Submission {
         }
         Set<String> ids = new LinkedHashSet<>();
         held.forEach(p -> ids.add(p.id()));
-        Tracked t = new Tracked(file.ledgerId(), file.model(), round, held.size(), ids, estimate);
+        Tracked t = new Tracked(file.ledgerId(), file.model(), round, held.size(), ids, estimate, estimate);
         try {
             c.ledger.planned(file, round, estimate);
         } catch (BatchException unrecorded) {

@@ -16,6 +16,8 @@ final class Tracked {
     final int size;
     /** The requests this run waits for from it. */
     final Set<String> ids;
+    /** Its estimated cost at the batch price, all {@link #size} requests, as planned (the ledger's). */
+    final double estimatedUsd;
     /** Its estimate reserved against the budget by this run, or 0. */
     final double reservedUsd;
     volatile String batchId;
@@ -23,13 +25,17 @@ final class Tracked {
     /** Collected, or given up at the deadline: no longer polled. */
     volatile boolean finished;
     double costUsd;
+    /** Its answers handed over in this run, over every attempt to collect it. */
+    long handedOver;
 
-    Tracked(String ledgerId, String model, int round, int size, Set<String> ids, double reservedUsd) {
+    Tracked(String ledgerId, String model, int round, int size, Set<String> ids, double estimatedUsd,
+            double reservedUsd) {
         this.ledgerId = ledgerId;
         this.model = model;
         this.round = round;
         this.size = size;
         this.ids = new LinkedHashSet<>(ids);
+        this.estimatedUsd = estimatedUsd;
         this.reservedUsd = reservedUsd;
     }
 

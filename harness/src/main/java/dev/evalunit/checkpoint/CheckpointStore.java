@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.Completion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #append} returns once the line is buffered, flushed or forced as {@link CheckpointOptions}
  * say. With the defaults (flush every line, force on close) a returned line survives {@code kill -9}
  * of the JVM; a power loss or kernel crash may lose the lines of the running run not yet forced, which
- * {@link FsyncPolicy#EVERY_FLUSH} prevents at the cost of one {@code fdatasync} per flush.
+ * {@link FsyncPolicy#EVERY_FLUSH} prevents at the cost of one {@code fdatasync} per flush. A flush that
+ * fails part-way (a full disk) truncates the file back to where it was, so its lines, still pending, are
+ * written again in full by the next flush instead of after a torn copy of themselves. A run never
+ * appends to another run's file, so a torn line can only be a file's last.
  *
  * <h2>Memory</h2>
  * The files are streamed; only an index of invocation id to answer is kept, with repeated strings
@@ -57,7 +59,7 @@ public final class CheckpointStore implements AutoCloseable {
     private final Path directory;
     private final Path runFile;
     private final FileChannel channel;
-    private final OutputStream out;
+    private final JsonlFiles.ChannelWriter writer;
     private final Clock clock;
     private final ConcurrentHashMap<String, CheckpointReader.Stored> index;
     private final LoadReport loaded;
@@ -65,19 +67,19 @@ public final class CheckpointStore implements AutoCloseable {
     private final AtomicInteger staleFromHistory = new AtomicInteger();
 
     // Guarded by this.
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+    private final Lines pending = new Lines();
     private int pendingLines;
     private int written;
     private boolean closed;
 
     private CheckpointStore(String suite, CheckpointOptions options, Path directory, Layout.RunFile run, Clock clock,
-                            CheckpointReader loader) {
+                            JsonlFiles.ChannelWriter writer, CheckpointReader loader) {
         this.suite = suite;
         this.options = options;
         this.directory = directory;
         this.runFile = run.path();
         this.channel = run.channel();
-        this.out = Channels.newOutputStream(channel);
+        this.writer = writer;
         this.clock = clock;
         this.index = loader.index;
         this.loaded = loader.report();
@@ -93,6 +95,11 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     static CheckpointStore open(String suite, CheckpointOptions options, Clock clock) {
+        return open(suite, options, clock, JsonlFiles.WHOLE);
+    }
+
+    /** As {@link #open(String, CheckpointOptions)}, writing through {@code writer}: a test's, that fails part-way. */
+    static CheckpointStore open(String suite, CheckpointOptions options, Clock clock, JsonlFiles.ChannelWriter writer) {
         Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(options, "options");
         Path suiteDir = Layout.suiteDirectory(options.directory(), suite);
@@ -108,7 +115,7 @@ public final class CheckpointStore implements AutoCloseable {
                 }
             }
             Layout.RunFile run = Layout.createRunFile(dir, files, clock, ProcessHandle.current().pid());
-            return new CheckpointStore(suite, options, dir, run, clock, loader);
+            return new CheckpointStore(suite, options, dir, run, clock, writer, loader);
         } catch (IOException e) {
             throw new CheckpointException(suiteDir, 0, "checkpoint directory " + JsonlFiles.shown(suiteDir)
                     + " cannot be read or written: " + e + "; check its permissions or set evalunit.checkpoint.dir", e);
@@ -213,7 +220,8 @@ public final class CheckpointStore implements AutoCloseable {
     private void flush(boolean force) {
         try {
             if (pendingLines > 0) {
-                pending.writeTo(out);
+                // All or nothing: the lines stay pending after a failure, and are written again in full.
+                JsonlFiles.appendWhole(channel, pending.contents(), writer);
                 pending.reset();
                 pendingLines = 0;
             }
@@ -234,6 +242,17 @@ public final class CheckpointStore implements AutoCloseable {
         if (!suite.equals(key.suite())) {
             throw new IllegalArgumentException("the checkpoint of suite " + suite + " was given a key of suite "
                     + key.suite() + ": " + key.id());
+        }
+    }
+
+    /** The pending lines, handed to the channel without a copy. */
+    private static final class Lines extends ByteArrayOutputStream {
+        Lines() {
+            super(8192);
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param waitForCompletion whether a test waits for its batch; if not it is aborted with the batch id; default true
  * @param deadline          how long a run waits for its batches at most, from its start, &gt; 0; what is not
  *                          answered by then is sent in real time; default 24h
- * @param cancelAtDeadline  whether a batch still running at the deadline is cancelled; default false
+ * @param cancelAtDeadline  whether a batch still running at the deadline is cancelled; default true, since its
+ *                          requests then go to real time, and a batch left running would be paid for too
  * @param maxRetries        how many times a failed, expired or cancelled line is sent again (in a new batch or
  *                          in real time) before its invocation fails, 0..10; default 2
  * @param cancelOnInterrupt whether Ctrl-C cancels the batches still running instead of leaving them to a
@@ -34,7 +35,7 @@ public record BatchConfig(BatchMode mode, int threshold, Duration pollInterval, 
     }
 
     public static BatchConfig defaults() {
-        return new BatchConfig(BatchMode.AUTO, 100, Duration.ofSeconds(30), true, Duration.ofHours(24), false, 2,
+        return new BatchConfig(BatchMode.AUTO, 100, Duration.ofSeconds(30), true, Duration.ofHours(24), true, 2,
                 false);
     }
 

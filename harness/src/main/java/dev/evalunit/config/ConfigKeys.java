@@ -123,7 +123,7 @@ public final class ConfigKeys {
             new Key(BATCH_POLL_INTERVAL, "30s", null),
             new Key(BATCH_WAIT, "true", null),
             new Key(BATCH_DEADLINE, "24h", null),
-            new Key(BATCH_CANCEL_AT_DEADLINE, "false", null),
+            new Key(BATCH_CANCEL_AT_DEADLINE, "true", null),
             new Key(BATCH_MAX_RETRIES, "2", null),
             new Key(BATCH_CANCEL_ON_INTERRUPT, "false", null),
             new Key(BUDGET_USD, null, null),

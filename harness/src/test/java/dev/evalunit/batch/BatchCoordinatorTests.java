@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.evalunit.Completion;
 import dev.evalunit.client.BudgetExceededException;
 import dev.evalunit.client.BudgetGuard;
+import dev.evalunit.client.ErrorKind;
 import dev.evalunit.client.InvalidRequestException;
+import dev.evalunit.client.LlmException;
 import dev.evalunit.client.ServiceUnavailableException;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ModelPrice;
@@ -23,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,6 +223,78 @@ class BatchCoordinatorTests {
     }
 
     @Test
+    void anOutputFileThatIsGoneForGoodEndsTheBatchAndItsWaitingRequestsAreSentAgain() throws Exception {
+        config = config.withThreshold(5);
+        budget = new BudgetGuard(OptionalDouble.of(10));
+        api.outcome = id -> id.contains("q-2|") ? FakeBatchApi.Line.SERVER_ERROR : FakeBatchApi.Line.ANSWER;
+        api.downloadFailure = fileId -> LlmException.of(ErrorKind.INVALID_REQUEST, "the Batch API", 1, 404, "req_404",
+                null, null, "No such File object: " + fileId, null);
+        BatchCoordinator batches = coordinator();
+
+        List<LogRecord> warnings = Logs.warnings(() -> batches.submit(Items.items(3)).join());
+
+        FakeBatchApi.Batch batch = api.batches.values().iterator().next();
+        LedgerEntry entry = batches.ledger().read().values().iterator().next();
+        assertThat(entry.collected()).as("recorded collected: no later run downloads it again").isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(await(batches.answer(Items.id(i))).text()).isEqualTo("real time " + Items.id(i));
+        }
+        assertThat(realTime).containsExactlyInAnyOrder(Items.id(0), Items.id(1), Items.id(2));
+        assertThat(warnings).anySatisfy(w -> assertThat(w.getMessage()).contains(batch.id, batch.outputFileId,
+                "HTTP 404", "its 3 requests still waiting are sent again"));
+
+        api.downloadFailure = fileId -> null;
+        batches.submit(List.of(Items.item(3))).join(); // a new batch, and every batch polled once more
+        batches.close();
+
+        assertThat(api.downloads).as("the lost file is not asked for again").containsOnlyOnce(batch.outputFileId);
+        double billed = entry.estimatedUsd() * 2 / 3; // 2 of its 3 requests completed before the file was lost
+        assertThat(billed).isPositive();
+        assertThat(batches.figures().costUsd() - sunk.get(Items.id(3)).costUsd())
+                .isCloseTo(billed, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(budget.spentUsd()).isCloseTo(batches.figures().costUsd(), org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void answersHandedOverBeforeTheErrorFileWasFoundGoneStayAndAreNotBilledTwice() throws Exception {
+        config = config.withThreshold(5);
+        api.outcome = id -> id.contains("q-2|") ? FakeBatchApi.Line.SERVER_ERROR : FakeBatchApi.Line.ANSWER;
+        api.downloadFailure = fileId -> api.batches.values().stream().anyMatch(b -> fileId.equals(b.errorFileId))
+                ? LlmException.of(ErrorKind.INVALID_REQUEST, "the Batch API", 1, 404, null, null, null, "gone", null)
+                : null;
+        BatchCoordinator batches = coordinator();
+
+        batches.submit(Items.items(3)).get(30, TimeUnit.SECONDS);
+
+        assertThat(await(batches.answer(Items.id(0))).text()).isEqualTo(FakeBatchApi.answerText(Items.id(0)));
+        assertThat(await(batches.answer(Items.id(1))).text()).isEqualTo(FakeBatchApi.answerText(Items.id(1)));
+        assertThat(await(batches.answer(Items.id(2))).text()).isEqualTo("real time " + Items.id(2));
+        batches.close();
+        assertThat(batches.figures().costUsd()).isCloseTo(sunk.values().stream().mapToDouble(Completion::costUsd).sum(),
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(batches.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.collected()).isTrue());
+    }
+
+    @Test
+    void aDownloadThatFailsForNowIsTriedAgainOnTheNextPoll() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        api.downloadFailure = fileId -> failuresLeft.getAndDecrement() > 0 ? LlmException.of(ErrorKind.SERVER_ERROR,
+                "the Batch API", 3, 503, "req_503", null, null, "Service Unavailable", null) : null;
+        BatchCoordinator batches = coordinator();
+
+        batches.submit(Items.items(3)).get(30, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(await(batches.answer(Items.id(i))).text()).isEqualTo(FakeBatchApi.answerText(Items.id(i)));
+        }
+        String output = api.batches.values().iterator().next().outputFileId;
+        assertThat(api.downloads.stream().filter(output::equals)).hasSize(2);
+        assertThat(realTime).isEmpty();
+        batches.close();
+        assertThat(batches.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.collected()).isTrue());
+    }
+
+    @Test
     void theBudgetRefusesABatchBeforeItIsUploaded() {
         budget = new BudgetGuard(OptionalDouble.of(0.000_001));
         BatchCoordinator batches = coordinator();
@@ -265,7 +341,22 @@ class BatchCoordinatorTests {
     }
 
     @Test
-    void atTheDeadlineABatchIsLeftRunningUnlessConfigured() throws Exception {
+    void byDefaultABatchStillRunningAtTheDeadlineIsCancelledSoItsRequestsAreNotPaidTwice() throws Exception {
+        api.hold = true;
+        BatchCoordinator batches = coordinator();
+        batches.submit(Items.items(2)).get(30, TimeUnit.SECONDS);
+
+        clock.advance(BatchConfig.defaults().deadline().plusMinutes(1));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(await(batches.answer(Items.id(i))).text()).isEqualTo("real time " + Items.id(i));
+        }
+        assertThat(api.cancels).hasValue(1);
+        assertThat(batches.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.cancelled()).isTrue());
+    }
+
+    @Test
+    void atTheDeadlineABatchIsLeftRunningWhenCancelAtDeadlineIsOff() throws Exception {
         config = config.withDeadline(Duration.ofHours(1), false);
         api.hold = true;
         BatchCoordinator batches = coordinator();

@@ -3,6 +3,7 @@ package dev.evalunit.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.evalunit.checkpoint.JsonlFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +115,48 @@ class BatchLedgerTests {
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         assertThat(ledger().read().get("b-1").phase()).isEqualTo(LedgerEntry.Phase.UPLOADED);
+    }
+
+    @Test
+    void aTornLastLineIsDroppedBeforeTheNextAppendSoItNeverEndsUpInTheMiddle() throws IOException {
+        BatchLedger ledger = ledger();
+        ledger.planned(planned("b-1"), 0, 0);
+        String fragment = "{\"v\":1,\"event\":\"upl";
+        Files.writeString(ledger.file(), fragment, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        long intact = Files.size(ledger.file()) - fragment.length();
+
+        List<LogRecord> warnings = Logs.warnings(() -> ledger().uploaded("b-1", "file-1"));
+        ledger().created("b-1", "batch_1");
+
+        assertThat(ledger().read().get("b-1").phase()).isEqualTo(LedgerEntry.Phase.CREATED);
+        assertThat(Files.readString(ledger.file())).doesNotContain(fragment + "{");
+        assertThat(Files.readAllLines(ledger.file())).hasSize(3);
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w.getMessage())
+                .contains("ledger.jsonl", fragment.length() + " bytes", "after byte " + intact));
+    }
+
+    @Test
+    void aWriteThatFailsPartWayLeavesNoPartOfItsLineBehind() throws IOException {
+        AtomicBoolean diskFull = new AtomicBoolean();
+        BatchLedger ledger = new BatchLedger(dir, clock, (channel, bytes) -> {
+            if (diskFull.getAndSet(false)) {
+                JsonlFiles.WHOLE.write(channel, bytes.slice().limit(12));
+                throw new IOException("No space left on device");
+            }
+            JsonlFiles.WHOLE.write(channel, bytes);
+        });
+        ledger.planned(planned("b-1"), 0, 0);
+        long before = Files.size(ledger.file());
+
+        diskFull.set(true);
+        assertThatThrownBy(() -> ledger.uploaded("b-1", "file-1"))
+                .isInstanceOf(BatchException.class)
+                .hasMessageContaining("ledger.jsonl cannot be written: java.io.IOException: No space left on device");
+
+        assertThat(Files.size(ledger.file())).as("the 12 bytes written before the failure are gone").isEqualTo(before);
+        ledger.uploaded("b-1", "file-1");
+        assertThat(ledger().read().get("b-1").fileId()).isEqualTo("file-1");
+        assertThat(Files.readAllLines(ledger.file())).hasSize(2);
     }
 
     @Test

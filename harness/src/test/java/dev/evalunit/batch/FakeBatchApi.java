@@ -44,6 +44,10 @@ final class FakeBatchApi implements BatchApi {
     volatile boolean crashAfterCreating;
     /** Thrown by every list while set. */
     volatile RuntimeException listFailure;
+    /** What a download of a file id throws, or {@code null} when it succeeds. */
+    volatile Function<String, RuntimeException> downloadFailure = fileId -> null;
+    /** Every file id a download was asked for, in order, failed or not. */
+    final List<String> downloads = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
 
     static final class Batch {
@@ -133,6 +137,11 @@ final class FakeBatchApi implements BatchApi {
 
     @Override
     public void download(String fileId, Path target) {
+        downloads.add(fileId);
+        RuntimeException failure = downloadFailure.apply(fileId);
+        if (failure != null) {
+            throw failure;
+        }
         try {
             Files.write(target, files.get(fileId));
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -234,6 +235,42 @@ class CheckpointStoreTests {
         store.append(key("q4", 0.0, 0, REQUEST, MODEL), completion("D"));
         store.close();
         assertThat(Files.readAllLines(store.runFile())).hasSize(4);
+    }
+
+    @Test
+    void aFlushThatFailsPartWayIsWrittenAgainInFullWithoutATornCopyBeforeIt() throws IOException {
+        InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q2 = key("q2", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q3 = key("q3", 0.0, 0, REQUEST, MODEL);
+        AtomicBoolean diskFull = new AtomicBoolean();
+        Path file;
+        try (CheckpointStore store = CheckpointStore.open(SUITE, options(), Clock.systemUTC(), (channel, bytes) -> {
+            if (diskFull.getAndSet(false)) {
+                JsonlFiles.WHOLE.write(channel, bytes.slice().limit(30));
+                throw new IOException("No space left on device");
+            }
+            JsonlFiles.WHOLE.write(channel, bytes);
+        })) {
+            file = store.runFile();
+            store.append(q1, completion("one"));
+            long before = Files.size(file);
+
+            diskFull.set(true);
+            assertThatThrownBy(() -> store.append(q2, completion("two")))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("No space left on device");
+            assertThat(Files.size(file)).as("the 30 bytes written before the failure are gone").isEqualTo(before);
+
+            store.append(q3, completion("three"));
+        }
+
+        assertThat(Files.readAllLines(file)).hasSize(3);
+        try (CheckpointStore next = open(options())) {
+            assertThat(next.lookup(q2)).map(Completion::text).as("the failed line, written again by the next flush")
+                    .contains("two");
+            assertThat(next.lookup(q3)).map(Completion::text).contains("three");
+            assertThat(next.loadReport().tornLinesSkipped()).isZero();
+        }
     }
 
     @Test

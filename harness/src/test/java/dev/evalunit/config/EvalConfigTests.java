@@ -69,7 +69,7 @@ class EvalConfigTests {
                 Map.entry("evalunit.batch.poll-interval", "5s"),
                 Map.entry("evalunit.batch.wait", "false"),
                 Map.entry("evalunit.batch.deadline", "2h"),
-                Map.entry("evalunit.batch.cancel-at-deadline", "true"),
+                Map.entry("evalunit.batch.cancel-at-deadline", "false"),
                 Map.entry("evalunit.batch.max-retries", "0"),
                 Map.entry("evalunit.batch.cancel-on-interrupt", "true"),
                 Map.entry("evalunit.budget.usd", "12.5"));
@@ -86,7 +86,7 @@ class EvalConfigTests {
                 new RetryConfig(3, Duration.ofMillis(250), Duration.ofSeconds(10), 0.0));
         assertThat(config.circuitBreaker()).isEqualTo(new CircuitBreakerConfig(2, Duration.ofMinutes(1)));
         assertThat(config.batch()).isEqualTo(
-                new BatchConfig(BatchMode.BATCH, 10, Duration.ofSeconds(5), false, Duration.ofHours(2), true, 0, true));
+                new BatchConfig(BatchMode.BATCH, 10, Duration.ofSeconds(5), false, Duration.ofHours(2), false, 0, true));
         assertThat(config.budgetUsd()).isEqualTo(OptionalDouble.of(12.5));
     }
 
@@ -188,12 +188,12 @@ class EvalConfigTests {
         void derivedNamesReplaceDotsAndDashesWithUnderscores() {
             EvalConfig config = EvalConfig.load(ConfigSources.of(Map.of(), Map.of(
                     "EVALUNIT_CIRCUIT_BREAKER_FAILURE_THRESHOLD", "9",
-                    "EVALUNIT_BATCH_CANCEL_AT_DEADLINE", "true",
+                    "EVALUNIT_BATCH_CANCEL_AT_DEADLINE", "false",
                     "EVALUNIT_OPENAI_API_KEY", "sk-derived",
                     "OPENAI_API_KEY", "sk-alias"), null));
 
             assertThat(config.circuitBreaker().failureThreshold()).isEqualTo(9);
-            assertThat(config.batch().cancelAtDeadline()).isTrue();
+            assertThat(config.batch().cancelAtDeadline()).isFalse();
             assertThat(config.openai().apiKey()).as("the derived name is the more specific one").isEqualTo("sk-derived");
             assertThat(ConfigKeys.envName("evalunit.rate-limit.max-concurrency")).isEqualTo("EVALUNIT_RATE_LIMIT_MAX_CONCURRENCY");
         }
