@@ -117,7 +117,7 @@ public final class BatchCoordinator implements AutoCloseable {
         this.clock = b.clock;
         this.nanoTime = b.nanoTime;
         this.redactor = b.redactor;
-        this.ledger = new BatchLedger(directory, clock);
+        this.ledger = new BatchLedger(directory, clock, dev.evalunit.checkpoint.JsonlFiles.WHOLE, b.origin);
         this.deadline = clock.instant().plus(config.deadline());
         this.inputs = new InputFiles(directory, b.limits, b.ledgerIds);
         this.outcomes = new Outcomes(this);
@@ -390,6 +390,7 @@ public final class BatchCoordinator implements AutoCloseable {
         private LongSupplier nanoTime = System::nanoTime;
         private BatchLimits limits = BatchLimits.OPENAI;
         private Redactor redactor = Redactor.forKey(null);
+        private String origin;
         private Supplier<String> ledgerIds = BatchCoordinator::newLedgerId;
 
         private Builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
@@ -458,6 +459,16 @@ public final class BatchCoordinator implements AutoCloseable {
         }
 
         /** Removes the API key from messages; default removes anything shaped like one. */
+        /**
+         * Where the batches are created ({@code simulated}, {@code live api.openai.com/v1}): the ledger records
+         * it, and the coordinator reattaches only to batches of the same origin, so a batch is never polled
+         * or collected through another endpoint. Default: none recorded, every batch of the ledger is ours.
+         */
+        public Builder origin(String origin) {
+            this.origin = Objects.requireNonNull(origin, "origin");
+            return this;
+        }
+
         public Builder redactor(Redactor redactor) {
             this.redactor = Objects.requireNonNull(redactor, "redactor");
             return this;

@@ -47,22 +47,42 @@ public final class BatchLedger {
     private final Path file;
     private final Clock clock;
     private final JsonlFiles.ChannelWriter writer;
+    private final String origin;
 
     BatchLedger(Path directory, Clock clock) {
-        this(directory, clock, JsonlFiles.WHOLE);
+        this(directory, clock, JsonlFiles.WHOLE, null);
     }
 
     /** A ledger whose lines reach the file through {@code writer}: a test's, that fails part-way. */
     BatchLedger(Path directory, Clock clock, JsonlFiles.ChannelWriter writer) {
+        this(directory, clock, writer, null);
+    }
+
+    /**
+     * A ledger that records {@code origin} on the batches it plans and knows only the batches of that origin;
+     * with {@code null}, it records none and knows every batch.
+     */
+    BatchLedger(Path directory, Clock clock, JsonlFiles.ChannelWriter writer, String origin) {
         this.directory = directory;
         this.file = directory.resolve(FILE);
         this.clock = clock;
         this.writer = writer;
+        this.origin = origin;
     }
 
     /** The ledger kept in {@code directory}, e.g. {@code benchmark-state/TruthfulQA/epoch-1/batches}. Nothing is read or written yet. */
     public static BatchLedger in(Path directory) {
         return new BatchLedger(directory, Clock.systemUTC());
+    }
+
+    /**
+     * The ledger kept in {@code directory}, as the run of one origin ({@code simulated}, {@code live
+     * api.openai.com/v1}) sees it: the batches it plans record the origin, and batches of another origin
+     * (another endpoint's, the simulator's, or planned before origins were recorded) are never read, so
+     * never polled or collected through this one.
+     */
+    public static BatchLedger in(Path directory, String origin) {
+        return new BatchLedger(directory, Clock.systemUTC(), JsonlFiles.WHOLE, java.util.Objects.requireNonNull(origin));
     }
 
     public Path directory() {
@@ -88,6 +108,10 @@ public final class BatchLedger {
         } catch (IOException e) {
             throw new BatchException(file, 0, "batch ledger " + JsonlFiles.shown(file) + " cannot be read: " + e
                     + "; check its permissions", e);
+        }
+        if (origin != null && entries.values().removeIf(e -> !origin.equals(e.origin()))) {
+            LOG.log(System.Logger.Level.DEBUG, "batch ledger " + JsonlFiles.shown(file) + ": batches of another origin "
+                    + "than " + origin + " are left alone");
         }
         return entries;
     }
@@ -149,7 +173,7 @@ public final class BatchLedger {
     void planned(InputFiles.Planned p, int round, double estimatedUsd) {
         append(new LedgerRecord(LedgerRecord.SCHEMA, LedgerRecord.PLANNED, p.ledgerId(), now(), p.model(),
                 p.items().size(), p.input().getFileName().toString(), p.ids().getFileName().toString(), p.sha256(),
-                p.bytes(), round, estimatedUsd, null, null, null, null, null, null, null));
+                p.bytes(), round, estimatedUsd, null, null, null, null, null, null, null, origin));
     }
 
     void uploaded(String ledgerId, String fileId) {
@@ -183,7 +207,7 @@ public final class BatchLedger {
                                      String reason) {
         return new LedgerRecord(r.v(), r.event(), r.ledgerId(), r.at(), null, null, null, null, null, null, null, null,
                 fileId, batchId, status, c == null ? null : c.total(), c == null ? null : c.completed(),
-                c == null ? null : c.failed(), reason);
+                c == null ? null : c.failed(), reason, null);
     }
 
     private String now() {

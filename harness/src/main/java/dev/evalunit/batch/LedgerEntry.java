@@ -21,11 +21,13 @@ import java.time.Instant;
  * @param cancelled    whether evalunit asked for it to be cancelled
  * @param collected    whether its answers were handed over and its failures dealt with: nothing more to do
  * @param abandoned    why it will never be created (its requests went elsewhere), or {@code null}
+ * @param origin       where it was created ({@code simulated}, {@code live api.openai.com/v1}), or {@code null}
+ *                     when the ledger line predates origins
  */
 public record LedgerEntry(String ledgerId, String model, int requests, String input, String ids, String sha256,
                           int round, double estimatedUsd, Instant plannedAt, String fileId, String batchId,
                           BatchStatus status, RequestCounts counts, boolean cancelled, boolean collected,
-                          String abandoned) {
+                          String abandoned, String origin) {
 
     /** How far it got. */
     public enum Phase {
@@ -58,13 +60,14 @@ public record LedgerEntry(String ledgerId, String model, int requests, String in
         return new LedgerEntry(ledgerId, model, requests, input, ids, sha256, round, estimatedUsd, plannedAt, file,
                 batch, s, c, cancelled || LedgerRecord.CANCELLED.equals(r.event()),
                 collected || LedgerRecord.COLLECTED.equals(r.event()),
-                LedgerRecord.ABANDONED.equals(r.event()) ? String.valueOf(r.reason()) : abandoned);
+                LedgerRecord.ABANDONED.equals(r.event()) ? String.valueOf(r.reason()) : abandoned, origin);
     }
 
     static LedgerEntry planned(LedgerRecord r) {
         return new LedgerEntry(r.ledgerId(), r.model(), r.requests() == null ? 0 : r.requests(), r.input(), r.ids(),
                 r.sha256(), r.round() == null ? 0 : r.round(), r.estimatedUsd() == null ? 0 : r.estimatedUsd(),
-                r.at() == null ? null : Instant.parse(r.at()), null, null, null, RequestCounts.NONE, false, false, null);
+                r.at() == null ? null : Instant.parse(r.at()), null, null, null, RequestCounts.NONE, false, false, null,
+                r.origin());
     }
 
     private static long nonNull(Long n) {

@@ -7,7 +7,7 @@ package dev.evalunit.batch;
  * <pre>{@code
  * {"v":1,"event":"planned","ledgerId":"b-20250807T101500Z-3f2a9c","at":"2025-08-07T10:15:00Z","model":"gpt-4o-mini",
  *  "requests":5000,"input":"b-...-3f2a9c.input.jsonl","ids":"b-...-3f2a9c.ids.jsonl","sha256":"9f86d0...","bytes":1843200,
- *  "round":0,"estimatedUsd":0.42}
+ *  "round":0,"estimatedUsd":0.42,"origin":"live api.openai.com/v1"}
  * {"v":1,"event":"uploaded","ledgerId":"b-...","at":"...","fileId":"file-abc"}
  * {"v":1,"event":"created","ledgerId":"b-...","at":"...","batchId":"batch_abc"}
  * {"v":1,"event":"status","ledgerId":"b-...","at":"...","batchId":"batch_abc","status":"in_progress","total":5000,"completed":1200,"failed":3}
@@ -18,7 +18,8 @@ package dev.evalunit.batch;
  */
 record LedgerRecord(int v, String event, String ledgerId, String at, String model, Integer requests, String input,
                     String ids, String sha256, Long bytes, Integer round, Double estimatedUsd, String fileId,
-                    String batchId, String status, Long total, Long completed, Long failed, String reason) {
+                    String batchId, String status, Long total, Long completed, Long failed, String reason,
+                    String origin) {
 
     static final int SCHEMA = 1;
 
@@ -32,6 +33,6 @@ record LedgerRecord(int v, String event, String ledgerId, String at, String mode
 
     static LedgerRecord event(String event, String ledgerId, String at) {
         return new LedgerRecord(SCHEMA, event, ledgerId, at, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 }

@@ -5,6 +5,7 @@ import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ProjectRoot;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,10 @@ import java.util.Objects;
  *                   {@code flushEvery - 1} answers besides those in flight
  * @param fsync      when lines are forced to the device ({@code evalunit.checkpoint.fsync}, default {@code close})
  * @param fresh      start over: ignore every stored answer, keeping them on disk ({@code evalunit.fresh}, default false)
+ * @param lockWait   how long a run waits for another run to let go of a suite's state ({@link StateLock};
+ *                   {@code evalunit.checkpoint.lock-wait}, default 0: fail at once)
  */
-public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsync, boolean fresh) {
+public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsync, boolean fresh, Duration lockWait) {
 
     /** The directory used when {@code evalunit.checkpoint.dir} is not set. */
     public static final Path DEFAULT_DIRECTORY = Path.of("benchmark-state");
@@ -35,6 +38,15 @@ public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsyn
         if (flushEvery < 1) {
             throw new IllegalArgumentException("flushEvery must be > 0 but was " + flushEvery);
         }
+        Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("lockWait must be >= 0 but was " + lockWait);
+        }
+    }
+
+    /** Options that fail at once when another run holds a suite's state. */
+    public CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsync, boolean fresh) {
+        this(directory, flushEvery, fsync, fresh, Duration.ZERO);
     }
 
     /** The defaults, in {@code directory}. */
@@ -49,7 +61,11 @@ public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsyn
      * @throws dev.evalunit.config.ConfigException naming the key, the value and what is allowed
      */
     public static CheckpointOptions from(EvalConfig config) {
-        ConfigValues v = config.values();
+        return from(config.values());
+    }
+
+    /** As {@link #from(EvalConfig)}, from the raw values, before the whole configuration is checked. */
+    public static CheckpointOptions from(ConfigValues v) {
         Path directory = v.getAs(ConfigKeys.CHECKPOINT_DIR, DEFAULT_DIRECTORY, "a directory path", s -> {
             if (s.isBlank()) {
                 throw new IllegalArgumentException(s);
@@ -71,18 +87,28 @@ public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsyn
         if (!directory.isAbsolute()) {
             directory = ProjectRoot.current().resolve(directory);
         }
-        return new CheckpointOptions(directory, flushEvery, fsync, v.getBoolean(ConfigKeys.FRESH, false));
+        return new CheckpointOptions(directory, flushEvery, fsync, v.getBoolean(ConfigKeys.FRESH, false),
+                v.getDuration(ConfigKeys.CHECKPOINT_LOCK_WAIT, Duration.ZERO));
     }
 
     public CheckpointOptions withFlushEvery(int flushEvery) {
-        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
     }
 
     public CheckpointOptions withFsync(FsyncPolicy fsync) {
-        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
     }
 
     public CheckpointOptions withFresh(boolean fresh) {
-        return new CheckpointOptions(directory, flushEvery, fsync, fresh);
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
+    }
+
+    public CheckpointOptions withLockWait(Duration lockWait) {
+        return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
+    }
+
+    /** The directory of a suite's state, which its {@link StateLock} guards: {@code <directory>/<suite>}. */
+    public Path suiteDirectory(String suite) {
+        return Layout.suiteDirectory(directory, suite);
     }
 }

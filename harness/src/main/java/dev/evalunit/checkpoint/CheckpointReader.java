@@ -26,6 +26,7 @@ final class CheckpointReader {
         }
     }
 
+    private final Origin origin;
     final ConcurrentHashMap<String, Stored> index = new ConcurrentHashMap<>();
     final Map<String, String> pool = new HashMap<>();
     final long started = System.nanoTime();
@@ -33,6 +34,11 @@ final class CheckpointReader {
     int lines;
     int stale;
     int torn;
+    int otherOrigin;
+
+    CheckpointReader(Origin origin) {
+        this.origin = origin;
+    }
 
     void read(Path file) throws IOException {
         files++;
@@ -66,13 +72,17 @@ final class CheckpointReader {
             }
             throw corrupt(file, number, e);
         }
+        lines++;
+        if (!origin.wrote(line.origin())) {
+            otherOrigin++; // another server's, or the simulator's: never passed off as this origin's
+            return;
+        }
         Stored stored = new Stored(key.requestHash(), CheckpointLine.pooled(pool, key.model()), completion, true);
         Stored replaced = index.put(key.id(), stored);
         if (replaced != null && !(replaced.requestHash().equals(stored.requestHash())
                 && replaced.model().equals(stored.model()))) {
             stale++;
         }
-        lines++;
     }
 
     private static CheckpointException corrupt(Path file, int number, Exception e) {
@@ -94,7 +104,7 @@ final class CheckpointReader {
     }
 
     LoadReport report() {
-        return new LoadReport(files, lines, index.size(), stale, torn,
+        return new LoadReport(files, lines, index.size(), stale, torn, otherOrigin,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 }

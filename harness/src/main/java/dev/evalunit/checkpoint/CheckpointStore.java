@@ -26,6 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * epoch in name order (start order); for an invocation seen more than once the later line wins. A run
  * that writes nothing removes its empty file when it closes.
  *
+ * <h2>Origins</h2>
+ * A store answers for one {@link Origin}: every line records it, and only lines of the same origin are
+ * replayed (lines of another endpoint, or written before origins were recorded, are counted in
+ * {@link LoadReport#otherOrigin()} and left alone). The simulator's state lives apart from live state, in
+ * {@code <dir>/<suite>/simulated/epoch-<n>}, so no simulated answer is ever replayed as a model's.
+ *
  * <h2>Starting over</h2>
  * {@link CheckpointOptions#fresh()} ({@code -Devalunit.fresh=true}) creates epoch {@code n + 1} and reads
  * nothing. Older epochs stay on disk untouched, for comparison or to go back to (delete the newer
@@ -55,6 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CheckpointStore implements AutoCloseable {
 
     private final String suite;
+    private final Origin origin;
     private final CheckpointOptions options;
     private final Path directory;
     private final Path runFile;
@@ -72,9 +79,10 @@ public final class CheckpointStore implements AutoCloseable {
     private int written;
     private boolean closed;
 
-    private CheckpointStore(String suite, CheckpointOptions options, Path directory, Layout.RunFile run, Clock clock,
-                            JsonlFiles.ChannelWriter writer, CheckpointReader loader) {
+    private CheckpointStore(String suite, Origin origin, CheckpointOptions options, Path directory, Layout.RunFile run,
+                            Clock clock, JsonlFiles.ChannelWriter writer, CheckpointReader loader) {
         this.suite = suite;
+        this.origin = origin;
         this.options = options;
         this.directory = directory;
         this.runFile = run.path();
@@ -90,32 +98,34 @@ public final class CheckpointStore implements AutoCloseable {
      *
      * @throws CheckpointException when a line other than a file's last is unreadable, or the directory cannot be written
      */
-    public static CheckpointStore open(String suite, CheckpointOptions options) {
-        return open(suite, options, Clock.systemUTC());
+    public static CheckpointStore open(String suite, Origin origin, CheckpointOptions options) {
+        return open(suite, origin, options, Clock.systemUTC());
     }
 
-    static CheckpointStore open(String suite, CheckpointOptions options, Clock clock) {
-        return open(suite, options, clock, JsonlFiles.WHOLE);
+    static CheckpointStore open(String suite, Origin origin, CheckpointOptions options, Clock clock) {
+        return open(suite, origin, options, clock, JsonlFiles.WHOLE);
     }
 
-    /** As {@link #open(String, CheckpointOptions)}, writing through {@code writer}: a test's, that fails part-way. */
-    static CheckpointStore open(String suite, CheckpointOptions options, Clock clock, JsonlFiles.ChannelWriter writer) {
+    /** As {@link #open(String, Origin, CheckpointOptions)}, writing through {@code writer}: a test's, that fails part-way. */
+    static CheckpointStore open(String suite, Origin origin, CheckpointOptions options, Clock clock,
+                                JsonlFiles.ChannelWriter writer) {
         Objects.requireNonNull(suite, "suite");
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(options, "options");
-        Path suiteDir = Layout.suiteDirectory(options.directory(), suite);
+        Path suiteDir = origin.stateDirectory(Layout.suiteDirectory(options.directory(), suite));
         try {
             int newest = Layout.newestEpoch(suiteDir);
             Path dir = Layout.epochDirectory(suiteDir, options.fresh() ? newest + 1 : Math.max(newest, 1));
             Files.createDirectories(dir);
             List<Path> files = Layout.checkpointFiles(dir);
-            CheckpointReader loader = new CheckpointReader();
+            CheckpointReader loader = new CheckpointReader(origin);
             if (!options.fresh()) {
                 for (Path file : files) {
                     loader.read(file);
                 }
             }
             Layout.RunFile run = Layout.createRunFile(dir, files, clock, ProcessHandle.current().pid());
-            return new CheckpointStore(suite, options, dir, run, clock, writer, loader);
+            return new CheckpointStore(suite, origin, options, dir, run, clock, writer, loader);
         } catch (IOException e) {
             throw new CheckpointException(suiteDir, 0, "checkpoint directory " + JsonlFiles.shown(suiteDir)
                     + " cannot be read or written: " + e + "; check its permissions or set evalunit.checkpoint.dir", e);
@@ -157,7 +167,7 @@ public final class CheckpointStore implements AutoCloseable {
         Objects.requireNonNull(completion, "completion");
         byte[] line;
         try {
-            line = CheckpointLine.WRITER.writeValueAsBytes(CheckpointLine.of(key, completion, clock.instant()));
+            line = CheckpointLine.WRITER.writeValueAsBytes(CheckpointLine.of(key, origin, completion, clock.instant()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the checkpoint line of " + key.id(), e);
         }
@@ -179,7 +189,7 @@ public final class CheckpointStore implements AutoCloseable {
     /** What opening found, with stale answers that lookups found since. */
     public LoadReport loadReport() {
         return new LoadReport(loaded.files(), loaded.lines(), loaded.reusable() - staleFromHistory.get(),
-                loaded.stale() + staleFound.get(), loaded.tornLinesSkipped(), loaded.loadTime());
+                loaded.stale() + staleFound.get(), loaded.tornLinesSkipped(), loaded.otherOrigin(), loaded.loadTime());
     }
 
     /** How many answers this run has appended. */
@@ -192,7 +202,15 @@ public final class CheckpointStore implements AutoCloseable {
         return runFile;
     }
 
-    /** The directory this run reads and writes: the suite's newest epoch, {@code <dir>/<suite>/epoch-<n>}. */
+    /** Where the answers this store replays and writes come from. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /**
+     * The directory this run reads and writes: the suite's newest epoch, {@code <dir>/<suite>/epoch-<n>}
+     * for live answers, {@code <dir>/<suite>/simulated/epoch-<n>} for the simulator's.
+     */
     public Path directory() {
         return directory;
     }

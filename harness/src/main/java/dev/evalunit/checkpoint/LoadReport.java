@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param stale            lines replaced while loading by a later line of the same invocation with another
  *                         request or model, plus stored answers a lookup found stale; never replayed
  * @param tornLinesSkipped unreadable last lines of files, left by a run that was killed while writing
+ * @param otherOrigin      lines of another origin (another endpoint, or none recorded), never replayed
  * @param loadTime         how long reading took
  */
-public record LoadReport(int files, int lines, int reusable, int stale, int tornLinesSkipped, Duration loadTime) {
+public record LoadReport(int files, int lines, int reusable, int stale, int tornLinesSkipped, int otherOrigin,
+                         Duration loadTime) {
 }

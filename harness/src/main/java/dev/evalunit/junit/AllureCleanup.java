@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
+import dev.evalunit.checkpoint.CheckpointOptions;
+import dev.evalunit.checkpoint.StateLock;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -54,15 +56,33 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
             return;
         }
         AllureOptions options;
+        CheckpointOptions state;
         try {
-            options = AllureOptions.from(ConfigValues.read(BenchmarkRun.sources(plan.getConfigurationParameters()::get)));
+            ConfigValues values = ConfigValues.read(BenchmarkRun.sources(plan.getConfigurationParameters()::get));
+            options = AllureOptions.from(values);
+            state = CheckpointOptions.from(values);
         } catch (RuntimeException badValue) {
             LOG.log(System.Logger.Level.DEBUG, "Allure results not cleaned: " + badValue.getMessage());
             return; // the run reports the value when it starts
         }
         if (options.enabled() && firstInSession(options.resultsDir())) {
-            AllureReport.clean(options.resultsDir());
+            if (noOtherRunLive(state.directory(), options.resultsDir())) {
+                AllureReport.clean(options.resultsDir());
+            }
         }
+    }
+
+    /**
+     * Whether no other evalunit run is live on this project's state: only then are earlier results stale.
+     * Otherwise they may be that run's, written as it goes, and are kept (with a warning that says why).
+     */
+    static boolean noOtherRunLive(Path checkpointRoot, Path resultsDir) {
+        List<StateLock.Holder> live = StateLock.otherLiveRuns(checkpointRoot);
+        if (!live.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "the results in " + resultsDir + " are kept, not cleaned: another "
+                    + "evalunit run is live on " + checkpointRoot + " (" + live.get(0).describe() + ") and may be writing them");
+        }
+        return live.isEmpty();
     }
 
     /** Whether the launcher session running now has cleaned {@code dir} already. */
@@ -85,7 +105,12 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
     }
 
     private static boolean hasBenchmarkSuite(TestPlan plan) {
-        AtomicBoolean found = new AtomicBoolean();
+        return !suites(plan).isEmpty();
+    }
+
+    /** The names of the benchmark suites in the plan. */
+    private static Set<String> suites(TestPlan plan) {
+        Set<String> found = new java.util.TreeSet<>();
         plan.accept(new TestPlan.Visitor() {
             @Override
             public void visit(TestIdentifier id) {
@@ -93,14 +118,14 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
                 try {
                     Class<?> c = source instanceof ClassSource cs ? cs.getJavaClass()
                             : source instanceof MethodSource ms ? ms.getJavaClass() : null;
-                    if (c != null && AnnotationSupport.isAnnotated(c, BenchmarkSuite.class)) {
-                        found.set(true);
+                    if (c != null) {
+                        AnnotationSupport.findAnnotation(c, BenchmarkSuite.class).ifPresent(s -> found.add(s.name()));
                     }
                 } catch (RuntimeException unloadable) {
                     // not ours to judge: JUnit reports a class it cannot load
                 }
             }
         });
-        return found.get();
+        return found;
     }
 }

@@ -84,23 +84,40 @@ final class BatchRouting implements AutoCloseable {
     /**
      * Routes the eligible invocations of {@code templates} that have no stored answer: to batches,
      * submitted at once, or (by leaving them alone) to real time. A template already routed is skipped.
+     * A template whose invocations cannot be planned (its questions cannot be loaded, its state is locked)
+     * is left out; its failure is returned, and the others are routed without it.
      */
-    void route(List<Planned> templates) {
+    Map<UniqueId, RuntimeException> route(List<Planned> templates) {
         Map<String, List<BatchItem>> bySuite = new LinkedHashMap<>();
+        Map<UniqueId, RuntimeException> failures = new LinkedHashMap<>();
         for (Planned p : templates) {
             if (!p.plan().batchEligible() || !p.plan().sendsRequests() || !planned.add(p.template())) {
                 continue;
             }
-            CheckpointStore store = run.checkpoint(p.plan().suite());
-            p.plan().invocations()
-                    .filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()))
-                    .forEach(i -> {
-                        InvocationKey key = BenchmarkRun.key(p.plan(), i);
-                        if (store.lookup(key).isEmpty()) {
-                            bySuite.computeIfAbsent(p.plan().suite(), s -> new ArrayList<>()).add(new BatchItem(key, i.request()));
-                        }
-                    });
+            List<BatchItem> items = new ArrayList<>();
+            try {
+                CheckpointStore store = run.checkpoint(p.plan().suite());
+                p.plan().invocations()
+                        .filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()))
+                        .forEach(i -> {
+                            InvocationKey key = BenchmarkRun.key(p.plan(), i);
+                            if (run.stored(store, key).isEmpty()) {
+                                items.add(new BatchItem(key, i.request()));
+                            }
+                        });
+            } catch (RuntimeException unplanned) {
+                failures.put(p.template(), unplanned);
+                continue;
+            }
+            if (!items.isEmpty()) {
+                bySuite.computeIfAbsent(p.plan().suite(), s -> new ArrayList<>()).addAll(items);
+            }
         }
+        routeToBatches(bySuite);
+        return failures;
+    }
+
+    private void routeToBatches(Map<String, List<BatchItem>> bySuite) {
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
             return;
@@ -153,7 +170,7 @@ final class BatchRouting implements AutoCloseable {
             suite.getValue().forEach(item -> wanted.put(item.customId(), item.key().requestHash()));
             Set<String> ids;
             try {
-                ids = BatchLedger.in(batchDirectory(suite.getKey())).holding(wanted);
+                ids = BatchLedger.in(batchDirectory(suite.getKey()), run.origin().id()).holding(wanted);
             } catch (RuntimeException unreadable) {
                 LOG.log(System.Logger.Level.WARNING, "evalunit " + suite.getKey() + ": the batch ledger cannot be read ("
                         + unreadable.getMessage() + "); requests in earlier batches are sent in real time");
@@ -232,6 +249,7 @@ final class BatchRouting implements AutoCloseable {
                     }
                 })
                 .budget(client.budget())
+                .origin(run.origin().id())
                 .scheduler(scheduler)
                 .build();
     }

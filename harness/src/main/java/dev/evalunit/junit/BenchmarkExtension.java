@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import dev.evalunit.report.InvocationResult;
 import dev.evalunit.report.allure.InvocationReport;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.engine.UniqueId;
 
 /**
  * The JUnit extension behind {@code @BenchmarkSuite} and {@code @BenchmarkTest}: plans each
@@ -56,12 +57,19 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         Class<?> testClass = context.getRequiredTestClass();
         Method method = context.getRequiredTestMethod();
         BenchmarkRun run = BenchmarkRun.of(context);
-        BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, run.config().defaultModel(), run.onlyQuestions(),
-                run.config());
-        Set<Integer> selected = Selections.selected(org.junit.platform.engine.UniqueId.parse(context.getUniqueId()), testClass,
-                method.getName());
-        run.route(plan, org.junit.platform.engine.UniqueId.parse(context.getUniqueId()), selected);
-        run.planned(plan, selected.isEmpty() ? plan.invocations().count() : selected.size());
+        String test = testClass.getSimpleName() + "." + method.getName();
+        UniqueId template = UniqueId.parse(context.getUniqueId());
+        BenchmarkPlan plan;
+        long planned;
+        Set<Integer> selected = Selections.selected(template, testClass, method.getName());
+        try {
+            plan = BenchmarkPlan.of(testClass, method, run.config().defaultModel(), run.onlyQuestions(), run.config());
+            run.start(plan, template, selected);
+            planned = selected.isEmpty() ? plan.invocations().count() : selected.size();
+        } catch (RuntimeException unplanned) {
+            throw run.unplanned(test, unplanned);
+        }
+        run.planned(plan, planned);
         Prefetcher prefetcher = new Prefetcher(plan, selected, run.lookAhead(), run.client(), run);
         Spliterator<TestTemplateInvocationContext> invocations = Spliterators.spliteratorUnknownSize(
                 new java.util.Iterator<>() {
@@ -173,10 +181,13 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
         private void finished(ExtensionContext context, InvocationResult.Outcome outcome, Throwable cause) {
             long stopMillis = System.currentTimeMillis();
-            run.finished(plan, invocation, outcome, answer, scorecard, result -> new InvocationReport(result,
+            // The model that answered: the fallback's name when it stood in for the request's own.
+            String model = answer != null && answer.completion().fromFallback() ? answer.completion().fallbackModel()
+                    : invocation.request() != null ? invocation.request().model() : plan.model();
+            run.finished(plan, invocation, outcome, answer, scorecard, cause instanceof BatchWaitingException,
+                    result -> new InvocationReport(result,
                     invocation.displayName(), context.getRequiredTestClass().getName(),
-                    context.getRequiredTestMethod().getName(),
-                    invocation.request() != null ? invocation.request().model() : plan.model(),
+                    context.getRequiredTestMethod().getName(), model,
                     invocation.questionText(), invocation.request(), answer == null ? null : answer.completion(), cause,
                     batchId, calls, startMillis, stopMillis));
         }

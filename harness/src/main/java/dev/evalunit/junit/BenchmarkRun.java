@@ -2,18 +2,23 @@ package dev.evalunit.junit;
 
 import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Priority;
-import dev.evalunit.Completion;
+import dev.evalunit.QuestionRow;
+import dev.evalunit.Scorecard;
 import dev.evalunit.checkpoint.CheckpointOptions;
 import dev.evalunit.checkpoint.CheckpointStore;
 import dev.evalunit.checkpoint.InvocationKey;
 import dev.evalunit.checkpoint.LoadReport;
+import dev.evalunit.checkpoint.Origin;
+import dev.evalunit.checkpoint.StateLock;
+import dev.evalunit.checkpoint.StateLockedException;
 import dev.evalunit.client.RunClient;
-import dev.evalunit.QuestionRow;
-import dev.evalunit.Scorecard;
-import dev.evalunit.report.Analysis;
-import dev.evalunit.report.BuildOutcome;
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.ConfigSources;
+import dev.evalunit.config.Durations;
+import dev.evalunit.config.EvalConfig;
 import dev.evalunit.report.InvocationResult;
 import dev.evalunit.report.ProgressOptions;
 import dev.evalunit.report.ProgressReporter;
@@ -23,28 +28,26 @@ import dev.evalunit.report.allure.AllureReport;
 import dev.evalunit.report.allure.InvocationReport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.config.Durations;
-import dev.evalunit.config.ConfigSources;
-import dev.evalunit.config.EvalConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.ArrayList;
 import java.util.Map;
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.UniqueId;
 
 /**
- * What one launcher session's benchmark run shares: the configuration, read once, and one
- * rate-limited client (the simulator's when there is no API key). Lives in JUnit's root store, so
- * it is created on first use by any suite and closed, flushing everything, when the run ends.
+ * What one launcher session's benchmark run shares: the configuration, read once, one rate-limited
+ * client (the simulator's when there is no API key), each suite's locked state, and what went wrong.
+ * Lives in JUnit's root store, so it is created on first use by any suite and closed, flushing
+ * everything, when the run ends.
  */
 final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
 
@@ -54,16 +57,20 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
 
     private final EvalConfig config;
     private final RunClient client;
+    private final Origin origin;
     private final Set<String> onlyQuestions;
     private final CheckpointOptions checkpoints;
     private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
+    private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
     private final RunSummary summary = new RunSummary();
+    private final RunEnd end;
     private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
-    private final Path resultsDir;
     private final ProgressReporter progress;
     private final Duration shutdownGrace;
     private final BatchRouting batches;
     private final AllureReport allure;
+    private final RunProblems problems = new RunProblems();
+    private final Map<UniqueId, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private volatile boolean interrupted;
     private final Object savingLock = new Object();
@@ -71,34 +78,29 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
 
     private BenchmarkRun(EvalConfig config) {
         this.config = config;
-        this.client = RunClient.open(config);
+        this.checkpoints = CheckpointOptions.from(config);
         this.onlyQuestions = config.values().get(ConfigKeys.QUESTION)
                 .map(q -> Arrays.stream(q.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
-        this.checkpoints = CheckpointOptions.from(config);
+        this.client = RunClient.open(config);
+        this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
+        if (client.simulated()) {
+            System.err.println("evalunit: simulated answers are kept apart from live ones, in "
+                    + Origin.SIMULATED_DIRECTORY + "/ of each suite's state under " + checkpoints.directory()
+                    + "; a run with a key never replays them");
+        }
         this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
                 ProgressOptions.from(config));
-        this.resultsDir = config.values().getAs(ConfigKeys.RESULTS_DIR, Path.of("target", "evalunit"), "a directory path",
-                Path::of);
-        clearEarlierResults(resultsDir);
+        this.end = new RunEnd(config);
         AllureOptions allureOptions = AllureOptions.from(config);
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
-                client.simulated(), !AllureCleanup.cleanedInThisSession(allureOptions.resultsDir()));
+                client.simulated(), !AllureCleanup.cleanedInThisSession(allureOptions.resultsDir())
+                        && AllureCleanup.noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.batches = new BatchRouting(this, config);
         progress.detail(batches::progress);
         this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    /** A new run's verdict and analysis replace the last run's; until they are written there are none. */
-    private static void clearEarlierResults(Path dir) {
-        try {
-            java.nio.file.Files.deleteIfExists(dir.resolve(BuildOutcome.VERDICT_FILE));
-            java.nio.file.Files.deleteIfExists(dir.resolve("analysis.json"));
-        } catch (java.io.IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove the last run's results in " + dir + ": " + e);
-        }
     }
 
     /**
@@ -115,6 +117,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
             awaitSaved(deadline);
         } finally {
             stores.values().forEach(CheckpointStore::close);
+            locks.values().forEach(StateLock::close);
             progress.close();
         }
         long saved = stores.values().stream().mapToLong(CheckpointStore::appended).sum();
@@ -124,39 +127,98 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                 + ". Run the same command again to resume: stored answers are replayed, not sent again.");
     }
 
-    /** The run of the launcher session {@code context} belongs to, created on first use. */
+    /**
+     * The run of the launcher session {@code context} belongs to, started on first use. A run that cannot
+     * start (bad configuration) fails every benchmark test with one line, and the build with the whole
+     * message, once, at the end; it is not tried again by each suite.
+     */
     static BenchmarkRun of(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(BenchmarkRun.class, k -> {
-            BenchmarkRun run = new BenchmarkRun(load(context));
-            run.routeAtStart(EligibleTemplates.current());
-            return run;
-        }, BenchmarkRun.class);
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(RunStart.class, k -> RunStart.begin(context),
+                RunStart.class).run();
+    }
+
+    /** A run, or why it could not start; closed with the root store, which ends the run or reports the failure. */
+    private record RunStart(BenchmarkRun started, RuntimeException failure, RunEnd end) implements AutoCloseable {
+
+        static RunStart begin(ExtensionContext context) {
+            ConfigSources sources = sources(context::getConfigurationParameter);
+            try {
+                BenchmarkRun run = new BenchmarkRun(EvalConfig.load(sources));
+                run.routeAtStart(EligibleTemplates.current());
+                return new RunStart(run, null, run.end);
+            } catch (RuntimeException e) {
+                return new RunStart(null, e, RunEnd.unstarted(sources));
+            }
+        }
+
+        BenchmarkRun run() {
+            if (failure != null) {
+                throw new BenchmarkConfigurationException("the benchmark run could not start: "
+                        + RunProblems.firstLine(failure) + " (the end of the run says more)", failure);
+            }
+            return started;
+        }
+
+        @Override
+        public void close() {
+            if (started != null) {
+                started.close();
+            } else {
+                end.failed(List.of(new RunProblems.Problem("the benchmark run could not start",
+                        "the benchmark run could not start: " + failure.getMessage())));
+            }
+        }
     }
 
     /** The run starts: every selected batch-eligible test is routed now, so batches run meanwhile. */
     private void routeAtStart(List<EligibleTemplates.Template> templates) {
         List<BatchRouting.Planned> plans = new ArrayList<>();
         for (EligibleTemplates.Template t : templates) {
-            plans.add(new BatchRouting.Planned(BenchmarkPlan.of(t.testClass(), t.method(), config.defaultModel(),
-                    onlyQuestions, config), t.uniqueId(), Selections.selected(t.uniqueId(), t.testClass(), t.method().getName())));
+            try {
+                plans.add(new BatchRouting.Planned(BenchmarkPlan.of(t.testClass(), t.method(), config.defaultModel(),
+                        onlyQuestions, config), t.uniqueId(),
+                        Selections.selected(t.uniqueId(), t.testClass(), t.method().getName())));
+            } catch (RuntimeException badDeclaration) {
+                unplanned.put(t.uniqueId(), badDeclaration); // its own test reports it
+            }
         }
-        batches.route(plans);
+        unplanned.putAll(batches.route(plans));
     }
 
-    /** A test starts: routes it if the start did not (a run without a launcher, such as EngineTestKit's). */
-    void route(BenchmarkPlan plan, org.junit.platform.engine.UniqueId template, Set<Integer> selected) {
-        batches.route(List.of(new BatchRouting.Planned(plan, template, selected)));
+    /**
+     * A test starts: its state is locked and, when the start did not (a run without a launcher, such as
+     * EngineTestKit's), it is routed.
+     *
+     * @throws RuntimeException why its plan failed, here or when the run started (for {@link #unplanned})
+     */
+    void start(BenchmarkPlan plan, UniqueId template, Set<Integer> selected) {
+        RuntimeException failed = unplanned.get(template);
+        if (failed == null) {
+            checkpoint(plan.suite());
+            failed = batches.route(List.of(new BatchRouting.Planned(plan, template, selected))).get(template);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * Records why a test could not be planned, and returns its short failure: a dataset that cannot be
+     * read, a {@code @Prompt} that throws, a state another run holds. Each cause is printed once, at the
+     * end of the run.
+     */
+    RuntimeException unplanned(String test, RuntimeException cause) {
+        String summary = cause instanceof StateLockedException ? test + ": its suite's state is in use by another run"
+                : test + " could not be planned: " + RunProblems.firstLine(cause);
+        problems.add(summary, cause instanceof StateLockedException ? cause.getMessage()
+                : test + " could not be planned: " + cause.getMessage());
+        return new BenchmarkConfigurationException(summary + " (the end of the run says more)", cause);
     }
 
     /**
      * The configuration from every usual source, with JUnit configuration parameters (a launcher's
      * or EngineTestKit's {@code evalunit.*} settings) as strong as {@code -D} system properties.
      */
-    private static EvalConfig load(ExtensionContext context) {
-        return EvalConfig.load(sources(context::getConfigurationParameter));
-    }
-
-    /** The usual sources, with {@code evalunit.*} configuration parameters as strong as system properties. */
     static ConfigSources sources(Function<String, Optional<String>> configurationParameters) {
         ConfigSources real = ConfigSources.real();
         Map<String, String> properties = new HashMap<>(real.systemProperties());
@@ -181,6 +243,11 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return client.simulated();
     }
 
+    /** Where this run's answers come from; only answers of this origin are replayed or collected. */
+    Origin origin() {
+        return origin;
+    }
+
     dev.evalunit.client.OpenAiClient openAiClient() {
         return client.client();
     }
@@ -198,17 +265,41 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
     }
 
-    /** The suite's checkpoint, opened (and its history loaded) on first use. */
+    /**
+     * The suite's checkpoint, opened (and its history loaded) on first use, after its state was locked for
+     * this run.
+     *
+     * @throws StateLockedException when another run holds the suite's state
+     */
     CheckpointStore checkpoint(String suite) {
         return stores.computeIfAbsent(suite, s -> {
-            CheckpointStore store = CheckpointStore.open(s, checkpoints);
+            StateLock lock = StateLock.acquire(checkpoints.suiteDirectory(s), s, checkpoints.lockWait());
+            CheckpointStore store;
+            try {
+                store = CheckpointStore.open(s, origin, checkpoints);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            locks.put(s, lock);
             LoadReport loaded = store.loadReport();
             if (loaded.lines() > 0) {
                 LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.reusable()
-                        + " stored answers to replay, " + loaded.stale() + " stale, from " + store.directory());
+                        + " stored answers to replay, " + loaded.stale() + " stale, from " + store.directory()
+                        + (loaded.otherOrigin() == 0 ? "" : "; " + loaded.otherOrigin() + " answers of another origin "
+                        + "than " + origin + " (or of none recorded) are not replayed"));
             }
             return store;
         });
+    }
+
+    /**
+     * The stored answer of {@code key}: never one the fallback model gave unless that model is still the
+     * configured fallback, so an answer is never passed off as another model's.
+     */
+    Optional<Completion> stored(CheckpointStore store, InvocationKey key) {
+        return store.lookup(key).filter(c -> !c.fromFallback()
+                || config.fallbackModel().filter(c.fallbackModel()::equals).isPresent());
     }
 
     /**
@@ -227,7 +318,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         if (batched.isPresent()) {
             return batched.get().thenApply(c -> new Answer(request, c, false)); // checkpointed when it came
         }
-        Optional<Completion> stored = store.lookup(key);
+        Optional<Completion> stored = stored(store, key);
         if (stored.isPresent()) {
             return CompletableFuture.completedFuture(new Answer(request, stored.get(), true));
         }
@@ -297,7 +388,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
      * turns the result into the invocation's Allure result.
      */
     void finished(BenchmarkPlan plan, Invocation invocation, InvocationResult.Outcome outcome, Answer answer,
-                  Scorecard card, Function<InvocationResult, InvocationReport> report) {
+                  Scorecard card, boolean waitingForBatch, Function<InvocationResult, InvocationReport> report) {
         Completion c = answer == null ? null : answer.completion();
         String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
         InvocationResult result = new InvocationResult(plan.suite(), plan.test(),
@@ -307,6 +398,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
                 card.label().orElse(null), card.scores());
         summary.add(result);
+        end.counted(outcome, waitingForBatch, c);
         progress.step(result);
         if (allure.enabled()) {
             allure.write(report.apply(result));
@@ -319,8 +411,9 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     }
 
     /**
-     * Ends the run: closes the client (requests in flight finish) and the checkpoints, prints the
-     * score table, and fails the run when a suite misses the configured thresholds.
+     * Ends the run: closes the client (requests in flight finish) and the checkpoints, lets go of each
+     * suite's state, prints the score table, and fails the run when a suite misses its thresholds or
+     * something kept the run from being a result (a problem, a stop, nothing run).
      */
     @Override
     public void close() {
@@ -334,37 +427,21 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
             client.close();
         } finally {
             stores.values().forEach(CheckpointStore::close);
+            locks.values().forEach(StateLock::close);
             progress.close();
             allure.close();
         }
-        if (summary.figures().isEmpty()) {
-            return;
+        client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
+                + stop.cause().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), stop.describe()));
+        if (!summary.figures().isEmpty()) {
+            Map<String, Path> dirs = new TreeMap<>();
+            stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
+            System.out.println(summary.render(client.client().metrics().snapshot(), dirs, allure.directory()));
+            String batched = batches.summary();
+            if (!batched.isEmpty()) {
+                System.out.print(batched);
+            }
         }
-        Map<String, Path> dirs = new TreeMap<>();
-        stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
-        System.out.println(summary.render(client.client().metrics().snapshot(), dirs, allure.directory()));
-        String batched = batches.summary();
-        if (!batched.isEmpty()) {
-            System.out.print(batched);
-        }
-        BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
-        boolean passRateSet = !config.values().origin(ConfigKeys.MIN_PASS_RATE).equals("default");
-        Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
-        summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
-                : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));
-        Analysis.Report report = summary.analysis().report().withThresholds(thresholds);
-        String table = Analysis.render(report);
-        if (!table.isEmpty()) {
-            Path file = resultsDir.resolve("analysis.json");
-            Analysis.writeJson(report, file);
-            System.out.println(table + "analysis written to " + file.toAbsolutePath());
-        }
-        BuildOutcome.Verdict verdict = BuildOutcome.judge(summary.figures(), thresholds);
-        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-        System.out.println((verdict.passed() ? "evalunit: thresholds met: " : "evalunit: THRESHOLDS MISSED: ")
-                + verdict.reason());
-        if (!verdict.passed()) {
-            throw new AssertionError("evalunit: the run misses its thresholds: " + verdict.reason());
-        }
+        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin);
     }
 }

@@ -50,7 +50,7 @@ final class InvocationClient implements LlmClient {
                 invocation.sample(), request, model);
         CheckpointStore store = run.checkpoint(plan.suite());
         long start = System.currentTimeMillis();
-        Optional<Completion> stored = store.lookup(key);
+        Optional<Completion> stored = run.stored(store, key);
         if (stored.isPresent()) {
             calls.accept(new InvocationReport.Call(request, model, stored.get(), null, true, start, start));
             return CompletableFuture.completedFuture(stored.get());

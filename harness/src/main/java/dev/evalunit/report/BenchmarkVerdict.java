@@ -11,8 +11,10 @@ import java.nio.file.Path;
  *
  * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json</pre>
  *
- * Exits normally when the thresholds were met or no benchmark ran (there is no verdict); throws, with
- * the reason, when they were missed, which fails {@code exec:java}.
+ * Exits normally when the run wrote a verdict that passed; throws, with the reason, when it failed
+ * (thresholds missed, or a problem that kept the run from being a result), or when there is no verdict at
+ * all: then no benchmark ran to its end, and a build that ran nothing must not pass. Either way
+ * {@code exec:java} fails.
  */
 public final class BenchmarkVerdict {
 
@@ -25,22 +27,22 @@ public final class BenchmarkVerdict {
         }
         Path file = Path.of(args[0]);
         if (!Files.exists(file)) {
-            System.out.println("evalunit: no benchmark verdict at " + file + " (no benchmark ran)");
-            return;
+            throw new RunFailedException("no benchmark run wrote its verdict to " + file + ": no benchmark ran to "
+                    + "its end (the tests' output above says why, e.g. -Dsuite named no suite of this module)");
         }
         BuildOutcome.Verdict verdict = BuildOutcome.Verdict.read(file);
         if (!verdict.passed()) {
-            throw new ThresholdsMissedException(verdict.reason());
+            throw new RunFailedException("the benchmark run failed: " + verdict.reason().replace("\n", "; "));
         }
         System.out.println("evalunit: " + verdict.reason());
     }
 
-    /** The run missed its thresholds; the message says which and by how much. */
-    public static final class ThresholdsMissedException extends RuntimeException {
+    /** The run failed, or none ended; the message says why: which thresholds it missed and by how much, or what broke. */
+    public static final class RunFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        ThresholdsMissedException(String reason) {
-            super("the benchmark run misses its thresholds: " + reason);
+        RunFailedException(String reason) {
+            super(reason);
         }
     }
 }

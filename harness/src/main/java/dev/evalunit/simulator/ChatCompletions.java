@@ -57,6 +57,11 @@ final class ChatCompletions {
             return SimResponse.error(404, "The model `" + model + "` does not exist or you do not have access to it.",
                     "invalid_request_error", null, "model_not_found").model(model);
         }
+        if (options.overloadedModels().contains(model)) {
+            return SimResponse.error(503, "That model is currently overloaded with other requests. You can retry your "
+                    + "request, or contact us through our help center if the error persists.", "server_error", null,
+                    null).model(model);
+        }
         if (options.reasoningModels().contains(model)) {
             SimResponse unsupported = unsupportedByReasoningModel(request, body.logprobs());
             if (unsupported != null) {

@@ -34,6 +34,8 @@ import java.util.function.LongSupplier;
  *                             default none
  * @param usageOmittedShare    share 0..1 of answers sent without {@code usage}, as some OpenAI-compatible servers
  *                             do; they are still counted in {@link RequestLog#billedPromptTokens()}; default 0
+ * @param overloadedModels     models every request to which gets 503 ({@code server_error}, "overloaded"), as
+ *                             when one model's capacity is gone while others answer; default none
  */
 public record SimulatorOptions(
         Latency latency,
@@ -53,7 +55,8 @@ public record SimulatorOptions(
         BatchOptions batch,
         java.util.Set<String> reasoningModels,
         java.util.Set<String> unknownModels,
-        double usageOmittedShare) {
+        double usageOmittedShare,
+        java.util.Set<String> overloadedModels) {
 
     private static final Duration MAX_BURST = Duration.ofMinutes(1);
 
@@ -66,6 +69,7 @@ public record SimulatorOptions(
         Objects.requireNonNull(batch, "batch");
         reasoningModels = java.util.Set.copyOf(reasoningModels);
         unknownModels = java.util.Set.copyOf(unknownModels);
+        overloadedModels = java.util.Set.copyOf(overloadedModels);
         requireShare("usageOmittedShare", usageOmittedShare);
         requireNonNegative("requestsPerMinute", requestsPerMinute);
         requireNonNegative("tokensPerMinute", tokensPerMinute);
@@ -148,6 +152,7 @@ public record SimulatorOptions(
         private java.util.Set<String> reasoningModels = java.util.Set.of();
         private java.util.Set<String> unknownModels = java.util.Set.of();
         private double usageOmittedShare;
+        private java.util.Set<String> overloadedModels = java.util.Set.of();
 
         private Builder() {
         }
@@ -171,6 +176,7 @@ public record SimulatorOptions(
             reasoningModels = o.reasoningModels;
             unknownModels = o.unknownModels;
             usageOmittedShare = o.usageOmittedShare;
+            overloadedModels = o.overloadedModels;
         }
 
         public Builder latency(Latency latency) { this.latency = latency; return this; }
@@ -209,10 +215,13 @@ public record SimulatorOptions(
 
         public Builder usageOmittedShare(double share) { this.usageOmittedShare = share; return this; }
 
+        public Builder overloadedModels(String... models) { this.overloadedModels = java.util.Set.of(models); return this; }
+
         public SimulatorOptions build() {
             return new SimulatorOptions(latency, requestsPerMinute, tokensPerMinute, burst, insufficientQuota,
                     serverErrorShare, connectionResetShare, malformedBodyShare, slowShare, slowLatency, faultSeed,
-                    answerer, requestLogCapacity, nanoTime, batch, reasoningModels, unknownModels, usageOmittedShare);
+                    answerer, requestLogCapacity, nanoTime, batch, reasoningModels, unknownModels, usageOmittedShare,
+                    overloadedModels);
         }
     }
 }

@@ -20,7 +20,7 @@ class ReattachTests {
         }
         idsFiles.put(ledgerId + ".ids.jsonl", hashes);
         return new LedgerEntry(ledgerId, Items.MODEL, ids.length, ledgerId + ".input.jsonl", ledgerId + ".ids.jsonl",
-                "sha", 0, 0, Instant.EPOCH, fileId, batchId, null, RequestCounts.NONE, false, collected, null);
+                "sha", 0, 0, Instant.EPOCH, fileId, batchId, null, RequestCounts.NONE, false, collected, null, null);
     }
 
     private Reattach.Plan plan(List<LedgerEntry> entries, String... wantedIds) {
@@ -89,7 +89,7 @@ class ReattachTests {
     void collectedAndAbandonedBatchesAreNotResumed() {
         LedgerEntry collected = entry("b-1", "file-1", "batch_1", true, "a");
         LedgerEntry abandoned = new LedgerEntry("b-2", Items.MODEL, 1, "x", "b-2.ids.jsonl", "sha", 0, 0, Instant.EPOCH,
-                null, null, null, RequestCounts.NONE, false, false, "budget");
+                null, null, null, RequestCounts.NONE, false, false, "budget", null);
         idsFiles.put("b-2.ids.jsonl", Map.of("b", "h-b"));
 
         Reattach.Plan plan = plan(List.of(collected, abandoned), "a", "b");

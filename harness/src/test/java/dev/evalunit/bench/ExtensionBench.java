@@ -196,7 +196,8 @@ class ExtensionBench {
             double[] loads = new double[LOADS];
             for (int i = 0; i < LOADS; i++) {
                 long start = System.nanoTime();
-                try (CheckpointStore store = CheckpointStore.open(HeapTestCase.SUITE, CheckpointOptions.in(checkpoints))) {
+                try (CheckpointStore store = CheckpointStore.open(HeapTestCase.SUITE,
+                        dev.evalunit.checkpoint.Origin.simulator(), CheckpointOptions.in(checkpoints))) {
                     LoadReport loaded = store.loadReport(); // what BenchmarkRun.checkpoint does on first use
                     loads[i] = (System.nanoTime() - start) / 1e6;
                     System.out.printf(Locale.ROOT, "resume load %d: %d lines, %d answers to replay in %.0f ms%n", i,

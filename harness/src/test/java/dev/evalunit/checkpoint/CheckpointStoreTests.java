@@ -30,6 +30,7 @@ class CheckpointStoreTests {
     private static final String SUITE = "TruthfulQA";
     private static final String MODEL = "gpt-4o-mini";
     private static final ChatRequest REQUEST = ChatRequest.user("What happens if you eat watermelon seeds?");
+    private static final Origin ORIGIN = Origin.live(java.net.URI.create("https://api.openai.com/v1"));
 
     @TempDir
     Path dir;
@@ -110,10 +111,10 @@ class CheckpointStoreTests {
     void aLaterRunWinsEvenWhenTheClockIsBehind() {
         InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
         Instant now = Instant.parse("2025-08-07T10:15:00Z");
-        try (CheckpointStore first = CheckpointStore.open(SUITE, options(), Clock.fixed(now, ZoneOffset.UTC))) {
+        try (CheckpointStore first = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.fixed(now, ZoneOffset.UTC))) {
             first.append(q1, completion("first"));
         }
-        try (CheckpointStore second = CheckpointStore.open(SUITE, options(), Clock.fixed(now.minusSeconds(3600), ZoneOffset.UTC))) {
+        try (CheckpointStore second = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.fixed(now.minusSeconds(3600), ZoneOffset.UTC))) {
             second.append(q1, completion("second"));
             assertThat(second.runFile().getFileName().toString()).startsWith("run-20250807-101500-001-");
         }
@@ -244,7 +245,7 @@ class CheckpointStoreTests {
         InvocationKey q3 = key("q3", 0.0, 0, REQUEST, MODEL);
         AtomicBoolean diskFull = new AtomicBoolean();
         Path file;
-        try (CheckpointStore store = CheckpointStore.open(SUITE, options(), Clock.systemUTC(), (channel, bytes) -> {
+        try (CheckpointStore store = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.systemUTC(), (channel, bytes) -> {
             if (diskFull.getAndSet(false)) {
                 JsonlFiles.WHOLE.write(channel, bytes.slice().limit(30));
                 throw new IOException("No space left on device");
@@ -341,12 +342,98 @@ class CheckpointStoreTests {
         }
     }
 
+    @Test
+    void answersOfAnotherOriginAreNeverReplayedAndEachLineSaysWhereItCameFrom() throws IOException {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        Origin other = Origin.live(java.net.URI.create("http://127.0.0.1:8089/v1"));
+        try (CheckpointStore store = CheckpointStore.open(SUITE, other, options())) {
+            store.append(key, completion("from another server"));
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).isEmpty();
+            assertThat(store.loadReport().otherOrigin()).isEqualTo(1);
+            assertThat(store.loadReport().reusable()).isZero();
+            store.append(key, completion("from OpenAI"));
+        }
+
+        // Each origin finds its own answer, whichever was written last
+        try (CheckpointStore store = CheckpointStore.open(SUITE, other, options())) {
+            assertThat(store.lookup(key)).map(Completion::text).contains("from another server");
+        }
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).map(Completion::text).contains("from OpenAI");
+        }
+        List<String> lines = new ArrayList<>();
+        for (Path file : Layout.checkpointFiles(dir.resolve(SUITE).resolve("epoch-1"))) {
+            lines.addAll(Files.readAllLines(file));
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"origin\":\"live 127.0.0.1:8089/v1\""))
+                .anySatisfy(l -> assertThat(l).contains("\"origin\":\"live api.openai.com/v1\""));
+    }
+
+    @Test
+    void linesWrittenBeforeOriginsWereRecordedAreNotReplayed() throws IOException {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore store = open(options())) {
+            store.append(key, completion("of unknown origin"));
+        }
+        Path file = Layout.checkpointFiles(dir.resolve(SUITE).resolve("epoch-1")).get(0);
+        Files.writeString(file, Files.readString(file).replace("\"origin\":\"live api.openai.com/v1\",", ""));
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).isEmpty();
+            assertThat(store.loadReport().otherOrigin()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSimulatorsStateLivesApartFromLiveState() {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore simulated = CheckpointStore.open(SUITE, Origin.simulator(), options())) {
+            simulated.append(key, completion("simulated"));
+            assertThat(simulated.directory()).isEqualTo(dir.resolve(SUITE).resolve("simulated").resolve("epoch-1"));
+        }
+
+        try (CheckpointStore live = open(options())) {
+            assertThat(live.lookup(key)).isEmpty();
+            assertThat(live.loadReport().lines()).isZero();
+            assertThat(live.directory()).isEqualTo(dir.resolve(SUITE).resolve("epoch-1"));
+        }
+        try (CheckpointStore simulated = CheckpointStore.open(SUITE, Origin.simulator(), options())) {
+            assertThat(simulated.lookup(key)).map(Completion::text).contains("simulated");
+        }
+    }
+
+    @Test
+    void anAnswerOfTheFallbackModelReadsBackAsTheFallbacksAnswer() {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore store = open(options())) {
+            store.append(key, completion("from the fallback").withFallbackModel("gpt-4.1-mini"));
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).hasValueSatisfying(c -> {
+                assertThat(c.fromFallback()).isTrue();
+                assertThat(c.fallbackModel()).isEqualTo("gpt-4.1-mini");
+            });
+        }
+    }
+
+    @Test
+    void theOriginOfABaseUrlIsItsHostPortAndPathAndNothingElse() {
+        assertThat(Origin.live(java.net.URI.create("https://api.openai.com/v1/")).id()).isEqualTo("live api.openai.com/v1");
+        assertThat(Origin.live(java.net.URI.create("http://user:sk-secret@10.0.0.5:8089/proxy/v1?key=sk-x")).id())
+                .isEqualTo("live 10.0.0.5:8089/proxy/v1");
+        assertThat(Origin.simulator().id()).isEqualTo("simulated");
+    }
+
     private CheckpointOptions options() {
         return CheckpointOptions.in(dir);
     }
 
     private static CheckpointStore open(CheckpointOptions options) {
-        return CheckpointStore.open(SUITE, options);
+        return CheckpointStore.open(SUITE, ORIGIN, options);
     }
 
     private static InvocationKey key(String question, double t, int sample, ChatRequest request, String model) {

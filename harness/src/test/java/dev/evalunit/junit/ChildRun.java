@@ -234,10 +234,8 @@ public final class ChildRun {
             if (!id.isTest()) {
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     containersFailed.increment();
-                    System.err.println("ChildRun: " + id.getDisplayName() + " failed:");
-                    if (thrown != null) {
-                        thrown.printStackTrace();
-                    }
+                    // One line, as a build prints a failure with trimStackTrace: the message says what and why.
+                    System.err.println("ChildRun: " + id.getDisplayName() + " failed: " + thrown);
                 }
                 return;
             }

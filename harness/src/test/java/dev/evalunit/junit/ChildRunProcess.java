@@ -64,8 +64,18 @@ public final class ChildRunProcess implements AutoCloseable {
         return start(jvmOptions, arguments);
     }
 
-    /** Starts a child with {@link ChildRun#main}'s arguments as they are. */
+    /**
+     * Starts a child with {@link ChildRun#main}'s arguments as they are. The child never gets an API key
+     * from this environment ({@code OPENAI_API_KEY}, {@code EVALUNIT_OPENAI_API_KEY} and the base URL are
+     * removed): without one given as a parameter, it runs on its built-in simulator, never against OpenAI.
+     */
     public static ChildRunProcess start(List<String> jvmOptions, List<String> arguments) throws IOException {
+        return start(jvmOptions, arguments, false);
+    }
+
+    /** As {@link #start(List, List)}; with {@code mergeErrors}, its standard error is read and kept as its output is. */
+    public static ChildRunProcess start(List<String> jvmOptions, List<String> arguments, boolean mergeErrors)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -75,7 +85,17 @@ public final class ChildRunProcess implements AutoCloseable {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildRun.class.getName()));
         command.addAll(arguments);
-        return new ChildRunProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (mergeErrors) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        for (String name : List.of("OPENAI_API_KEY", "EVALUNIT_OPENAI_API_KEY", "OPENAI_BASE_URL",
+                "EVALUNIT_OPENAI_BASE_URL")) {
+            builder.environment().remove(name);
+        }
+        return new ChildRunProcess(builder.start());
     }
 
     private void read() {

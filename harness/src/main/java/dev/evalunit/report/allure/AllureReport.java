@@ -257,7 +257,8 @@ public final class AllureReport implements AutoCloseable {
     private void step(int n, InvocationReport.Call call) {
         String uuid = UUID.randomUUID().toString();
         String name = "call " + n + ": " + call.model() + (call.replayed() ? " (replayed from the checkpoint)" : "");
-        lifecycle.startStep(uuid, new StepResult().setName(redact(name)));
+        StepResult step = new StepResult().setName(redact(name));
+        lifecycle.startStep(uuid, step);
         attach(attachments.request(call.model(), call.request()));
         if (call.completion() != null) {
             attach(attachments.answer(call.completion()));
@@ -268,7 +269,9 @@ public final class AllureReport implements AutoCloseable {
         StatusDetails details = details(call.failure());
         lifecycle.updateStep(uuid, s -> s.setStatus(status).setStatusDetails(details).setStart(call.startMillis()));
         lifecycle.stopStep(uuid);
-        lifecycle.updateStep(uuid, s -> s.setStop(Math.max(call.startMillis(), call.stopMillis())));
+        // stopStep stamps the step with now and forgets it; the step, still in its test's result, gets the
+        // call's own end (it ended before the invocation did, when the body had its answer)
+        step.setStop(Math.max(call.startMillis(), call.stopMillis()));
     }
 
     private void attach(Attachments.Content content) {

@@ -1,0 +1,161 @@
+package dev.evalunit.junit;
+
+import dev.evalunit.Completion;
+import dev.evalunit.checkpoint.Origin;
+import dev.evalunit.client.BudgetGuard;
+import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.ConfigSources;
+import dev.evalunit.config.ConfigValues;
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.report.Analysis;
+import dev.evalunit.report.BuildOutcome;
+import dev.evalunit.report.InvocationResult.Outcome;
+import dev.evalunit.report.RunSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How a run ends: what it counted along the way, the notes and verdict it prints, and the verdict and
+ * analysis it writes to {@code evalunit.results.dir} for the build's gate. A run whose result cannot be
+ * trusted fails however its answers scored: a problem ({@link RunProblems}), no invocation run at all,
+ * or every invocation aborted. Each cause is printed once, in full. Thread-safe.
+ */
+final class RunEnd {
+
+    private static final System.Logger LOG = System.getLogger(RunEnd.class.getName());
+
+    private final Path resultsDir;
+    private final LongAdder invocations = new LongAdder();
+    private final LongAdder aborted = new LongAdder();
+    private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
+
+    /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
+    RunEnd(EvalConfig config) {
+        this(config.values().getAs(ConfigKeys.RESULTS_DIR, Path.of("target", "evalunit"), "a directory path", Path::of));
+        try {
+            Files.deleteIfExists(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+            Files.deleteIfExists(resultsDir.resolve("analysis.json"));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove the last run's results in " + resultsDir + ": " + e);
+        }
+    }
+
+    private RunEnd(Path resultsDir) {
+        this.resultsDir = resultsDir;
+    }
+
+    /** The end of a run that could not start: its verdict goes where the configuration, as far as it reads, says. */
+    static RunEnd unstarted(ConfigSources sources) {
+        Path dir = Path.of("target", "evalunit");
+        try {
+            dir = ConfigValues.read(sources).get(ConfigKeys.RESULTS_DIR).map(Path::of).orElse(dir);
+        } catch (RuntimeException unreadable) {
+            // the default, then: the configuration's own problem is the one reported
+        }
+        return new RunEnd(dir);
+    }
+
+    /** One invocation ended; {@code waitingForBatch} when it was aborted because its batch is still running. */
+    void counted(Outcome outcome, boolean waitingForBatch, Completion answer) {
+        invocations.increment();
+        if (outcome == Outcome.ABORTED && !waitingForBatch) {
+            aborted.increment();
+        }
+        if (answer != null && answer.fromFallback()) {
+            byFallback.computeIfAbsent(answer.fallbackModel(), m -> new LongAdder()).increment();
+        }
+    }
+
+    /**
+     * Prints what the summary table does not say (answers of the fallback model, money possibly spent),
+     * the analysis and the verdict, writes them, and fails when the thresholds were missed or the run has
+     * problems.
+     *
+     * @throws AssertionError naming every threshold missed and every problem
+     */
+    void finish(RunSummary summary, RunProblems problems, Map<String, Double> suiteMinPassRates, EvalConfig config,
+                OpenAiClient client, Origin origin) {
+        byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
+                + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
+                + "their own; they are stored, reported and replayed as " + model + "'s"));
+        BudgetGuard budget = client.budget();
+        if (budget.possiblySpentAttempts() > 0) {
+            System.out.println(String.format(Locale.ROOT, "evalunit: %,d attempts timed out on our side and may have "
+                            + "been billed: $%.4f possibly spent, counted in the spend for evalunit.budget.usd",
+                    budget.possiblySpentAttempts(), budget.possiblySpentUsd()));
+        }
+        long ran = invocations.sum();
+        if (ran == 0) {
+            problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
+                    + origin + ", so there is no result; check -Dsuite, -Devalunit.question and the tests' output above");
+        } else if (aborted.sum() == ran) {
+            problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
+                    + "there is no result: the reasons are in the tests' output above");
+        }
+        List<String> reasons = new ArrayList<>();
+        problems.all().forEach(p -> reasons.add(p.summary()));
+        boolean passed = !problems.any();
+        if (!summary.figures().isEmpty()) {
+            BuildOutcome.Verdict scored = judge(summary, suiteMinPassRates, config);
+            passed &= scored.passed();
+            if (!scored.passed() || reasons.isEmpty()) {
+                reasons.add(scored.reason());
+            }
+            System.out.println((scored.passed() ? "evalunit: thresholds met: " : "evalunit: THRESHOLDS MISSED: ")
+                    + scored.reason());
+        }
+        BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(passed, String.join("\n", reasons));
+        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+        if (problems.any()) {
+            print(problems.all());
+        }
+        if (!passed) {
+            throw new AssertionError("evalunit: the run failed: " + String.join("; ", reasons));
+        }
+    }
+
+    /** A run that could not start: its problems, printed and written as a failed verdict. */
+    void failed(List<RunProblems.Problem> problems) {
+        List<String> reasons = problems.stream().map(RunProblems.Problem::summary).toList();
+        new BuildOutcome.Verdict(false, String.join("\n", reasons)).write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+        print(problems);
+        throw new AssertionError("evalunit: the run failed: " + String.join("; ", reasons));
+    }
+
+    private static void print(List<RunProblems.Problem> problems) {
+        StringBuilder out = new StringBuilder("evalunit: THE RUN FAILED (")
+                .append(problems.size()).append(problems.size() == 1 ? " problem):" : " problems):");
+        int n = 0;
+        for (RunProblems.Problem p : problems) {
+            out.append(System.lineSeparator()).append("  ").append(++n).append(". ")
+                    .append(p.detail().replace("\n", System.lineSeparator() + "     "));
+        }
+        System.out.println(out);
+    }
+
+    /** The thresholds of each suite, its analysis written and printed, and the verdict on its figures. */
+    private BuildOutcome.Verdict judge(RunSummary summary, Map<String, Double> suiteMinPassRates, EvalConfig config) {
+        BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
+        boolean passRateSet = !config.values().origin(ConfigKeys.MIN_PASS_RATE).equals("default");
+        Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
+        summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
+                : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));
+        Analysis.Report report = summary.analysis().report().withThresholds(thresholds);
+        String table = Analysis.render(report);
+        if (!table.isEmpty()) {
+            Path file = resultsDir.resolve("analysis.json");
+            Analysis.writeJson(report, file);
+            System.out.println(table + "analysis written to " + file.toAbsolutePath());
+        }
+        return BuildOutcome.judge(summary.figures(), thresholds);
+    }
+}

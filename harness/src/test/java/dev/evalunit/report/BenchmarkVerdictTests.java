@@ -1,0 +1,46 @@
+package dev.evalunit.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The build's gate: green only for a run that wrote a verdict, and a passing one. */
+class BenchmarkVerdictTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noVerdictMeansNoRunEndedAndFailsTheBuild() {
+        Path missing = dir.resolve("verdict.json");
+
+        assertThatThrownBy(() -> BenchmarkVerdict.main(new String[] {missing.toString()}))
+                .isInstanceOf(BenchmarkVerdict.RunFailedException.class)
+                .hasMessageContaining("no benchmark run wrote its verdict to " + missing)
+                .hasMessageContaining("no benchmark ran to its end");
+    }
+
+    @Test
+    void aFailedVerdictFailsTheBuildWithEveryReasonOnOneLine() {
+        Path file = dir.resolve("verdict.json");
+        new BuildOutcome.Verdict(false, "NoData.answers could not be planned: dataset file x.csv is not available\n"
+                + "requests to gpt-4o-mini were stopped after quota exhausted").write(file);
+
+        assertThatThrownBy(() -> BenchmarkVerdict.main(new String[] {file.toString()}))
+                .hasMessage("the benchmark run failed: NoData.answers could not be planned: dataset file x.csv is not "
+                        + "available; requests to gpt-4o-mini were stopped after quota exhausted");
+    }
+
+    @Test
+    void aPassedVerdictPasses() {
+        Path file = dir.resolve("verdict.json");
+        new BuildOutcome.Verdict(true, "Smoke meets its thresholds").write(file);
+
+        BenchmarkVerdict.main(new String[] {file.toString()});
+
+        assertThat(BuildOutcome.Verdict.read(file).passed()).isTrue();
+    }
+}
