@@ -211,7 +211,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         String summary = cause instanceof StateLockedException ? test + ": its suite's state is in use by another run"
                 : test + " could not be planned: " + RunProblems.firstLine(cause);
         problems.add(summary, cause instanceof StateLockedException ? cause.getMessage()
-                : test + " could not be planned: " + cause.getMessage());
+                : test + " could not be planned: " + RunProblems.message(cause));
         return new BenchmarkConfigurationException(summary + " (the end of the run says more)", cause);
     }
 

@@ -94,10 +94,10 @@ final class RunEnd {
                     budget.possiblySpentAttempts(), budget.possiblySpentUsd()));
         }
         long ran = invocations.sum();
-        if (ran == 0) {
+        if (ran == 0 && !problems.any()) {
             problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
                     + origin + ", so there is no result; check -Dsuite, -Devalunit.question and the tests' output above");
-        } else if (aborted.sum() == ran) {
+        } else if (ran > 0 && aborted.sum() == ran) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
                     + "there is no result: the reasons are in the tests' output above");
         }

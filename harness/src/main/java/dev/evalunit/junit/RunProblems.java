@@ -37,14 +37,22 @@ final class RunProblems {
         return !problems.isEmpty();
     }
 
-    /** The first line of a message, without a trailing "Tried:" or colon that announces more lines. */
-    static String firstLine(Throwable t) {
+    /**
+     * The message of what went wrong: inside the wrappers that only say where ({@code @Questions("rows") of
+     * X failed: ...}), the cause's own, which says what and what to do.
+     */
+    static String message(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root
                 && (root instanceof BenchmarkConfigurationException || root.getMessage() == null)) {
             root = root.getCause();
         }
-        String message = String.valueOf(root.getMessage());
+        return String.valueOf(root.getMessage());
+    }
+
+    /** The first line of {@link #message}, without a trailing "Tried:" or colon that announces more lines. */
+    static String firstLine(Throwable t) {
+        String message = message(t);
         String line = message.lines().findFirst().orElse(message).strip();
         line = line.replaceFirst("\\s*Tried:$", "").replaceFirst(":$", "");
         return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
