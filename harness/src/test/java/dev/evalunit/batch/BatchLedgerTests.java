@@ -57,6 +57,28 @@ class BatchLedgerTests {
     }
 
     @Test
+    void aLedgerOfOneOriginNeverKnowsTheBatchesOfAnother() throws IOException {
+        // Given a simulator's batch, one of another endpoint's, and one planned before origins were recorded
+        BatchLedger simulated = new BatchLedger(dir, clock, dev.evalunit.checkpoint.JsonlFiles.WHOLE, "simulated");
+        simulated.planned(planned("b-sim"), 0, 0);
+        simulated.created("b-sim", "batch_sim");
+        BatchLedger other = new BatchLedger(dir, clock, dev.evalunit.checkpoint.JsonlFiles.WHOLE, "live 10.0.0.5:8089/v1");
+        other.planned(planned("b-other"), 0, 0);
+        ledger().planned(planned("b-unknown"), 0, 0);
+        BatchLedger openAi = BatchLedger.in(dir, "live api.openai.com/v1");
+        openAi.planned(planned("b-live"), 0, 0);
+
+        // Then each sees its own only: a simulator batch is never polled or collected through a live endpoint
+        assertThat(openAi.read().keySet()).containsExactly("b-live");
+        assertThat(openAi.read().get("b-live").origin()).isEqualTo("live api.openai.com/v1");
+        assertThat(simulated.read().keySet()).containsExactly("b-sim");
+        BatchItem first = Items.item(1);
+        assertThat(openAi.holding(Map.of(first.customId(), first.key().requestHash()))).containsExactly(first.customId());
+        assertThat(BatchLedger.in(dir, "live somewhere.else/v1").holding(Map.of(first.customId(),
+                first.key().requestHash()))).isEmpty();
+    }
+
+    @Test
     void readsEachBatchInItsLastKnownState() throws IOException {
         BatchLedger ledger = ledger();
         ledger.planned(planned("b-1"), 0, 0.25);
