@@ -23,6 +23,10 @@ import java.util.Optional;
  * the kernel's ({@link FileChannel#tryLock()}): it goes with the process, so a run killed with
  * {@code kill -9} leaves no stale lock behind, only a stale {@linkplain Holder holder} note that the next
  * run overwrites. Thread-safe.
+ *
+ * <p>The kernel's lock belongs to the process, and on Linux closing any descriptor of the file releases
+ * it, even one opened only to read the note. So this JVM never opens a lock file it holds: it remembers
+ * which ones it holds, and a second run in the same JVM is refused from that memory.
  */
 public final class StateLock implements AutoCloseable {
 
@@ -30,6 +34,8 @@ public final class StateLock implements AutoCloseable {
     public static final String FILE = "run.lock";
 
     private static final Duration POLL = Duration.ofMillis(500);
+    /** The lock files this JVM holds, with what it wrote into them. */
+    private static final java.util.Map<Path, Holder> HELD = new java.util.concurrent.ConcurrentHashMap<>();
     private static final System.Logger LOG = System.getLogger(StateLock.class.getName());
 
     private final Path file;
@@ -76,21 +82,26 @@ public final class StateLock implements AutoCloseable {
      * @throws CheckpointException  when the lock file cannot be created
      */
     public static StateLock acquire(Path directory, String suite, Duration wait) {
-        Path file = directory.resolve(FILE);
+        Path file = directory.resolve(FILE).toAbsolutePath().normalize();
         long deadline = System.nanoTime() + wait.toNanos();
         boolean told = false;
         try {
             Files.createDirectories(directory);
             while (true) {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock lock = tryLock(channel);
-                if (lock != null) {
-                    write(channel, Holder.ofThisProcess());
-                    return new StateLock(file, channel, lock);
+                Holder holder = HELD.get(file);
+                if (holder == null) {
+                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    FileLock lock = tryLock(channel);
+                    if (lock != null) {
+                        Holder mine = Holder.ofThisProcess();
+                        write(channel, mine);
+                        HELD.put(file, mine);
+                        return new StateLock(file, channel, lock);
+                    }
+                    channel.close(); // not ours: another process holds it, so closing releases nothing
+                    holder = read(file).orElse(null);
                 }
-                channel.close();
-                Holder holder = read(file).orElse(null);
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new StateLockedException(suite, directory, holder);
@@ -109,7 +120,7 @@ public final class StateLock implements AutoCloseable {
                     + " cannot be created: " + e + "; check the directory's permissions or set evalunit.checkpoint.dir", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StateLockedException(suite, directory, read(file).orElse(null));
+            throw new StateLockedException(suite, directory, HELD.getOrDefault(file, read(file).orElse(null)));
         }
     }
 
@@ -119,8 +130,8 @@ public final class StateLock implements AutoCloseable {
      * note, never probes the lock, so it cannot make a run that starts at the same moment fail.
      */
     public static Optional<Holder> heldByAnother(Path directory) {
-        Path file = directory.resolve(FILE);
-        if (!Files.exists(file)) {
+        Path file = directory.resolve(FILE).toAbsolutePath().normalize();
+        if (HELD.containsKey(file) || !Files.exists(file)) {
             return Optional.empty();
         }
         Optional<Holder> holder = read(file);
@@ -191,6 +202,8 @@ public final class StateLock implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot release " + file + ": " + e);
+        } finally {
+            HELD.remove(file);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,18 +32,10 @@ class MoneyIntegrationTests {
     private static final ChatRequest REQUEST = ChatRequest.user("What is the capital of Australia?").maxTokens(20);
     private static final ModelPrice PRICE = PriceTable.defaults().forModel("gpt-4o-mini").orElseThrow();
 
+    @AutoClose
     private OpenAiSimulator simulator;
+    @AutoClose
     private OpenAiClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     /** A client whose requests time out after {@code timeout}. */
     private static EvalConfig config(OpenAiSimulator simulator, Duration timeout) {
