@@ -158,35 +158,6 @@ public final class OpenAiClient implements LlmClient {
         });
     }
 
-    /** One request on one model, across its attempts and any wait for an open circuit. */
-    private static final class Call {
-        final Lane lane;
-        final ChatRequest request;
-        final int promptTokens;
-        final long tokens;
-        final double estimatedCost;
-        final long start;
-        final long place;
-        final List<Completion.FailedAttempt> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        final CompletableFuture<Completion> result = new CompletableFuture<>();
-        long waitingSince = -1; // when it first found the circuit open; touched by one thread at a time
-
-        Call(Lane lane, ChatRequest request, int promptTokens, long tokens, double estimatedCost, long start, long place) {
-            this.lane = lane;
-            this.request = request;
-            this.promptTokens = promptTokens;
-            this.tokens = tokens;
-            this.estimatedCost = estimatedCost;
-            this.start = start;
-            this.place = place;
-        }
-
-        long timeouts() {
-            return failed.stream().filter(f -> f.kind().equals("timeout")).count();
-        }
-    }
-
     /** Runs the attempts of one request on one model; {@code place} keeps retries in their queue position. */
     private CompletableFuture<Completion> execute(String model, ChatRequest request, long start, long place) {
         Lane lane;

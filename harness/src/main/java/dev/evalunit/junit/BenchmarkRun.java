@@ -83,6 +83,12 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                 .map(q -> Arrays.stream(q.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
+        // Everything that reads a setting comes first: a bad value must not leave a simulator running.
+        ProgressOptions progressOptions = ProgressOptions.from(config);
+        AllureOptions allureOptions = AllureOptions.from(config);
+        this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
+        dev.evalunit.report.BuildOutcome.Thresholds.from(config); // judged at the end, checked now
+        this.end = new RunEnd(config);
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
         if (client.simulated()) {
@@ -91,15 +97,12 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                     + "; a run with a key never replays them");
         }
         this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
-                ProgressOptions.from(config));
-        this.end = new RunEnd(config);
-        AllureOptions allureOptions = AllureOptions.from(config);
+                progressOptions);
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), !AllureCleanup.cleanedInThisSession(allureOptions.resultsDir())
                         && AllureCleanup.noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.batches = new BatchRouting(this, config);
         progress.detail(batches::progress);
-        this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 

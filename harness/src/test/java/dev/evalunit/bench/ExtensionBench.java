@@ -169,7 +169,9 @@ class ExtensionBench {
         try (BenchSupport.WorkDir work = BenchSupport.WorkDir.create("heap")) {
             Path checkpoints = work.dir("checkpoints");
             ChildRunProcess.Result result;
+            dev.evalunit.checkpoint.Origin origin;
             try (BenchSupport.ChildSimulator sim = new BenchSupport.ChildSimulator("--latency-ms", "0")) {
+                origin = dev.evalunit.checkpoint.Origin.live(java.net.URI.create(sim.baseUrl)); // its answers' origin
                 Map<String, String> parameters = new LinkedHashMap<>(parameters(sim.baseUrl, checkpoints, 64));
                 // Heap only: an Allure result is written and forgotten when its invocation ends, and 100,000
                 // of them would be half a million small files.
@@ -196,8 +198,8 @@ class ExtensionBench {
             double[] loads = new double[LOADS];
             for (int i = 0; i < LOADS; i++) {
                 long start = System.nanoTime();
-                try (CheckpointStore store = CheckpointStore.open(HeapTestCase.SUITE,
-                        dev.evalunit.checkpoint.Origin.simulator(), CheckpointOptions.in(checkpoints))) {
+                try (CheckpointStore store = CheckpointStore.open(HeapTestCase.SUITE, origin,
+                        CheckpointOptions.in(checkpoints))) {
                     LoadReport loaded = store.loadReport(); // what BenchmarkRun.checkpoint does on first use
                     loads[i] = (System.nanoTime() - start) / 1e6;
                     System.out.printf(Locale.ROOT, "resume load %d: %d lines, %d answers to replay in %.0f ms%n", i,
