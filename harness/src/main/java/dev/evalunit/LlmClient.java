@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * The shared, rate-limited chat client a benchmark talks to. Implementations are thread-safe: one
  * instance serves every suite of a run, from any thread.
  *
- * <p>Failures arrive as subclasses of {@code dev.evalunit.client.LlmException}: thrown by
+ * <p>Failures arrive as subclasses of {@code dev.evalunit.LlmException}: thrown by
  * {@link #generate}, or completing the future of {@link #generateAsync} exceptionally.
  */
 public interface LlmClient extends AutoCloseable {

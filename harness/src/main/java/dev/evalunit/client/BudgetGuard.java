@@ -1,6 +1,9 @@
 package dev.evalunit.client;
 
 import java.util.OptionalDouble;
+import dev.evalunit.BudgetExceededException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
 
 /**
  * The budget cap: a request is refused before it is sent when spent plus reserved (requests queued
@@ -56,11 +59,16 @@ public final class BudgetGuard {
     public void reserve(String model, double estimateUsd, String what) {
         double projected = tryReserve(estimateUsd);
         if (projected >= 0) {
-            throw new BudgetExceededException(model, String.format(java.util.Locale.ROOT,
-                    "%s estimated at $%.4f would bring the projected spend to $%.4f, past evalunit.budget.usd = $%.4f "
-                            + "(spent $%.4f so far); raise the budget to continue",
-                    what, estimateUsd, projected, capUsd, spentUsd()));
+            throw refusal(model, what, estimateUsd, projected);
         }
+    }
+
+    /** Why {@code what}, estimated at {@code estimateUsd}, was refused: the projected spend, the cap, what to do. */
+    BudgetExceededException refusal(String model, String what, double estimateUsd, double projected) {
+        return (BudgetExceededException) LlmException.of(ErrorKind.BUDGET_EXCEEDED, model, 0, 0, null, null, null,
+                String.format(java.util.Locale.ROOT, "%s estimated at $%.4f would bring the projected spend to $%.4f, "
+                                + "past evalunit.budget.usd = $%.4f (spent $%.4f so far); raise the budget to continue",
+                        what, estimateUsd, projected, capUsd, spentUsd()), null);
     }
 
     /** Settles a reservation: the estimate is released and the actual cost (0 on failure) spent. */

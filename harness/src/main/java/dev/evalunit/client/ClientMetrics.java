@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import dev.evalunit.ErrorKind;
 
 /**
  * What the client has done so far: throughput, latency percentiles per model (HdrHistogram, 3

@@ -3,7 +3,7 @@ package dev.evalunit.client;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.config.ModelPrice;
-import dev.evalunit.throttle.ModelThrottle;
+import dev.evalunit.internal.throttle.ModelThrottle;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.FailsafeExecutor;
 import java.time.Duration;

@@ -8,10 +8,10 @@ import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.RateLimitConfig;
-import dev.evalunit.throttle.ModelThrottle;
-import dev.evalunit.throttle.RateLimitHeaders;
-import dev.evalunit.throttle.TokenEstimator;
-import dev.evalunit.throttle.Wakeups;
+import dev.evalunit.internal.throttle.ModelThrottle;
+import dev.evalunit.internal.throttle.RateLimitHeaders;
+import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.throttle.Wakeups;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
@@ -30,6 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import dev.evalunit.BudgetExceededException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
+import dev.evalunit.internal.wire.BackoffPolicy;
+import dev.evalunit.internal.wire.Failures;
+import dev.evalunit.internal.wire.Redactor;
 
 /**
  * The shared, rate-limited OpenAI client. This class is threadsafe: one instance serves a whole run.
@@ -190,11 +196,11 @@ public final class OpenAiClient implements LlmClient {
                     if (Failures.unwrap(error) instanceof CircuitBreakerOpenException && waitForCircuit(call)) {
                         return;
                     }
-                    LlmException failure = finalFailure(error, call);
+                    LlmException last = finalFailure(error, call);
                     // the last failed attempt is this failure, unless the request ended otherwise (circuit open, budget)
                     List<Completion.FailedAttempt> failed = call.failed;
-                    boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).attempt() == failure.attempts();
-                    failure.earlierAttempts(lastIsThis ? failed.subList(0, failed.size() - 1) : failed);
+                    boolean lastIsThis = !failed.isEmpty() && failed.get(failed.size() - 1).attempt() == last.attempts();
+                    LlmException failure = last.withEarlierAttempts(lastIsThis ? failed.subList(0, failed.size() - 1) : failed);
                     metrics.failed(model, failure.kind());
                     listeners.fire(ClientListener::onError, new ClientListener.RequestFailed(model, failure));
                     call.result.completeExceptionally(failure);
@@ -270,10 +276,7 @@ public final class OpenAiClient implements LlmClient {
         if (projected >= 0) {
             listeners.fire(ClientListener::onBudgetExceeded, new ClientListener.BudgetExceeded(
                     model, budget.capUsd(), projected, estimatedCost));
-            return CompletableFuture.failedFuture(new BudgetExceededException(model, String.format(
-                    "sending would bring the projected spend to $%.4f, past evalunit.budget.usd = $%.4f "
-                            + "(spent $%.4f so far); raise the budget to continue",
-                    projected, budget.capUsd(), budget.spentUsd())));
+            return CompletableFuture.failedFuture(budget.refusal(model, "sending this request", estimatedCost, projected));
         }
         CompletableFuture<Completion> result = new CompletableFuture<>();
         CompletableFuture<ModelThrottle.Permit> acquired = lane.throttle.acquire(call.request.priority(), call.tokens,
@@ -346,7 +349,7 @@ public final class OpenAiClient implements LlmClient {
             }
         }
         LlmException failure = Failures.classify(error, model, attempt, redactor);
-        call.failed.add(failure.asFailedAttempt(attempt));
+        call.failed.add(failure.asFailedAttempt());
         RateLimitHeaders headers = headers(Failures.unwrap(error));
         if (headers != null) {
             lane.reached();
@@ -357,7 +360,7 @@ public final class OpenAiClient implements LlmClient {
             // It may have been processed and billed: count it, and re-send it only so often.
             budget.settlePossiblySpent(call.estimatedCost);
             if (call.timeouts() > config.retry().timeoutResends()) {
-                failure.noMoreRetries();
+                failure = failure.withoutRetries();
             }
         } else {
             budget.settle(call.estimatedCost, 0);

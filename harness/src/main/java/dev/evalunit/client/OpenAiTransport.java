@@ -8,7 +8,7 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.OpenAIConfig;
-import dev.evalunit.throttle.RateLimitHeaders;
+import dev.evalunit.internal.throttle.RateLimitHeaders;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import dev.evalunit.internal.wire.ChatWire;
+import dev.evalunit.internal.wire.Failures;
 
 /**
  * Sends chat completions with openai-java's async client over our own OkHttp client, and turns

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
 
 /**
  * The client's record of {@link Stop}s: which failures mean that no further request of the same model,

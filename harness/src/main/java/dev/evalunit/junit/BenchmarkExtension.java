@@ -6,8 +6,8 @@ import dev.evalunit.LlmClient;
 import dev.evalunit.Scorecard;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.Temperature;
-import dev.evalunit.client.LlmException;
-import dev.evalunit.client.NotSentException;
+import dev.evalunit.LlmException;
+import dev.evalunit.NotSentException;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.TestAbortedException;
 import java.lang.reflect.Method;
@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletionException;
-import dev.evalunit.checkpoint.CheckpointException;
+import dev.evalunit.internal.checkpoint.CheckpointException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.TestWatcher;
-import dev.evalunit.report.InvocationResult;
-import dev.evalunit.report.allure.InvocationReport;
+import dev.evalunit.internal.report.InvocationResult;
+import dev.evalunit.internal.report.allure.InvocationReport;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.UniqueId;
 
@@ -263,7 +263,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
                 if (cause instanceof NotSentException notSent) {
                     throw notAsked(notSent);
                 }
-                if (cause instanceof dev.evalunit.batch.BatchPendingException pending) {
+                if (cause instanceof dev.evalunit.internal.batch.BatchPendingException pending) {
                     // the next run collects it
                     throw new BatchWaitingException(pending.getMessage(), pending.status().batchId());
                 }

@@ -1,17 +1,17 @@
 package dev.evalunit.junit;
 
 import dev.evalunit.Completion;
-import dev.evalunit.checkpoint.Origin;
+import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.report.Analysis;
-import dev.evalunit.report.BuildOutcome;
-import dev.evalunit.report.InvocationResult.Outcome;
-import dev.evalunit.report.RunSummary;
+import dev.evalunit.internal.report.Analysis;
+import dev.evalunit.internal.report.BuildOutcome;
+import dev.evalunit.internal.report.InvocationResult.Outcome;
+import dev.evalunit.internal.report.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingResult;
 import com.knuddels.jtokkit.api.IntArrayList;
 import dev.evalunit.Message;
-import dev.evalunit.throttle.TokenEstimator;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

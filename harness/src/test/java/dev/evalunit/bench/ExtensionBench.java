@@ -14,9 +14,9 @@ import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Temperatures;
-import dev.evalunit.checkpoint.CheckpointOptions;
-import dev.evalunit.checkpoint.CheckpointStore;
-import dev.evalunit.checkpoint.LoadReport;
+import dev.evalunit.internal.checkpoint.CheckpointOptions;
+import dev.evalunit.internal.checkpoint.CheckpointStore;
+import dev.evalunit.internal.checkpoint.LoadReport;
 import dev.evalunit.client.RunClient;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
@@ -169,9 +169,9 @@ class ExtensionBench {
         try (BenchSupport.WorkDir work = BenchSupport.WorkDir.create("heap")) {
             Path checkpoints = work.dir("checkpoints");
             ChildRunProcess.Result result;
-            dev.evalunit.checkpoint.Origin origin;
+            dev.evalunit.internal.checkpoint.Origin origin;
             try (BenchSupport.ChildSimulator sim = new BenchSupport.ChildSimulator("--latency-ms", "0")) {
-                origin = dev.evalunit.checkpoint.Origin.live(java.net.URI.create(sim.baseUrl)); // its answers' origin
+                origin = dev.evalunit.internal.checkpoint.Origin.live(java.net.URI.create(sim.baseUrl)); // its answers' origin
                 Map<String, String> parameters = new LinkedHashMap<>(parameters(sim.baseUrl, checkpoints, 64));
                 // Heap only: an Allure result is written and forgotten when its invocation ends, and 100,000
                 // of them would be half a million small files.

@@ -21,7 +21,7 @@ import dev.evalunit.junit.ChildRunProcess;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import dev.evalunit.throttle.TokenEstimator;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -10,7 +10,7 @@ import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import dev.evalunit.throttle.TokenEstimator;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -18,6 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.BudgetExceededException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
 
 /** The budget cap stops requests before they are sent, and never lets the spend pass it. */
 class BudgetIntegrationTests {

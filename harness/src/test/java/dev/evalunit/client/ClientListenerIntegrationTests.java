@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.LlmException;
 
 /** A listener that throws never changes what a request does, and is reported once. */
 class ClientListenerIntegrationTests {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.ServiceUnavailableException;
 
 /** What {@link ClientMetrics} reports after a run of successes and failures. */
 class ClientMetricsIntegrationTests {

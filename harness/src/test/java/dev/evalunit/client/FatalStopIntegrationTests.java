@@ -22,6 +22,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.LlmException;
+import dev.evalunit.NotSentException;
+import dev.evalunit.internal.wire.Failures;
 
 /**
  * A failure that every request of a model (or of a shape of them) would meet again stops them: the

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.evalunit.CircuitOpenException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
+import dev.evalunit.LlmException;
+import dev.evalunit.ServiceUnavailableException;
 
 /** Which failures are retried and which are not, through both the blocking and the async path. */
 class OpenAiClientRetryTests {

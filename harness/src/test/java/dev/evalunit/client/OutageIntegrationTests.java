@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.CircuitOpenException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.internal.wire.Failures;
 
 /** An outage costs time, not results: requests wait for the circuit, within the outage budget. */
 class OutageIntegrationTests {

@@ -26,6 +26,7 @@ import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.LlmException;
 
 /**
  * The API key never shows in anything the client logs, throws or reports, on any path: success,

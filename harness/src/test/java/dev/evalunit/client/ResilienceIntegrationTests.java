@@ -18,6 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import dev.evalunit.CircuitOpenException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
+import dev.evalunit.LlmException;
+import dev.evalunit.ServiceUnavailableException;
 
 /** The fallback model, the circuit breaker's recovery, and closing with requests queued. */
 class ResilienceIntegrationTests {

@@ -24,7 +24,7 @@ import dev.evalunit.Samples;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperature;
 import dev.evalunit.Temperatures;
-import dev.evalunit.client.QuotaExhaustedException;
+import dev.evalunit.QuotaExhaustedException;
 import org.opentest4j.TestAbortedException;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -398,7 +398,7 @@ class BenchmarkExtensionIntegrationTests {
         EngineExecutionResults run = run(Map.of("evalunit.results.dir", results.toString()), selectClass(StrictTestCase.class));
 
         run.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
-        var verdict = dev.evalunit.report.BuildOutcome.Verdict.read(results.resolve("verdict.json"));
+        var verdict = dev.evalunit.internal.report.BuildOutcome.Verdict.read(results.resolve("verdict.json"));
         assertThat(verdict.passed()).isFalse();
         assertThat(verdict.reason()).startsWith("Strict pass rate 50.0% at T=0.0 is below the suite's threshold 90.0%");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.evalunit.report.BenchmarkVerdict.main(

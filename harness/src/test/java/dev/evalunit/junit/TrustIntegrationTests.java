@@ -15,7 +15,7 @@ import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.dataset.DatasetFile;
 import dev.evalunit.dataset.DatasetLocator;
-import dev.evalunit.report.BuildOutcome;
+import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;

@@ -1,9 +1,0 @@
-package dev.evalunit.client;
-
-/** A 400, 404 or 422: the request is wrong as sent (bad parameter, unknown model). Never retried. */
-public class InvalidRequestException extends LlmException {
-    InvalidRequestException(String model, int attempts, int status, String requestId, String body, String detail,
-                            Throwable cause) {
-        super(ErrorKind.INVALID_REQUEST, model, attempts, status, requestId, body, null, detail, cause);
-    }
-}

@@ -1,0 +1,505 @@
+package dev.evalunit.internal.batch;
+
+import dev.evalunit.Completion;
+import dev.evalunit.client.BudgetGuard;
+import dev.evalunit.LlmException;
+import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.config.BatchConfig;
+import dev.evalunit.config.PriceTable;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Answers a suite's requests through OpenAI's Batch API at the batch price, without ever losing an
+ * answer or paying for one twice. One coordinator serves one suite (custom ids are invocation ids,
+ * unique within a suite); several may share one scheduler thread.
+ *
+ * <pre>{@code
+ * BatchCoordinator batches = BatchCoordinator.builder(api, store.directory().resolve("batches"), config.batch(), config.prices())
+ *         .realtime(item -> run.sendAndStore(llm, item.request(), store, item.key()))
+ *         .sink((item, completion) -> store.append(item.key(), completion))
+ *         .budget(client.budget())
+ *         .build();
+ * batches.submit(itemsWithoutCheckpoint);      // returns at once; submission runs on the scheduler
+ * Completion c = batches.answer(key.id()).join(); // when the invocation's turn comes
+ * }</pre>
+ *
+ * <h2>What {@link #submit} does, on the scheduler thread</h2>
+ * <ol>
+ * <li>Reattaches: batches of the {@linkplain BatchLedger ledger} not yet collected that hold some of the
+ *     requests (same custom id, same request hash) are resumed, and those requests are not submitted
+ *     again ({@link Reattach}). A batch that was uploaded but whose creation was not recorded is looked
+ *     for by the ledger id in its metadata before it is created.</li>
+ * <li>Submits the rest: one input file per model and {@link BatchLimits}, each recorded in the ledger
+ *     before every irreversible step, and refused before upload when its estimated cost at the batch
+ *     price would pass the budget.</li>
+ * <li>Polls every batch once, collecting those already finished, then every
+ *     {@link BatchConfig#pollInterval()}.</li>
+ * </ol>
+ *
+ * <h2>Answers</h2>
+ * A finished batch's output and error files are downloaded and joined by custom id. Each answer is
+ * priced at the batch price, given to the {@linkplain Builder#sink sink} (which checkpoints it), and
+ * only then completes the request's future; the ledger records the batch collected only after every
+ * answer reached the sink. Failed lines and the unanswered part of an expired or cancelled batch are
+ * sent again, at most {@link BatchConfig#maxRetries()} times: in a new batch when at least
+ * {@link BatchConfig#threshold()} are, else in real time through the {@linkplain Builder#realtime
+ * fallback}; a request already answered is never sent again. An output or error file the API no longer
+ * has (HTTP 404) ends its batch the same way: the requests still waiting on it are retried, and the
+ * completed ones whose answers are lost count at their estimated cost, since they were billed. At
+ * {@link BatchConfig#deadline()} after the coordinator was built, whatever is unanswered goes to real
+ * time, and its batches are cancelled when {@link BatchConfig#cancelAtDeadline()}.
+ *
+ * <h2>Threads and memory</h2>
+ * Thread-safe. All work (submission, polling, collecting) runs on the scheduler, one task at a time;
+ * {@link #answer}, {@link #status}, {@link #progress} and {@link #figures} never block. A request is
+ * forgotten once its future is complete and handed over, so 10,000 answers are not held twice.
+ */
+public final class BatchCoordinator implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(BatchCoordinator.class.getName());
+
+    final BatchApi api;
+    final BatchLedger ledger;
+    final Path directory;
+    final BatchConfig config;
+    final PriceTable prices;
+    final Function<BatchItem, CompletableFuture<Completion>> realtime;
+    final Sink sink;
+    final BudgetGuard budget;
+    final Clock clock;
+    final LongSupplier nanoTime;
+    final Redactor redactor;
+    final Instant deadline;
+    final InputFiles inputs;
+    final Outcomes outcomes;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    /** Serializes the scheduler tasks, so that a shared multi-threaded scheduler runs ours one at a time. */
+    private final ReentrantLock work = new ReentrantLock();
+    final ConcurrentHashMap<String, Pending> items = new ConcurrentHashMap<>();
+    /** Batches followed in this run, by ledger id. */
+    final ConcurrentHashMap<String, Tracked> batches = new ConcurrentHashMap<>();
+    private volatile ScheduledFuture<?> poller;
+    volatile boolean closed;
+    private volatile String suite;
+
+    private BatchCoordinator(Builder b) {
+        this.api = b.api;
+        this.directory = b.directory;
+        this.config = b.config;
+        this.prices = b.prices;
+        this.realtime = Objects.requireNonNull(b.realtime, "a real-time fallback is required: Builder.realtime(...)");
+        this.sink = b.sink;
+        this.budget = b.budget;
+        this.clock = b.clock;
+        this.nanoTime = b.nanoTime;
+        this.redactor = b.redactor;
+        this.ledger = new BatchLedger(directory, clock, dev.evalunit.internal.checkpoint.JsonlFiles.WHOLE, b.origin);
+        this.deadline = clock.instant().plus(config.deadline());
+        this.inputs = new InputFiles(directory, b.limits, b.ledgerIds);
+        this.outcomes = new Outcomes(this);
+        this.ownScheduler = b.scheduler == null;
+        this.scheduler = ownScheduler ? newScheduler() : b.scheduler;
+    }
+
+    /**
+     * A builder for a coordinator keeping its ledger and files in {@code directory}, e.g. the suite's
+     * checkpoint directory's {@code batches} subdirectory ({@code benchmark-state/<suite>/epoch-<n>/batches}).
+     */
+    public static Builder builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
+        return new Builder(api, directory, config, prices);
+    }
+
+    private static ScheduledExecutorService newScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "evalunit-batches");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    /**
+     * Starts answering {@code items} through batches; returns at once. Every item has a future from
+     * now on ({@link #answer}). The returned future completes when reattaching and submitting are done
+     * and finished batches were collected: every item is then answered, failed, sent in real time, or
+     * in a batch with an id ({@link #status}), which is when {@code wait=false} may report it. It fails
+     * only when submission itself broke (the ledger could not be read); the items' futures fail then too.
+     *
+     * @param items requests with no checkpointed answer, all of one suite; an id already submitted and
+     *              not yet handed over is ignored
+     * @throws IllegalArgumentException when an item's suite differs from earlier ones', or an id is
+     *                                  submitted again with another request
+     */
+    public CompletableFuture<Void> submit(Collection<BatchItem> items) {
+        if (closed) {
+            throw new IllegalStateException("the batch coordinator is closed");
+        }
+        List<Pending> fresh = new ArrayList<>();
+        for (BatchItem item : items) {
+            checkSuite(item);
+            Pending p = new Pending(item, nanoTime.getAsLong());
+            Pending earlier = this.items.putIfAbsent(item.customId(), p);
+            if (earlier == null) {
+                fresh.add(p);
+            } else if (!earlier.item.key().equals(item.key())) {
+                throw new IllegalArgumentException(item.customId() + " was submitted twice with different requests: "
+                        + earlier.item.key() + " and " + item.key());
+            }
+        }
+        CompletableFuture<Void> submitted = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            work.lock();
+            try {
+                if (closed) {
+                    submitted.completeExceptionally(new IllegalStateException("the batch coordinator was closed"));
+                    return;
+                }
+                new Submission(this).start(fresh);
+                submitted.complete(null);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "batch submission failed: " + t.getMessage(), t);
+                fresh.forEach(p -> outcomes.fail(p, t));
+                submitted.completeExceptionally(t);
+            } finally {
+                work.unlock();
+            }
+            startPolling();
+        });
+        return submitted;
+    }
+
+    private void checkSuite(BatchItem item) {
+        String s = suite;
+        if (s == null) {
+            synchronized (this) {
+                if (suite == null) {
+                    suite = item.key().suite();
+                }
+                s = suite;
+            }
+        }
+        if (!s.equals(item.key().suite())) {
+            throw new IllegalArgumentException("a batch coordinator serves one suite, " + s + ", but was given "
+                    + item.key().suite() + ": " + item.customId());
+        }
+    }
+
+    String suite() {
+        return suite;
+    }
+
+    private synchronized void startPolling() {
+        if (poller == null && !closed) {
+            long interval = config.pollInterval().toNanos();
+            poller = scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tick() {
+        work.lock();
+        try {
+            if (!closed) {
+                poll();
+            }
+        } catch (Throwable t) {
+            // The next tick tries again; a poll that keeps failing is logged each time.
+            LOG.log(System.Logger.Level.WARNING, "polling batches failed: " + redactor.redact(t.toString()), t);
+        } finally {
+            work.unlock();
+        }
+    }
+
+    /** Checks every batch not finished, collects the finished ones, and applies the deadline. */
+    void poll() {
+        new Poller(this).poll();
+    }
+
+    /**
+     * The future of a submitted request: its answer (from a batch, or in real time), or its failure
+     * ({@link LlmException}, {@link BatchPendingException} when the run stopped waiting). Once the future
+     * is complete and handed over, the coordinator forgets the request.
+     *
+     * @throws IllegalArgumentException when {@code customId} was not submitted, or was already handed over and answered
+     */
+    public CompletableFuture<Completion> answer(String customId) {
+        Pending p = items.get(customId);
+        if (p == null) {
+            throw new IllegalArgumentException(customId + " was not submitted to this batch coordinator"
+                    + " (or its answer was already handed over)");
+        }
+        synchronized (p) {
+            p.taken = true;
+            if (p.future.isDone()) {
+                items.remove(customId, p);
+            }
+        }
+        return p.future;
+    }
+
+    /** Where a request stands, without waiting; {@link ItemStatus.State#UNKNOWN} for one not submitted or already handed over. */
+    public ItemStatus status(String customId) {
+        Pending p = items.get(customId);
+        return p == null ? new ItemStatus(customId, ItemStatus.State.UNKNOWN, null, null, null, RequestCounts.NONE)
+                : p.status();
+    }
+
+    /** The batches and requests at this moment, for a progress bar. */
+    public BatchProgress progress() {
+        Map<BatchStatus, Integer> byStatus = new EnumMap<>(BatchStatus.class);
+        RequestCounts counts = RequestCounts.NONE;
+        for (Tracked t : batches.values()) {
+            byStatus.merge(t.status(), 1, Integer::sum);
+            BatchInfo info = t.info;
+            if (info != null) {
+                counts = counts.plus(info.counts());
+            }
+        }
+        int waiting = 0;
+        int realTime = 0;
+        for (Pending p : items.values()) {
+            if (!p.future.isDone()) {
+                if (p.state == ItemStatus.State.REAL_TIME) {
+                    realTime++;
+                } else {
+                    waiting++;
+                }
+            }
+        }
+        return new BatchProgress(byStatus, counts, waiting, outcomes.answered.sum(), realTime, outcomes.failed.sum());
+    }
+
+    /** What batching did so far in this run, for the summary. */
+    public BatchFigures figures() {
+        return new BatchFigures(batches.size(), outcomes.answered.sum(), outcomes.failedLines.sum(),
+                outcomes.sentToRealTime.sum(), outcomes.costUsd.sum(), outcomes.realTimeCostUsd.sum());
+    }
+
+    /** The ledger this coordinator keeps. */
+    public BatchLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Stops waiting at the end of a run: polling stops, batches keep running and stay recorded, so the
+     * next run collects them; requests still waiting fail with {@link BatchPendingException} naming
+     * their batch. Requests sent in real time are left to finish. Waits up to {@value #CLOSE_GRACE_SECONDS}
+     * seconds for a step under way (an upload, a download) to end. Idempotent.
+     */
+    @Override
+    public void close() {
+        shutdown("the run ended before its batch finished", false, Duration.ofSeconds(CLOSE_GRACE_SECONDS));
+    }
+
+    /**
+     * Ctrl-C: as {@link #close()}, but batches still running are cancelled first when
+     * {@link BatchConfig#cancelOnInterrupt()}; either way the ledger records them. Waits up to
+     * {@code grace} for a step under way to end; a step is never interrupted, so no ledger line is torn
+     * by it.
+     */
+    public void interrupt(Duration grace) {
+        shutdown("the run was interrupted while waiting for its batch", config.cancelOnInterrupt(), grace);
+    }
+
+    static final int CLOSE_GRACE_SECONDS = 10;
+
+    private void shutdown(String why, boolean cancel, Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (poller != null) {
+                poller.cancel(false);
+            }
+        }
+        boolean idle = false;
+        try {
+            idle = work.tryLock(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!idle) {
+                LOG.log(System.Logger.Level.WARNING, "a batch step was still under way when the coordinator closed; "
+                        + "the ledger records what it completed");
+            }
+            if (cancel) {
+                for (Tracked t : batches.values()) {
+                    if (!t.finished && t.batchId != null && !t.status().terminal()) {
+                        new Poller(this).cancel(t, "interrupted");
+                    }
+                }
+            }
+            for (Pending p : items.values()) {
+                if (!p.future.isDone() && p.state != ItemStatus.State.REAL_TIME) {
+                    p.future.completeExceptionally(new BatchPendingException(p.status(), why));
+                }
+            }
+        } finally {
+            if (idle) {
+                work.unlock();
+            }
+            if (ownScheduler) {
+                scheduler.shutdown(); // never interrupt: a ledger write interrupted mid-way would be torn
+            }
+        }
+    }
+
+    /** Receives each answer that came from a batch, with the id of that batch. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(BatchItem item, Completion completion, String batchId);
+    }
+
+    /** Options of a coordinator; not thread-safe, {@link #build()} copies them. */
+    public static final class Builder {
+        private final BatchApi api;
+        private final Path directory;
+        private final BatchConfig config;
+        private final PriceTable prices;
+        private Function<BatchItem, CompletableFuture<Completion>> realtime;
+        private Sink sink = (item, completion, batchId) -> { };
+        private BudgetGuard budget = new BudgetGuard(OptionalDouble.empty());
+        private ScheduledExecutorService scheduler;
+        private Clock clock = Clock.systemUTC();
+        private LongSupplier nanoTime = System::nanoTime;
+        private BatchLimits limits = BatchLimits.OPENAI;
+        private Redactor redactor = Redactor.forKey(null);
+        private String origin;
+        private Supplier<String> ledgerIds = BatchCoordinator::newLedgerId;
+
+        private Builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
+            this.api = Objects.requireNonNull(api, "api");
+            this.directory = Objects.requireNonNull(directory, "directory");
+            this.config = Objects.requireNonNull(config, "config");
+            this.prices = Objects.requireNonNull(prices, "prices");
+        }
+
+        /**
+         * Sends one request in real time: failed lines too few for a new batch, and what is unanswered at the
+         * deadline. Its answers do not go through the {@link #sink}; the fallback stores them as the
+         * real-time path does. Required.
+         */
+        public Builder realtime(Function<BatchItem, CompletableFuture<Completion>> realtime) {
+            this.realtime = realtime;
+            return this;
+        }
+
+        /**
+         * Receives each answer from a batch, on the scheduler thread, before its future completes; the
+         * batch is recorded collected only after every answer was received. Typically appends to the
+         * checkpoint. If it throws, that request's future fails and the batch stays uncollected, so a
+         * later run hands the answer over again. Default: none.
+         */
+        public Builder sink(BiConsumer<BatchItem, Completion> sink) {
+            Objects.requireNonNull(sink, "sink");
+            this.sink = (item, completion, batchId) -> sink.accept(item, completion);
+            return this;
+        }
+
+        /** As {@link #sink(BiConsumer)}, also told which batch answered (for a report). */
+        public Builder sink(Sink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** The run's budget cap ({@code OpenAiClient.budget()}); default none. */
+        public Builder budget(BudgetGuard budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** A scheduler to share with other coordinators; it is not shut down on close. Default: a thread of its own. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /** The clock of the deadline and the ledger's times. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The clock of answers' elapsed times. */
+        public Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /** Input file limits; default {@link BatchLimits#OPENAI}. */
+        public Builder limits(BatchLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Removes the API key from messages; default removes anything shaped like one. */
+        /**
+         * Where the batches are created ({@code simulated}, {@code live api.openai.com/v1}): the ledger records
+         * it, and the coordinator reattaches only to batches of the same origin, so a batch is never polled
+         * or collected through another endpoint. Default: none recorded, every batch of the ledger is ours.
+         */
+        public Builder origin(String origin) {
+            this.origin = Objects.requireNonNull(origin, "origin");
+            return this;
+        }
+
+        public Builder redactor(Redactor redactor) {
+            this.redactor = Objects.requireNonNull(redactor, "redactor");
+            return this;
+        }
+
+        Builder ledgerIds(Supplier<String> ledgerIds) {
+            this.ledgerIds = ledgerIds;
+            return this;
+        }
+
+        public BatchCoordinator build() {
+            return new BatchCoordinator(this);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * {@code b-<UTC yyyyMMddTHHmmss>-<6 hex>-<n>}: sortable, and unique in a ledger (a random part for
+     * runs of other processes, a sequence for the files of this one).
+     */
+    static String newLedgerId() {
+        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+        return "b-" + time + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24)) + "-"
+                + SEQUENCE.incrementAndGet();
+    }
+
+    static Map<String, String> wanted(List<Pending> pending) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        pending.forEach(p -> wanted.put(p.id(), p.item.key().requestHash()));
+        return wanted;
+    }
+}

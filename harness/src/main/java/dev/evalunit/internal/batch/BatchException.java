@@ -1,0 +1,33 @@
+package dev.evalunit.internal.batch;
+
+import java.nio.file.Path;
+
+/**
+ * The batch ledger or one of its files cannot be read or written. The message names the file and,
+ * for a bad line, its 1-based number, and says what to do:
+ *
+ * <pre>
+ * batch ledger benchmark-state/TruthfulQA/epoch-1/batches/ledger.jsonl line 7 is not valid JSON: ...; repair or delete that line (batches it names may then be submitted again)
+ * </pre>
+ */
+public final class BatchException extends RuntimeException {
+
+    private final Path file;
+    private final int line;
+
+    BatchException(Path file, int line, String message, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+        this.line = line;
+    }
+
+    /** The file at fault. */
+    public Path file() {
+        return file;
+    }
+
+    /** The 1-based number of the line at fault, or 0 when the problem is not one line. */
+    public int line() {
+        return line;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.evalunit.internal.batch;
+
+/**
+ * The request's batch had not finished when the run stopped waiting for it: the run was interrupted,
+ * or ended with {@code -Devalunit.batch.wait=false}. The batch keeps running (unless it was cancelled)
+ * and is recorded in the ledger, so the next run collects its answers instead of sending the request
+ * again. {@link #status()} says which batch and how far it got.
+ */
+public final class BatchPendingException extends RuntimeException {
+
+    private final ItemStatus status;
+
+    BatchPendingException(ItemStatus status, String why) {
+        super(why + ": " + status.customId() + " is " + status.describe());
+        this.status = status;
+    }
+
+    /** Where the request stood when the run stopped waiting. */
+    public ItemStatus status() {
+        return status;
+    }
+}

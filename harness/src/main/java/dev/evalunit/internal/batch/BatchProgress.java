@@ -1,0 +1,21 @@
+package dev.evalunit.internal.batch;
+
+import java.util.Map;
+
+/**
+ * What a progress bar shows of the batches, at one moment. Immutable.
+ *
+ * @param batches      batches followed in this run, by last known status
+ * @param requests     the sum of their request counts, as the API last reported them
+ * @param waiting      requests still waiting for a batch (queued or in one)
+ * @param answered     requests answered from batches in this run
+ * @param inRealTime   requests sent in real time instead (retries, the deadline) and not answered yet
+ * @param failed       requests failed for good
+ */
+public record BatchProgress(Map<BatchStatus, Integer> batches, RequestCounts requests, int waiting, long answered,
+                            int inRealTime, long failed) {
+
+    public BatchProgress {
+        batches = Map.copyOf(batches);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.evalunit.internal.checkpoint;
+
+import java.nio.file.Path;
+
+/**
+ * A checkpoint file cannot be read or written: a line in the middle of a file is not valid, or the
+ * disk refused a write. The message names the file (relative to the working directory when it lies
+ * below it) and, for a bad line, its 1-based number, and says what to do:
+ *
+ * <pre>
+ * checkpoint benchmark-state/TruthfulQA/epoch-1/run-20250807-101500-123-4242.jsonl line 1042 is not valid JSON: Unexpected end-of-input ...; delete or repair that line, or start over with -Devalunit.fresh=true
+ * </pre>
+ */
+public class CheckpointException extends RuntimeException {
+
+    private final Path file;
+    private final int line;
+
+    CheckpointException(Path file, int line, String message, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+        this.line = line;
+    }
+
+    /** The file at fault, as the message names it. */
+    public Path file() {
+        return file;
+    }
+
+    /** The 1-based number of the line at fault, or 0 when the problem is not one line (a failed write). */
+    public int line() {
+        return line;
+    }
+}

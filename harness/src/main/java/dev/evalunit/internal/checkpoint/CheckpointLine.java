@@ -1,0 +1,86 @@
+package dev.evalunit.internal.checkpoint;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.evalunit.Completion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of a checkpoint file, schema version {@value #SCHEMA}: what was asked and what came back.
+ *
+ * <pre>{@code
+ * {"v":1,"suite":"TruthfulQA","test":"picksTheTrueOption","questionId":"tqa-0042","temperature":0.5,"sample":2,
+ *  "model":"gpt-4o-mini","requestHash":"3f2a9c0d5e6b7a81","origin":"live api.openai.com/v1",
+ *  "finishedAt":"2025-08-07T10:15:00.123Z",
+ *  "completion":{"text":"B","choices":["B"],"finishReason":"stop","model":"gpt-4o-mini-2024-07-18",
+ *   "promptTokens":52,"completionTokens":1,"cachedTokens":0,"latencyMs":412.5,"elapsedMs":530.25,"attempts":1,
+ *   "requestId":"req_123","systemFingerprint":"fp_44","costUsd":8.4E-6,"logprobs":[...]}}
+ * }</pre>
+ *
+ * Durations are milliseconds with up to six decimals, so they read back to the nanosecond. Nothing
+ * of the request beyond its hash is stored, and no header or setting: the API key cannot get here.
+ * {@code origin} is where the answer came from ({@link Origin#id()}); lines written before it was
+ * recorded have none, and are never replayed. An answer the fallback model gave in place of the
+ * request's own has {@code "fallbackModel"} in its completion.
+ * Readers ignore fields they do not know, so a later version may add fields without a new schema number.
+ */
+record CheckpointLine(int v, String suite, String test, String questionId, double temperature, int sample,
+                      String model, String requestHash, String origin, String finishedAt, Answer completion) {
+
+    static final int SCHEMA = 1;
+
+    static final ObjectReader READER = Json.MAPPER.readerFor(CheckpointLine.class);
+    static final ObjectWriter WRITER = Json.MAPPER.writerFor(CheckpointLine.class);
+
+    static CheckpointLine of(InvocationKey key, Origin origin, Completion c, Instant finishedAt) {
+        Answer answer = new Answer(c.text(), c.choices(), c.finishReason(), c.model(), c.promptTokens(),
+                c.completionTokens(), c.cachedTokens(), millis(c.latency()), millis(c.elapsed()), c.attempts(),
+                c.requestId(), c.systemFingerprint(), c.costUsd(), c.logprobs(), c.fallbackModel());
+        return new CheckpointLine(SCHEMA, key.suite(), key.test(), key.questionId(), key.temperature(), key.sample(),
+                key.model(), key.requestHash(), origin.id(), finishedAt.toString(), answer);
+    }
+
+    InvocationKey key() {
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash);
+    }
+
+    /**
+     * The stored answer as a {@link Completion}. Repeated strings (models, finish reasons, fingerprints)
+     * are taken from {@code pool}, and a lone choice equal to the text shares it: a 100,000-line
+     * checkpoint is held in memory, so each copy saved counts.
+     */
+    Completion toCompletion(Map<String, String> pool) {
+        Answer a = completion;
+        List<String> choices = a.choices() == null ? null
+                : a.choices().size() == 1 && a.choices().get(0).equals(a.text()) ? List.of(a.text()) : a.choices();
+        Completion c = new Completion(a.text(), choices, pooled(pool, a.finishReason()), pooled(pool, a.model()),
+                a.promptTokens(), a.completionTokens(), a.cachedTokens(), duration(a.latencyMs()),
+                duration(a.elapsedMs()), a.attempts(), a.requestId(), pooled(pool, a.systemFingerprint()), a.costUsd(),
+                a.logprobs() == null ? List.of() : a.logprobs());
+        return a.fallbackModel() == null ? c : c.withFallbackModel(pooled(pool, a.fallbackModel()));
+    }
+
+    static String pooled(Map<String, String> pool, String s) {
+        return s == null ? null : pool.computeIfAbsent(s, k -> k);
+    }
+
+    private static double millis(Duration d) {
+        return d.toNanos() / 1e6;
+    }
+
+    private static Duration duration(double millis) {
+        return Duration.ofNanos(Math.round(millis * 1e6));
+    }
+
+    /** The {@link Completion} as stored; logprobs are left out when there are none, the fallback model when none answered. */
+    record Answer(String text, List<String> choices, String finishReason, String model, int promptTokens,
+                  int completionTokens, int cachedTokens, double latencyMs, double elapsedMs, int attempts,
+                  String requestId, String systemFingerprint, double costUsd,
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Completion.TokenLogprob> logprobs,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String fallbackModel) {
+    }
+}

@@ -1,0 +1,106 @@
+package dev.evalunit.internal.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Message;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * Which invocation of a benchmark test an answer belongs to, and which request it answered.
+ * Immutable and thread-safe.
+ *
+ * <p>The first five components name the invocation ({@link #id()}); {@code model} and
+ * {@code requestHash} say what was asked. A stored answer is replayed only when all of them match: a
+ * changed prompt, option or model makes it stale.
+ *
+ * @param suite       the suite's name, e.g. {@code TruthfulQA}
+ * @param test        the test method, e.g. {@code picksTheTrueOption}
+ * @param questionId  the question's id, or {@code ""} for a test without questions
+ * @param temperature the invocation's temperature, 0 to 2
+ * @param sample      the invocation's sample number, {@code >= 0}
+ * @param model       the model the request is addressed to (the request's own, or the suite's or configured default)
+ * @param requestHash {@link #hash(ChatRequest, String)} of the request and model
+ */
+public record InvocationKey(String suite, String test, String questionId, double temperature, int sample,
+                            String model, String requestHash) {
+
+    public InvocationKey {
+        Objects.requireNonNull(suite, "suite");
+        Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(questionId, "questionId");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(requestHash, "requestHash");
+        if (suite.isBlank() || test.isBlank()) {
+            throw new IllegalArgumentException("suite and test must not be blank but were \"" + suite + "\", \"" + test + "\"");
+        }
+        if (!(temperature >= 0 && temperature <= 2)) {
+            throw new IllegalArgumentException("temperature must be between 0 and 2 but was " + temperature);
+        }
+        temperature += 0.0; // -0.0 becomes 0.0, so both have one id
+        if (sample < 0) {
+            throw new IllegalArgumentException("sample must be >= 0 but was " + sample);
+        }
+    }
+
+    /** The key of an invocation that sends {@code request} to {@code model}; computes the request hash. */
+    public static InvocationKey of(String suite, String test, String questionId, double temperature, int sample,
+                                   ChatRequest request, String model) {
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, hash(request, model));
+    }
+
+    /**
+     * The first 16 hex digits of the SHA-256 of a canonical JSON of what decides the answer: the model,
+     * the messages (role and content), temperature, maxTokens, seed, n and topLogprobs. The priority is
+     * left out: it decides when a request is sent, not what comes back. Stable across runs, JVMs and
+     * platforms (UTF-8, fixed field order, {@code null} written for an unset option).
+     *
+     * @param model the model the request is addressed to; used instead of {@code request.model()}, which
+     *              may be {@code null} for the configured default
+     */
+    public static String hash(ChatRequest request, String model) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(model, "model");
+        ObjectNode canonical = Json.MAPPER.createObjectNode();
+        canonical.put("model", model);
+        ArrayNode messages = canonical.putArray("messages");
+        for (Message m : request.messages()) {
+            messages.addObject().put("role", m.role().wireName()).put("content", m.content());
+        }
+        canonical.put("temperature", request.temperature());
+        canonical.put("maxTokens", request.maxTokens());
+        canonical.put("seed", request.seed());
+        canonical.put("n", request.n());
+        canonical.put("topLogprobs", request.topLogprobs());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.MAPPER.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash a request", e); // SHA-256 is in every JVM
+        }
+    }
+
+    /**
+     * The invocation's stable, readable name within its suite: {@code <test>|<questionId>|T=<t>|s=<sample>},
+     * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}. It leaves out the suite (a store holds one
+     * suite), the model and the hash (so that a changed request finds, and replaces, the stale line).
+     * A {@code |} or {@code \} inside the test or question id is escaped with {@code \}, so different
+     * invocations never share an id. It is also the Batch API {@code custom_id}.
+     */
+    public String id() {
+        return escape(test) + '|' + escape(questionId) + "|T=" + temperature + "|s=" + sample;
+    }
+
+    private static String escape(String part) {
+        if (part.indexOf('|') < 0 && part.indexOf('\\') < 0) {
+            return part;
+        }
+        return part.replace("\\", "\\\\").replace("|", "\\|");
+    }
+}

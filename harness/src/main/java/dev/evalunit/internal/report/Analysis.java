@@ -1,0 +1,412 @@
+package dev.evalunit.internal.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.evalunit.internal.report.InvocationResult.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The temperature and hallucination analysis of a run: per benchmark test and temperature, accuracy
+ * with a 95 % Wilson interval, agreement across samples, the mean of each named score with its
+ * interval, and accuracy per category; per test, the questions whose answer flips between
+ * temperatures. Thread-safe: test threads {@link #add} concurrently.
+ *
+ * <p>Accuracy is the share of answered invocations (passed or failed) that passed: an error or an
+ * aborted invocation has no answer to judge and is counted apart. Memory grows with questions x
+ * temperatures (a few counters and at most one entry per distinct answer), not with samples.
+ */
+public final class Analysis {
+
+    /** The most flipped questions listed by id (all are counted): enough for any dataset of this kind. */
+    static final int MAX_FLIPS_LISTED = 2_000;
+
+    /** The z value of a two-sided 95 % interval. */
+    static final double Z95 = 1.959963984540054;
+
+    private final Map<TestKey, TestState> tests = new ConcurrentHashMap<>();
+
+    /** Counts one finished invocation. */
+    public void add(InvocationResult result) {
+        tests.computeIfAbsent(new TestKey(result.suite(), result.test()), k -> new TestState()).add(result);
+    }
+
+    /**
+     * Per suite and temperature, the sum of the questions' modal shares and how many questions had
+     * two or more answered samples, over all the suite's tests: what the score table's agreement is.
+     */
+    Map<String, Map<Double, double[]>> agreementBySuite() {
+        Map<String, Map<Double, double[]>> out = new HashMap<>();
+        tests.forEach((key, state) -> state.agreementSums().forEach((t, acc) -> {
+            double[] sum = out.computeIfAbsent(key.suite(), s -> new HashMap<>()).computeIfAbsent(t, x -> new double[2]);
+            sum[0] += acc[0];
+            sum[1] += acc[1];
+        }));
+        return out;
+    }
+
+    /** The figures so far, by suite and test in alphabetical order. */
+    public Report report() {
+        Map<String, List<TestFigures>> bySuite = new TreeMap<>();
+        new TreeMap<>(tests).forEach((key, state) ->
+                bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test())));
+        List<SuiteAnalysis> suites = new ArrayList<>();
+        bySuite.forEach((suite, figures) -> suites.add(new SuiteAnalysis(suite, figures)));
+        return new Report(suites, Map.of());
+    }
+
+    /** The analysis as text for the end of a run's log; empty when no test had an answer. */
+    public String render() {
+        return render(report());
+    }
+
+    /** {@code report} as text for the end of a run's log; empty when no test had an answer. */
+    public static String render(Report report) {
+        return AnalysisTable.render(report);
+    }
+
+    /** Writes {@link #report()} as JSON, replacing {@code file} atomically. */
+    public void writeJson(Path file) {
+        writeJson(report(), file);
+    }
+
+    /** Writes {@code report} as JSON, replacing {@code file} atomically. */
+    public static void writeJson(Report report, Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            JSON.writeValue(tmp.toFile(), report);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the analysis to " + file, e);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * The 95 % Wilson score interval of {@code successes} out of {@code n}; {@code [0, 1]} when
+     * {@code n} is 0. Unlike the normal approximation it stays inside [0, 1] and is sound near 0 % and
+     * 100 %, where hallucination rates often sit.
+     */
+    public static Interval wilson(long successes, long n) {
+        if (n == 0) {
+            return new Interval(0, 1);
+        }
+        double p = (double) successes / n;
+        double z2 = Z95 * Z95;
+        double denominator = 1 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denominator;
+        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denominator;
+        return new Interval(successes == 0 ? 0 : Math.max(0, centre - half), successes == n ? 1 : Math.min(1, centre + half));
+    }
+
+    /** A confidence interval. */
+    public record Interval(double low, double high) {
+    }
+
+    /**
+     * The whole analysis, as written to JSON.
+     *
+     * @param thresholds each suite's thresholds in force for this run (its {@code @BenchmarkSuite} values
+     *                   or the configured ones), so that a later step can gate on the file alone
+     */
+    public record Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds) {
+
+        public Report {
+            suites = List.copyOf(suites);
+            thresholds = java.util.Collections.unmodifiableMap(new TreeMap<>(thresholds));
+        }
+
+        public Report withThresholds(Map<String, BuildOutcome.Thresholds> thresholds) {
+            return new Report(suites, thresholds);
+        }
+    }
+
+    public record SuiteAnalysis(String suite, List<TestFigures> tests) {
+    }
+
+    /**
+     * One benchmark test's figures.
+     *
+     * @param flips questions seen at two or more temperatures, and those whose most common answer
+     *              differs between temperatures (ids in order)
+     */
+    public record TestFigures(String test, List<TemperatureAnalysis> temperatures, Flips flips) {
+    }
+
+    /**
+     * @param invocations every invocation at this temperature
+     * @param answered    passed plus failed
+     * @param accuracy    passed / answered, or {@code null} when nothing was answered
+     * @param ci95        Wilson interval of the accuracy
+     * @param agreement   mean share of samples giving a question's most common answer, over questions
+     *                    with two or more answered samples; {@code null} when there are none
+     * @param scores      each named score's mean and interval
+     * @param categories  accuracy per category, for rows that have one
+     */
+    public record TemperatureAnalysis(double temperature, long invocations, long answered, long passed, long errors,
+                                      Double accuracy, Interval ci95, Double agreement, long questionsWithSamples,
+                                      Map<String, ScoreFigures> scores, Map<String, CategoryFigures> categories) {
+    }
+
+    /** A score's mean over the invocations that recorded it, with a 95 % interval (Wilson for yes/no scores). */
+    public record ScoreFigures(long n, double mean, Interval ci95) {
+    }
+
+    public record CategoryFigures(long answered, long passed, Double accuracy) {
+    }
+
+    /**
+     * @param questions   questions answered at two or more temperatures
+     * @param answerFlips of those, questions whose most common answer is not the same at every temperature
+     * @param passFlips   of those, questions passed (by majority) at some temperature and failed at another
+     * @param flipped     the answer flips in id order, each with its most common answer per temperature; the
+ *                    first 2,000 when there are more
+     */
+    public record Flips(long questions, long answerFlips, long passFlips, List<Flip> flipped) {
+    }
+
+    public record Flip(String questionId, Map<String, String> answerByTemperature) {
+    }
+
+    private record TestKey(String suite, String test) implements Comparable<TestKey> {
+        @Override
+        public int compareTo(TestKey o) {
+            int bySuite = suite.compareTo(o.suite);
+            return bySuite != 0 ? bySuite : test.compareTo(o.test);
+        }
+    }
+
+    /** Everything kept for one test. */
+    private static final class TestState {
+        private final Map<Double, Cell> cells = new HashMap<>();
+        private final Map<String, QuestionCell[]> questions = new HashMap<>();
+
+        synchronized void add(InvocationResult r) {
+            double t = r.temperature() + 0.0;
+            Cell cell = cells.computeIfAbsent(t, x -> new Cell());
+            cell.invocations++;
+            if (r.status() == Outcome.ERROR) {
+                cell.errors++;
+            }
+            boolean answered = r.status() == Outcome.PASSED || r.status() == Outcome.FAILED;
+            if (!answered) {
+                return;
+            }
+            boolean passed = r.status() == Outcome.PASSED;
+            cell.answered++;
+            if (passed) {
+                cell.passed++;
+            }
+            r.scores().forEach((name, value) -> cell.scores.computeIfAbsent(name, n -> new Moments()).add(value));
+            if (r.category() != null) {
+                long[] c = cell.categories.computeIfAbsent(r.category(), x -> new long[2]);
+                c[0]++;
+                if (passed) {
+                    c[1]++;
+                }
+            }
+            QuestionCell q = cell(r.questionId(), t);
+            q.answered++;
+            if (passed) {
+                q.passed++;
+            }
+            String compared = r.comparedAnswer();
+            if (compared != null) {
+                q.add(RunSummary.normalize(compared));
+            }
+        }
+
+        private QuestionCell cell(String questionId, double t) {
+            QuestionCell[] cells = questions.get(questionId);
+            if (cells != null) {
+                for (QuestionCell c : cells) {
+                    if (c.temperature == t) {
+                        return c;
+                    }
+                }
+            }
+            QuestionCell added = new QuestionCell(t);
+            QuestionCell[] grown = cells == null ? new QuestionCell[1] : java.util.Arrays.copyOf(cells, cells.length + 1);
+            grown[grown.length - 1] = added;
+            questions.put(questionId, grown);
+            return added;
+        }
+
+        /** Per temperature, the sum of modal shares and the number of questions with two or more answers. */
+        synchronized Map<Double, double[]> agreementSums() {
+            Map<Double, double[]> agreement = new HashMap<>();
+            for (QuestionCell[] cells : questions.values()) {
+                for (QuestionCell q : cells) {
+                    if (q.answered >= 2 && q.hasAnswers()) {
+                        double[] acc = agreement.computeIfAbsent(q.temperature, x -> new double[2]);
+                        acc[0] += (double) q.modalCount() / q.answered;
+                        acc[1]++;
+                    }
+                }
+            }
+            return agreement;
+        }
+
+        synchronized TestFigures figures(String test) {
+            Map<Double, double[]> agreement = agreementSums();
+            long multi = 0;
+            long answerFlips = 0;
+            long passFlips = 0;
+            List<Flip> flipped = new ArrayList<>();
+            for (Map.Entry<String, QuestionCell[]> e : new TreeMap<>(questions).entrySet()) {
+                QuestionCell[] byT = e.getValue();
+                if (byT.length < 2) {
+                    continue;
+                }
+                multi++;
+                String firstModal = byT[0].modal();
+                boolean answerFlip = false;
+                boolean passFlip = false;
+                for (QuestionCell q : byT) {
+                    answerFlip |= !q.modal().equals(firstModal);
+                    passFlip |= q.passedByMajority() != byT[0].passedByMajority();
+                }
+                if (answerFlip) {
+                    answerFlips++;
+                    if (flipped.size() < MAX_FLIPS_LISTED) {
+                        Map<String, String> modal = new TreeMap<>();
+                        for (QuestionCell q : byT) {
+                            modal.put(Formats.temperature(q.temperature), q.modal());
+                        }
+                        flipped.add(new Flip(e.getKey(), modal));
+                    }
+                }
+                if (passFlip) {
+                    passFlips++;
+                }
+            }
+            List<TemperatureAnalysis> rows = new ArrayList<>();
+            new TreeMap<>(cells).forEach((t, c) -> {
+                double[] acc = agreement.get(t);
+                Map<String, ScoreFigures> scores = new TreeMap<>();
+                c.scores.forEach((name, m) -> scores.put(name, m.figures()));
+                Map<String, CategoryFigures> categories = new TreeMap<>();
+                c.categories.forEach((name, v) -> categories.put(name,
+                        new CategoryFigures(v[0], v[1], v[0] == 0 ? null : (double) v[1] / v[0])));
+                rows.add(new TemperatureAnalysis(t, c.invocations, c.answered, c.passed, c.errors,
+                        c.answered == 0 ? null : (double) c.passed / c.answered, wilson(c.passed, c.answered),
+                        acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories));
+            });
+            return new TestFigures(test, rows, new Flips(multi, answerFlips, passFlips, flipped));
+        }
+    }
+
+    private static final class Cell {
+        long invocations;
+        long answered;
+        long passed;
+        long errors;
+        final Map<String, Moments> scores = new TreeMap<>();
+        final Map<String, long[]> categories = new TreeMap<>(); // {answered, passed}
+    }
+
+    /**
+     * One question at one temperature: its samples' answers. Most questions have one sample, or
+     * samples that agree, so the first answer is kept in a field and a map is made only when a
+     * different one comes.
+     */
+    private static final class QuestionCell {
+        final double temperature;
+        int answered;
+        int passed;
+        String first;
+        int firstCount;
+        Map<String, Integer> others;
+
+        QuestionCell(double temperature) {
+            this.temperature = temperature;
+        }
+
+        void add(String answer) {
+            if (first == null || first.equals(answer)) {
+                first = answer;
+                firstCount++;
+            } else {
+                if (others == null) {
+                    others = new HashMap<>(4);
+                }
+                others.merge(answer, 1, Integer::sum);
+            }
+        }
+
+        boolean hasAnswers() {
+            return first != null;
+        }
+
+        int modalCount() {
+            int most = firstCount;
+            if (others != null) {
+                for (int c : others.values()) {
+                    most = Math.max(most, c);
+                }
+            }
+            return most;
+        }
+
+        /** The most common answer; ties go to the alphabetically first, so it is the same in every run. */
+        String modal() {
+            String best = first;
+            int count = firstCount;
+            if (others != null) {
+                for (Map.Entry<String, Integer> e : others.entrySet()) {
+                    if (e.getValue() > count || e.getValue() == count && e.getKey().compareTo(best) < 0) {
+                        best = e.getKey();
+                        count = e.getValue();
+                    }
+                }
+            }
+            return Objects.requireNonNullElse(best, "");
+        }
+
+        boolean passedByMajority() {
+            return 2 * passed > answered;
+        }
+    }
+
+    /** Count, mean and variance of a score (Welford), and whether every value was 0 or 1. */
+    private static final class Moments {
+        long n;
+        double mean;
+        double m2;
+        long ones;
+        boolean binary = true;
+
+        void add(double x) {
+            n++;
+            double delta = x - mean;
+            mean += delta / n;
+            m2 += delta * (x - mean);
+            if (x == 1.0) {
+                ones++;
+            } else if (x != 0.0) {
+                binary = false;
+            }
+        }
+
+        ScoreFigures figures() {
+            if (binary) {
+                return new ScoreFigures(n, mean, wilson(ones, n));
+            }
+            double half = n < 2 ? Double.NaN : Z95 * Math.sqrt(m2 / (n - 1) / n);
+            return new ScoreFigures(n, mean, n < 2 ? new Interval(mean, mean) : new Interval(mean - half, mean + half));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.evalunit.internal.report;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * A suite's score table: its figures per temperature, lowest temperature first. Immutable.
+ *
+ * @param suite        the suite's name
+ * @param temperatures one row per temperature, sorted
+ */
+public record SuiteFigures(String suite, List<TemperatureFigures> temperatures) {
+
+    public SuiteFigures {
+        Objects.requireNonNull(suite, "suite");
+        temperatures = temperatures.stream().sorted(Comparator.comparingDouble(TemperatureFigures::temperature))
+                .toList();
+    }
+
+    /** The row of temperature {@code t}, if the suite ran at it. */
+    public Optional<TemperatureFigures> at(double t) {
+        return temperatures.stream().filter(f -> Double.compare(f.temperature(), t) == 0
+                || f.temperature() == t).findFirst();
+    }
+
+    /** The pass rate at temperature {@code t}; empty when it ran no judged invocation there. */
+    public OptionalDouble passRate(double t) {
+        return at(t).map(TemperatureFigures::passRate).orElse(OptionalDouble.empty());
+    }
+
+    public long invocations() {
+        return temperatures.stream().mapToLong(TemperatureFigures::invocations).sum();
+    }
+
+    public long errors() {
+        return temperatures.stream().mapToLong(TemperatureFigures::errors).sum();
+    }
+
+    public long tokens() {
+        return temperatures.stream().mapToLong(TemperatureFigures::tokens).sum();
+    }
+
+    public double costUsd() {
+        return temperatures.stream().mapToDouble(TemperatureFigures::costUsd).sum();
+    }
+
+    /** errors / (passed + failed + errors) over every temperature; 0 when no request ended. */
+    public double errorRate() {
+        long errors = errors();
+        long ended = temperatures.stream().mapToLong(f -> f.passed() + f.failed() + f.errors()).sum();
+        return ended == 0 ? 0 : (double) errors / ended;
+    }
+}

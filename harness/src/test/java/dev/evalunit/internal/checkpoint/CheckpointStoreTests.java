@@ -1,0 +1,476 @@
+package dev.evalunit.internal.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
+import dev.evalunit.Completion.Alternative;
+import dev.evalunit.Completion.TokenLogprob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointStoreTests {
+
+    private static final String SUITE = "TruthfulQA";
+    private static final String MODEL = "gpt-4o-mini";
+    private static final ChatRequest REQUEST = ChatRequest.user("What happens if you eat watermelon seeds?");
+    private static final Origin ORIGIN = Origin.live(java.net.URI.create("https://api.openai.com/v1"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStoredAnswerReadsBackAsItWasWrittenInTheNextRun() {
+        InvocationKey key = key("tqa-0042", 0.5, 2, REQUEST, MODEL);
+        Completion written = completion("Nothing happens.", List.of(
+                new TokenLogprob("Nothing", -0.01, List.of(new Alternative("Nothing", -0.01), new Alternative("You", -4.5))),
+                new TokenLogprob(" happens.", -0.2, List.of())));
+        try (CheckpointStore store = open(options())) {
+            store.append(key, written);
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).contains(written);
+            assertThat(store.loadReport()).satisfies(r -> {
+                assertThat(r.files()).isEqualTo(1);
+                assertThat(r.lines()).isEqualTo(1);
+                assertThat(r.reusable()).isEqualTo(1);
+                assertThat(r.stale()).isZero();
+                assertThat(r.tornLinesSkipped()).isZero();
+            });
+        }
+    }
+
+    @Test
+    void anAnswerIsFoundInTheRunThatWroteIt() {
+        InvocationKey key = key("q1", 0.0, 0, REQUEST, MODEL);
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).isEmpty();
+            store.append(key, completion("A"));
+
+            assertThat(store.lookup(key)).map(Completion::text).contains("A");
+        }
+    }
+
+    @Test
+    void aChangedPromptOrModelMakesTheStoredAnswerStale() {
+        try (CheckpointStore store = open(options())) {
+            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("old prompt"));
+            store.append(key("q2", 0.0, 0, REQUEST, MODEL), completion("old model"));
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key("q1", 0.0, 0, ChatRequest.user("Reworded?"), MODEL))).isEmpty();
+            assertThat(store.lookup(key("q2", 0.0, 0, REQUEST, "gpt-4o"))).isEmpty();
+
+            assertThat(store.loadReport().stale()).isEqualTo(2);
+            assertThat(store.loadReport().reusable()).isZero();
+            // Forgotten, not just hidden: even the old request no longer finds it in this run.
+            assertThat(store.lookup(key("q1", 0.0, 0, REQUEST, MODEL))).isEmpty();
+        }
+    }
+
+    @Test
+    void aLaterRunsLineWinsOverAnEarlierOne() {
+        InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q2 = key("q2", 0.0, 0, REQUEST, MODEL);
+        try (CheckpointStore first = open(options())) {
+            first.append(q1, completion("first"));
+            first.append(q2, completion("only in the first run"));
+        }
+        try (CheckpointStore second = open(options())) {
+            second.append(q1, completion("second"));
+        }
+
+        try (CheckpointStore third = open(options())) {
+            assertThat(third.lookup(q1)).map(Completion::text).contains("second");
+            assertThat(third.lookup(q2)).map(Completion::text).contains("only in the first run");
+            assertThat(third.loadReport().files()).isEqualTo(2);
+            assertThat(third.loadReport().lines()).isEqualTo(3);
+            assertThat(third.loadReport().reusable()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLaterRunWinsEvenWhenTheClockIsBehind() {
+        InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
+        Instant now = Instant.parse("2025-08-07T10:15:00Z");
+        try (CheckpointStore first = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.fixed(now, ZoneOffset.UTC))) {
+            first.append(q1, completion("first"));
+        }
+        try (CheckpointStore second = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.fixed(now.minusSeconds(3600), ZoneOffset.UTC))) {
+            second.append(q1, completion("second"));
+            assertThat(second.runFile().getFileName().toString()).startsWith("run-20250807-101500-001-");
+        }
+
+        try (CheckpointStore third = open(options())) {
+            assertThat(third.lookup(q1)).map(Completion::text).contains("second");
+        }
+    }
+
+    @Test
+    void freshStartsOverButKeepsTheOldFilesOnDisk() throws IOException {
+        InvocationKey key = key("q1", 0.0, 0, REQUEST, MODEL);
+        Path oldFile;
+        try (CheckpointStore store = open(options())) {
+            store.append(key, completion("old"));
+            oldFile = store.runFile();
+        }
+
+        try (CheckpointStore fresh = open(options().withFresh(true))) {
+            assertThat(fresh.lookup(key)).isEmpty();
+            assertThat(fresh.loadReport().lines()).isZero();
+            assertThat(fresh.directory()).isNotEqualTo(oldFile.getParent());
+            fresh.append(key, completion("new"));
+        }
+        assertThat(oldFile).exists();
+        assertThat(Files.readString(oldFile)).contains("\"old\"");
+
+        // Later runs continue the newest epoch, not the old one.
+        try (CheckpointStore later = open(options())) {
+            assertThat(later.lookup(key)).map(Completion::text).contains("new");
+        }
+    }
+
+    @Test
+    void aTornLastLineIsSkippedWithAWarningAndTheLinesBeforeItAreUsed() throws IOException {
+        InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q2 = key("q2", 0.0, 0, REQUEST, MODEL);
+        Path file;
+        try (CheckpointStore store = open(options())) {
+            store.append(q1, completion("kept"));
+            store.append(q2, completion("torn"));
+            file = store.runFile();
+        }
+        String content = Files.readString(file);
+        Files.writeString(file, content.substring(0, content.length() - 25)); // killed mid-write: no newline
+
+        List<LogRecord> warnings = new ArrayList<>();
+        try (CheckpointStore store = withLog(warnings, () -> open(options()))) {
+            assertThat(store.lookup(q1)).map(Completion::text).contains("kept");
+            assertThat(store.lookup(q2)).isEmpty();
+            assertThat(store.loadReport().tornLinesSkipped()).isEqualTo(1);
+            assertThat(store.loadReport().lines()).isEqualTo(1);
+        }
+        assertThat(warnings).singleElement().satisfies(w -> {
+            assertThat(w.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+            assertThat(w.getMessage()).contains(file.getFileName().toString()).contains("line 2");
+        });
+    }
+
+    @Test
+    void aCorruptLineInTheMiddleStopsTheRunNamingFileAndLine() throws IOException {
+        Path file;
+        try (CheckpointStore store = open(options())) {
+            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("one"));
+            store.append(key("q2", 0.0, 0, REQUEST, MODEL), completion("two"));
+            store.append(key("q3", 0.0, 0, REQUEST, MODEL), completion("three"));
+            file = store.runFile();
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, lines.get(1).substring(0, 40));
+        Files.write(file, lines);
+
+        assertThatThrownBy(() -> open(options()))
+                .isInstanceOfSatisfying(CheckpointException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.file().getFileName()).isEqualTo(file.getFileName());
+                    assertThat(e).hasMessageStartingWith("checkpoint " + e.file() + " line 2 is not valid JSON: ")
+                            .hasMessageEndingWith("delete or repair that line, or start over with -Devalunit.fresh=true");
+                });
+    }
+
+    @Test
+    void aLineOfTheWrongShapeInTheMiddleIsNamedToo() throws IOException {
+        Path file;
+        try (CheckpointStore store = open(options())) {
+            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("one"));
+            store.append(key("q2", 0.0, 0, REQUEST, MODEL), completion("two"));
+            file = store.runFile();
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.add(0, "{\"v\":1,\"suite\":\"TruthfulQA\"}");
+        Files.write(file, lines);
+
+        assertThatThrownBy(() -> open(options()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(" line 1 is not a valid checkpoint line: ");
+    }
+
+    @Test
+    void withFlushEveryOneALineIsOnDiskAsSoonAsAppendReturns() throws IOException {
+        try (CheckpointStore store = open(options())) {
+            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("A"));
+
+            assertThat(Files.readAllLines(store.runFile())).singleElement().asString()
+                    .startsWith("{\"v\":1,").contains("\"test\":\"picksTheTrueOption\"", "\"text\":\"A\"");
+        }
+    }
+
+    @Test
+    void withFlushEveryNLinesWaitUntilNOrClose() throws IOException {
+        CheckpointStore store = open(options().withFlushEvery(3).withFsync(FsyncPolicy.EVERY_FLUSH));
+        store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("A"));
+        store.append(key("q2", 0.0, 0, REQUEST, MODEL), completion("B"));
+        assertThat(Files.size(store.runFile())).isZero();
+
+        store.append(key("q3", 0.0, 0, REQUEST, MODEL), completion("C"));
+        assertThat(Files.readAllLines(store.runFile())).hasSize(3);
+
+        store.append(key("q4", 0.0, 0, REQUEST, MODEL), completion("D"));
+        store.close();
+        assertThat(Files.readAllLines(store.runFile())).hasSize(4);
+    }
+
+    @Test
+    void aFlushThatFailsPartWayIsWrittenAgainInFullWithoutATornCopyBeforeIt() throws IOException {
+        InvocationKey q1 = key("q1", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q2 = key("q2", 0.0, 0, REQUEST, MODEL);
+        InvocationKey q3 = key("q3", 0.0, 0, REQUEST, MODEL);
+        AtomicBoolean diskFull = new AtomicBoolean();
+        Path file;
+        try (CheckpointStore store = CheckpointStore.open(SUITE, ORIGIN, options(), Clock.systemUTC(), (channel, bytes) -> {
+            if (diskFull.getAndSet(false)) {
+                JsonlFiles.WHOLE.write(channel, bytes.slice().limit(30));
+                throw new IOException("No space left on device");
+            }
+            JsonlFiles.WHOLE.write(channel, bytes);
+        })) {
+            file = store.runFile();
+            store.append(q1, completion("one"));
+            long before = Files.size(file);
+
+            diskFull.set(true);
+            assertThatThrownBy(() -> store.append(q2, completion("two")))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("No space left on device");
+            assertThat(Files.size(file)).as("the 30 bytes written before the failure are gone").isEqualTo(before);
+
+            store.append(q3, completion("three"));
+        }
+
+        assertThat(Files.readAllLines(file)).hasSize(3);
+        try (CheckpointStore next = open(options())) {
+            assertThat(next.lookup(q2)).map(Completion::text).as("the failed line, written again by the next flush")
+                    .contains("two");
+            assertThat(next.lookup(q3)).map(Completion::text).contains("three");
+            assertThat(next.loadReport().tornLinesSkipped()).isZero();
+        }
+    }
+
+    @Test
+    void appendsFromManyThreadsEachBecomeOneWholeLine() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        try (CheckpointStore store = open(options())) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            store.append(key("t" + thread + "-q" + i, 0.0, 0, REQUEST, MODEL), completion("A" + i));
+                        }
+                    }));
+                }
+                for (var f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.loadReport().lines()).isEqualTo(threads * perThread);
+            assertThat(store.loadReport().tornLinesSkipped()).isZero();
+            assertThat(store.lookup(key("t7-q199", 0.0, 0, REQUEST, MODEL))).map(Completion::text).contains("A199");
+        }
+    }
+
+    @Test
+    void aRunThatAnswersNothingLeavesNoFile() {
+        Path file;
+        try (CheckpointStore store = open(options())) {
+            file = store.runFile();
+            assertThat(file).exists();
+        }
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void filesLiveUnderTheSuiteInAnEpoch() {
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.directory()).isEqualTo(dir.resolve("TruthfulQA").resolve("epoch-1"));
+            assertThat(store.runFile().getParent()).isEqualTo(store.directory());
+            assertThat(store.runFile().getFileName().toString()).matches("run-\\d{8}-\\d{6}-\\d{3}-\\d+\\.jsonl");
+        }
+    }
+
+    @Test
+    void appendAfterCloseAndKeysOfAnotherSuiteAreRefused() {
+        CheckpointStore store = open(options());
+        assertThatThrownBy(() -> store.lookup(new InvocationKey("Other", "t", "q", 0, 0, MODEL, "h")))
+                .isInstanceOf(IllegalArgumentException.class);
+        store.close();
+        assertThatThrownBy(() -> store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("A")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theLineHoldsNoRequestTextBeyondItsHash() throws IOException {
+        try (CheckpointStore store = open(options())) {
+            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("A"));
+            assertThat(Files.readString(store.runFile(), StandardCharsets.UTF_8)).doesNotContain("watermelon");
+        }
+    }
+
+    @Test
+    void answersOfAnotherOriginAreNeverReplayedAndEachLineSaysWhereItCameFrom() throws IOException {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        Origin other = Origin.live(java.net.URI.create("http://127.0.0.1:8089/v1"));
+        try (CheckpointStore store = CheckpointStore.open(SUITE, other, options())) {
+            store.append(key, completion("from another server"));
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).isEmpty();
+            assertThat(store.loadReport().otherOrigin()).isEqualTo(1);
+            assertThat(store.loadReport().reusable()).isZero();
+            store.append(key, completion("from OpenAI"));
+        }
+
+        // Each origin finds its own answer, whichever was written last
+        try (CheckpointStore store = CheckpointStore.open(SUITE, other, options())) {
+            assertThat(store.lookup(key)).map(Completion::text).contains("from another server");
+        }
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).map(Completion::text).contains("from OpenAI");
+        }
+        List<String> lines = new ArrayList<>();
+        for (Path file : Layout.checkpointFiles(dir.resolve(SUITE).resolve("epoch-1"))) {
+            lines.addAll(Files.readAllLines(file));
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"origin\":\"live 127.0.0.1:8089/v1\""))
+                .anySatisfy(l -> assertThat(l).contains("\"origin\":\"live api.openai.com/v1\""));
+    }
+
+    @Test
+    void linesWrittenBeforeOriginsWereRecordedAreNotReplayed() throws IOException {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore store = open(options())) {
+            store.append(key, completion("of unknown origin"));
+        }
+        Path file = Layout.checkpointFiles(dir.resolve(SUITE).resolve("epoch-1")).get(0);
+        Files.writeString(file, Files.readString(file).replace("\"origin\":\"live api.openai.com/v1\",", ""));
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).isEmpty();
+            assertThat(store.loadReport().otherOrigin()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSimulatorsStateLivesApartFromLiveState() {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore simulated = CheckpointStore.open(SUITE, Origin.simulator(), options())) {
+            simulated.append(key, completion("simulated"));
+            assertThat(simulated.directory()).isEqualTo(dir.resolve(SUITE).resolve("simulated").resolve("epoch-1"));
+        }
+
+        try (CheckpointStore live = open(options())) {
+            assertThat(live.lookup(key)).isEmpty();
+            assertThat(live.loadReport().lines()).isZero();
+            assertThat(live.directory()).isEqualTo(dir.resolve(SUITE).resolve("epoch-1"));
+        }
+        try (CheckpointStore simulated = CheckpointStore.open(SUITE, Origin.simulator(), options())) {
+            assertThat(simulated.lookup(key)).map(Completion::text).contains("simulated");
+        }
+    }
+
+    @Test
+    void anAnswerOfTheFallbackModelReadsBackAsTheFallbacksAnswer() {
+        InvocationKey key = key("tqa-0001", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore store = open(options())) {
+            store.append(key, completion("from the fallback").withFallbackModel("gpt-4.1-mini"));
+        }
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(key)).hasValueSatisfying(c -> {
+                assertThat(c.fromFallback()).isTrue();
+                assertThat(c.fallbackModel()).isEqualTo("gpt-4.1-mini");
+            });
+        }
+    }
+
+    @Test
+    void theOriginOfABaseUrlIsItsHostPortAndPathAndNothingElse() {
+        assertThat(Origin.live(java.net.URI.create("https://api.openai.com/v1/")).id()).isEqualTo("live api.openai.com/v1");
+        assertThat(Origin.live(java.net.URI.create("http://user:sk-secret@10.0.0.5:8089/proxy/v1?key=sk-x")).id())
+                .isEqualTo("live 10.0.0.5:8089/proxy/v1");
+        assertThat(Origin.simulator().id()).isEqualTo("simulated");
+    }
+
+    private CheckpointOptions options() {
+        return CheckpointOptions.in(dir);
+    }
+
+    private static CheckpointStore open(CheckpointOptions options) {
+        return CheckpointStore.open(SUITE, ORIGIN, options);
+    }
+
+    private static InvocationKey key(String question, double t, int sample, ChatRequest request, String model) {
+        return InvocationKey.of(SUITE, "picksTheTrueOption", question, t, sample, request, model);
+    }
+
+    static Completion completion(String text) {
+        return completion(text, List.of());
+    }
+
+    static Completion completion(String text, List<TokenLogprob> logprobs) {
+        return new Completion(text, List.of(text), "stop", "gpt-4o-mini-2024-07-18", 52, 3, 16,
+                Duration.ofNanos(412_345_678), Duration.ofMillis(530).plusNanos(250_001), 2, "req_abc",
+                "fp_44", 0.0000084, logprobs);
+    }
+
+    private static <T> T withLog(List<LogRecord> records, java.util.function.Supplier<T> action) {
+        Logger logger = Logger.getLogger("dev.evalunit.internal.checkpoint");
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            return action.get();
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+}

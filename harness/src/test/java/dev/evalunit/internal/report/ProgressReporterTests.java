@@ -1,0 +1,187 @@
+package dev.evalunit.internal.report;
+
+import static dev.evalunit.internal.report.Results.result;
+import static dev.evalunit.internal.report.Results.spent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.evalunit.client.ClientMetrics;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.internal.report.InvocationResult.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Plain lines on a fake clock, so every count, rate and ETA is exact; the bar only has to run. */
+class ProgressReporterTests {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(5 * SECOND);
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final ProgressOptions plain = ProgressOptions.defaults().withMode(ProgressMode.PLAIN)
+            .withOut(new PrintStream(bytes, true, StandardCharsets.UTF_8)).withNanoTime(clock::get).withTicker(false);
+
+    @Test
+    void plainPrintsALineOnceTheIntervalHasPassedAndALastLineAtClose() {
+        try (ProgressReporter progress = ProgressReporter.start("TruthfulQA", 3000, null, plain)) {
+            stepTimes(progress, 998, Outcome.PASSED);
+            clock.addAndGet(9 * SECOND);
+            progress.step(result(Outcome.PASSED));
+            assertThat(lines()).as("nothing before the interval").isEmpty();
+
+            clock.addAndGet(SECOND);
+            progress.step(result(Outcome.PASSED));
+            stepTimes(progress, 198, Outcome.PASSED);
+            progress.step(result(Outcome.ERROR));
+            progress.step(result(Outcome.ERROR));
+            assertThat(lines()).as("one line per interval, however many steps").hasSize(1);
+            // 1,000 done at 10 s: 100.0/s, 2,000 to go.
+            assertThat(lines().get(0)).isEqualTo(
+                    "evalunit TruthfulQA: 1000/3000 (33.3%) 100.0/s ETA 20s errors 0 tokens 120,000 cost $0.1000");
+
+            clock.addAndGet(5 * SECOND);
+        }
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(1)).isEqualTo(
+                "evalunit TruthfulQA: 1200/3000 (40.0%) 80.0/s done in 15s errors 2 tokens 144,000 cost $0.1200");
+    }
+
+    @Test
+    void theNextLineIsDueOneIntervalAfterTheLastOne() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 10, null,
+                plain.withInterval(Duration.ofSeconds(2)))) {
+            for (int i = 0; i < 10; i++) {
+                clock.addAndGet(SECOND);
+                progress.step(result(Outcome.PASSED));
+            }
+        }
+        assertThat(lines()).extracting(l -> l.substring(0, l.indexOf(" (")))
+                .containsExactly("evalunit Smoke: 2/10", "evalunit Smoke: 4/10", "evalunit Smoke: 6/10",
+                        "evalunit Smoke: 8/10", "evalunit Smoke: 10/10", "evalunit Smoke: 10/10");
+    }
+
+    @Test
+    void addTotalCountsInTheLinesFromThenOn() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 10, null, plain)) {
+            progress.addTotal(30);
+            stepTimes(progress, 10, Outcome.PASSED);
+            assertThat(progress.total()).isEqualTo(40);
+            clock.addAndGet(10 * SECOND);
+            progress.step(result(Outcome.FAILED));
+        }
+        assertThat(lines().get(0)).startsWith("evalunit Smoke: 11/40 (27.5%) 1.1/s ETA 26s ");
+    }
+
+    @Test
+    void aRunWhereNothingFinishedStillEndsWithALine() {
+        ProgressReporter progress = ProgressReporter.start("Smoke", 10, null, plain);
+        clock.addAndGet(10 * SECOND);
+        progress.close();
+
+        assertThat(lines()).containsExactly(
+                "evalunit Smoke: 0/10 (0.0%) 0.0/s done in 10s errors 0 tokens 0 cost $0.0000");
+    }
+
+    @Test
+    void replayedAnswersCostNothingNow() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 2, null, plain)) {
+            progress.step(spent(Outcome.PASSED, 1000, 500, 0.5, true));
+            progress.step(spent(Outcome.PASSED, 100, 50, 0.01, false));
+        }
+        assertThat(lines().get(0)).endsWith("errors 0 tokens 150 cost $0.0100");
+    }
+
+    @Test
+    void tokensAndCostComeFromTheClientWhenItsMetricsAreGiven() {
+        ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 3, 0, 0, 0,
+                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250);
+        ClientMetrics.Snapshot snapshot = new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", model));
+
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 1, () -> snapshot, plain)) {
+            progress.step(spent(Outcome.PASSED, 1, 1, 9.99, false));
+        }
+        assertThat(lines().get(0)).endsWith("errors 0 tokens 153,200 cost $0.0231");
+    }
+
+    @Test
+    void offPrintsNothing() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 5, null, plain.withMode(ProgressMode.OFF))) {
+            stepTimes(progress, 5, Outcome.PASSED);
+            clock.addAndGet(60 * SECOND);
+            progress.step(result(Outcome.ERROR));
+            assertThat(progress.done()).isEqualTo(6);
+        }
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void barRunsOnAStreamThatIsNoTerminal() {
+        ProgressOptions bar = plain.withMode(ProgressMode.BAR);
+        try (ProgressReporter progress = ProgressReporter.start("TruthfulQA", 4, null, bar)) {
+            progress.step(result(Outcome.PASSED));
+            progress.addTotal(2);
+            progress.step(result(Outcome.ERROR));
+            clock.addAndGet(2 * SECOND);
+            progress.step(result(Outcome.FAILED));
+        }
+        String drawn = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(drawn).contains("evalunit TruthfulQA").contains("3/6").contains("errors 1 tokens 360 cost $0.0003");
+    }
+
+    @Test
+    void closingTwiceAndSteppingAfterCloseChangeNothing() {
+        ProgressReporter progress = ProgressReporter.start("Smoke", 1, null, plain);
+        progress.step(result(Outcome.PASSED));
+        progress.close();
+        progress.close();
+        progress.step(result(Outcome.PASSED));
+
+        assertThat(lines()).hasSize(1);
+        assertThat(progress.done()).isEqualTo(1);
+    }
+
+    @Test
+    void autoDrawsTheBarOnlyOnATerminalOutsideCi() {
+        assertThat(ProgressMode.AUTO.resolve(true, null)).isEqualTo(ProgressMode.BAR);
+        assertThat(ProgressMode.AUTO.resolve(true, "")).isEqualTo(ProgressMode.BAR);
+        assertThat(ProgressMode.AUTO.resolve(true, "true")).isEqualTo(ProgressMode.PLAIN);
+        assertThat(ProgressMode.AUTO.resolve(false, null)).isEqualTo(ProgressMode.PLAIN);
+        assertThat(ProgressMode.PLAIN.resolve(true, null)).isEqualTo(ProgressMode.PLAIN);
+        assertThat(ProgressMode.BAR.resolve(false, "true")).isEqualTo(ProgressMode.BAR);
+        assertThat(ProgressMode.OFF.resolve(true, null)).isEqualTo(ProgressMode.OFF);
+    }
+
+    @Test
+    void autoIsPlainWithoutAConsole() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 1, null,
+                plain.withMode(ProgressMode.AUTO), false, null)) {
+            progress.step(result(Outcome.PASSED));
+        }
+        assertThat(lines()).singleElement().asString().startsWith("evalunit Smoke: 1/1 (100.0%)");
+    }
+
+    @Test
+    void rejectsNegativeTotals() {
+        assertThatThrownBy(() -> ProgressReporter.start("Smoke", -1, null, plain))
+                .hasMessage("total must be >= 0 but was -1");
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 1, null, plain)) {
+            assertThatThrownBy(() -> progress.addTotal(-2)).hasMessage("more must be >= 0 but was -2");
+        }
+    }
+
+    private static void stepTimes(ProgressReporter progress, int times, Outcome status) {
+        for (int i = 0; i < times; i++) {
+            progress.step(result(status));
+        }
+    }
+
+    private List<String> lines() {
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+}
