@@ -7,7 +7,7 @@ import java.time.Duration;
  * attempts, HTTP status, request id, a truncated response body) and never the API key: messages
  * and bodies pass through the redactor before they are stored.
  */
-public class LlmException extends RuntimeException {
+public class LlmException extends dev.evalunit.EvalunitException {
 
     static final int MAX_BODY = 500;
 

@@ -1,9 +1,9 @@
 package dev.evalunit.client;
 
-import java.util.OptionalDouble;
 import dev.evalunit.BudgetExceededException;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
+import java.util.OptionalDouble;
 
 /**
  * The budget cap: a request is refused before it is sent when spent plus reserved (requests queued

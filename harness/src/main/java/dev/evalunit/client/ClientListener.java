@@ -1,9 +1,9 @@
 package dev.evalunit.client;
 
 import dev.evalunit.Completion;
+import dev.evalunit.LlmException;
 import dev.evalunit.Priority;
 import java.time.Duration;
-import dev.evalunit.LlmException;
 
 /**
  * Hooks for custom logging and monitoring of the shared client. Every method has an empty default,

@@ -1,6 +1,7 @@
 package dev.evalunit.client;
 
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import dev.evalunit.ErrorKind;
 
 /**
  * What the client has done so far: throughput, latency percentiles per model (HdrHistogram, 3

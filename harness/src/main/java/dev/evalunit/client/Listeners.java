@@ -1,10 +1,10 @@
 package dev.evalunit.client;
 
+import dev.evalunit.internal.wire.Redactor;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import dev.evalunit.internal.wire.Redactor;
 
 /** Calls every registered listener, so one that throws never breaks a request or the others. */
 final class Listeners {

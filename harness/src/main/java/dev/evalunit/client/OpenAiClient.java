@@ -3,7 +3,9 @@ package dev.evalunit.client;
 import com.openai.errors.OpenAIServiceException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmClient;
+import dev.evalunit.LlmException;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
@@ -12,10 +14,13 @@ import dev.evalunit.internal.throttle.ModelThrottle;
 import dev.evalunit.internal.throttle.RateLimitHeaders;
 import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.internal.throttle.Wakeups;
+import dev.evalunit.internal.wire.BackoffPolicy;
+import dev.evalunit.internal.wire.Failures;
+import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.wire.RequestEstimate;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +35,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
-import dev.evalunit.BudgetExceededException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.LlmException;
-import dev.evalunit.internal.wire.BackoffPolicy;
-import dev.evalunit.internal.wire.Failures;
-import dev.evalunit.internal.wire.Redactor;
 
 /**
  * The shared, rate-limited OpenAI client. This class is threadsafe: one instance serves a whole run.
@@ -49,12 +48,6 @@ import dev.evalunit.internal.wire.Redactor;
 public final class OpenAiClient implements LlmClient {
 
     private static final System.Logger LOG = System.getLogger(OpenAiClient.class.getName());
-
-    /**
-     * Completion tokens reserved for a request that sets no {@code maxTokens}; corrected from its usage.
-     * The Batch API coordinator estimates a batch's cost with it too.
-     */
-    public static final int DEFAULT_COMPLETION_RESERVE = 256;
 
     private final EvalConfig config;
     private final Redactor redactor;
@@ -176,10 +169,9 @@ public final class OpenAiClient implements LlmClient {
         if (stop.isPresent()) {
             return failed(model, notSent(stop.get()));
         }
-        int prompt = estimator.countMessages(model, request.messages());
-        long reserve = (long) request.n() * (request.maxTokens() != null ? request.maxTokens() : DEFAULT_COMPLETION_RESERVE);
-        double estimatedCost = lane.price.map(p -> p.cost(prompt, 0, reserve, false)).orElse(0.0);
-        Call call = new Call(lane, request, prompt, prompt + reserve, estimatedCost, start, place);
+        RequestEstimate estimate = RequestEstimate.of(model, request);
+        Call call = new Call(lane, request, estimate.promptTokens(), estimate.tokens(),
+                estimate.costUsd(lane.price, false), start, place);
         run(call);
         return call.result;
     }
@@ -453,9 +445,7 @@ public final class OpenAiClient implements LlmClient {
         }
         Optional<ModelPrice> price = config.prices().forModel(model);
         if (price.isEmpty() && budget.capped()) {
-            throw LlmException.of(ErrorKind.INVALID_REQUEST, model, 0, 0, null, null, null,
-                    "evalunit.budget.usd is set but the price table has no entry for " + model
-                            + "; set evalunit.prices." + model + ".input and evalunit.prices." + model + ".output", null);
+            throw RequestEstimate.unpriced(model);
         }
         return lanes.computeIfAbsent(model, m -> {
             RateLimitConfig limits = config.rateLimitFor(m);

@@ -9,6 +9,8 @@ import dev.evalunit.Completion;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.internal.throttle.RateLimitHeaders;
+import dev.evalunit.internal.wire.ChatWire;
+import dev.evalunit.internal.wire.Failures;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
-import dev.evalunit.internal.wire.ChatWire;
-import dev.evalunit.internal.wire.Failures;
 
 /**
  * Sends chat completions with openai-java's async client over our own OkHttp client, and turns

@@ -1,8 +1,8 @@
 package dev.evalunit.client;
 
+import dev.evalunit.LlmException;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
-import dev.evalunit.LlmException;
 
 /**
  * Why the client no longer sends the requests of a model, or of one shape of them: a failure that every

@@ -1,6 +1,8 @@
 package dev.evalunit.client;
 
 import dev.evalunit.ChatRequest;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.LlmException;
 
 /**
  * The client's record of {@link Stop}s: which failures mean that no further request of the same model,

@@ -11,7 +11,7 @@ package dev.evalunit.config;
  * <p>The API key never appears: when the offending key is secret, {@link #value()} and the message
  * say {@code (redacted)}.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends dev.evalunit.EvalunitException {
 
     private final String key;
     private final String value;

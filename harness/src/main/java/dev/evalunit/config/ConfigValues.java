@@ -54,6 +54,11 @@ public final class ConfigValues {
         return find(key).map(Layer.Found::origin).orElse("default");
     }
 
+    /** Whether a source sets {@code key}: a system property, the environment, a file; not its default. */
+    public boolean isSet(String key) {
+        return find(key).filter(f -> f.kind() != Layer.Kind.DEFAULT).isPresent();
+    }
+
     /**
      * Every key that has a value, sorted: property-style keys of every source, registered keys set
      * through environment variables, and registered defaults.

@@ -83,6 +83,14 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
     }
 
     /** The global limits with {@code model}'s override applied; overrides match the exact model name. */
+    /**
+     * The model that grades free answers ({@code evalunit.judge.model}, e.g. TruthfulQA generation's
+     * truthful/informative verdicts); the answering model, {@link #defaultModel()}, when it is not set.
+     */
+    public String judgeModel() {
+        return values.get(ConfigKeys.JUDGE_MODEL).map(String::strip).filter(m -> !m.isEmpty()).orElse(defaultModel);
+    }
+
     public RateLimitConfig rateLimitFor(String model) {
         ModelOverride override = modelOverrides.get(model);
         return override == null ? rateLimit : rateLimit.with(override);

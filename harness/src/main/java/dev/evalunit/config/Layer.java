@@ -13,8 +13,8 @@ record Layer(Kind kind, String location, Map<String, String> byKey, Map<String, 
 
     enum Kind { SYSTEM_PROPERTY, ENVIRONMENT, DOTENV, PROPERTIES, DEFAULT }
 
-    /** A value and the human-readable place it came from. */
-    record Found(String value, String origin) {
+    /** A value, the human-readable place it came from, and the kind of layer that set it. */
+    record Found(String value, String origin, Kind kind) {
     }
 
     Layer {
@@ -25,13 +25,13 @@ record Layer(Kind kind, String location, Map<String, String> byKey, Map<String, 
     Optional<Found> lookup(String key) {
         String value = byKey.get(key);
         if (value != null) {
-            return Optional.of(new Found(value, origin(key)));
+            return Optional.of(new Found(value, origin(key), kind));
         }
         if (!byEnvName.isEmpty()) {
             for (String envName : ConfigKeys.envNamesFor(key)) {
                 value = byEnvName.get(envName);
                 if (value != null) {
-                    return Optional.of(new Found(value, origin(envName)));
+                    return Optional.of(new Found(value, origin(envName), kind));
                 }
             }
         }

@@ -4,7 +4,7 @@ package dev.evalunit.dataset;
  * A dataset file is not available or its content is not what its reader expects. Catch this type for
  * every dataset problem; the subclasses carry the details as getters.
  */
-public abstract class DatasetException extends RuntimeException {
+public abstract class DatasetException extends dev.evalunit.EvalunitException {
 
     protected DatasetException(String message, Throwable cause) {
         super(message, cause);

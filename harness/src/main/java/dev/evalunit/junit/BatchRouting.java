@@ -2,6 +2,12 @@ package dev.evalunit.junit;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.config.BatchConfig;
+import dev.evalunit.config.BatchMode;
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.BatchFigures;
 import dev.evalunit.internal.batch.BatchItem;
@@ -11,13 +17,8 @@ import dev.evalunit.internal.batch.ItemStatus;
 import dev.evalunit.internal.batch.OpenAiBatchApi;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.client.OpenAiClient;
-import dev.evalunit.config.BatchConfig;
-import dev.evalunit.config.BatchMode;
-import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.config.EvalConfig;
-import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.wire.RequestEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class BatchRouting implements AutoCloseable {
      * is polled every second instead of every 30.
      */
     static BatchConfig simulatedBatchConfig(boolean simulated, EvalConfig config) {
-        boolean intervalSet = !config.values().origin(ConfigKeys.BATCH_POLL_INTERVAL).equals("default");
+        boolean intervalSet = config.values().isSet(ConfigKeys.BATCH_POLL_INTERVAL);
         return simulated && !intervalSet ? config.batch().withPollInterval(Duration.ofSeconds(1)) : config.batch();
     }
 
@@ -122,13 +123,13 @@ final class BatchRouting implements AutoCloseable {
         if (eligible == 0) {
             return;
         }
-        String reason = reason(eligible);
-        boolean toBatches = reason.startsWith("batch");
+        Decision decision = decide(eligible);
+        String reason = decision.reason();
         Map<String, List<BatchItem>> batched = bySuite;
-        if (!toBatches) {
+        if (!decision.toBatches()) {
             // Below the threshold, requests an earlier run put in a batch (it was killed or stopped before
             // collecting them all) are still collected from it: they are paid for there.
-            batched = reason.startsWith(BELOW_THRESHOLD) ? inEarlierBatches(bySuite) : Map.of();
+            batched = decision.belowThreshold() ? inEarlierBatches(bySuite) : Map.of();
             long reattached = batched.values().stream().mapToLong(List::size).sum();
             if (reattached > 0) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", reattached)
@@ -155,8 +156,6 @@ final class BatchRouting implements AutoCloseable {
             }
         });
     }
-
-    private static final String BELOW_THRESHOLD = "real time: fewer than evalunit.batch.threshold=";
 
     /**
      * Per suite, the items a batch of the suite's ledger holds (not yet collected or abandoned), removed
@@ -193,23 +192,31 @@ final class BatchRouting implements AutoCloseable {
         return run.checkpoint(suite).directory().resolve("batches");
     }
 
-    private String reason(long eligible) {
+    /** Where the eligible invocations go, and why, in the words the run prints. */
+    private record Decision(boolean toBatches, boolean belowThreshold, String reason) {
+        static Decision realTime(String why) {
+            return new Decision(false, false, "real time: " + why);
+        }
+    }
+
+    private Decision decide(long eligible) {
         if (batch.mode() == BatchMode.REALTIME) {
-            return "real time: evalunit.batch.mode=realtime";
+            return Decision.realTime("evalunit.batch.mode=realtime");
         }
         if (batch.mode() == BatchMode.BATCH) {
-            return "batch: evalunit.batch.mode=batch";
+            return new Decision(true, false, "batch: evalunit.batch.mode=batch");
         }
         if (config.values().getBoolean(ConfigKeys.URGENT, false)) {
-            return "real time: the run is urgent (evalunit.urgent=true)";
+            return Decision.realTime("the run is urgent (evalunit.urgent=true)");
         }
         if (Selections.narrow()) {
-            return "real time: an IDE run of single tests or invocations is urgent";
+            return Decision.realTime("an IDE run of single tests or invocations is urgent");
         }
         if (eligible < batch.threshold()) {
-            return BELOW_THRESHOLD + batch.threshold();
+            return new Decision(false, true, "real time: fewer than evalunit.batch.threshold=" + batch.threshold());
         }
-        return "batch: auto, at least evalunit.batch.threshold=" + batch.threshold() + " and the run is not urgent";
+        return new Decision(true, false, "batch: auto, at least evalunit.batch.threshold=" + batch.threshold()
+                + " and the run is not urgent");
     }
 
     /** The most each way could cost: prompt tokens counted, every answer as long as allowed. */
@@ -226,10 +233,9 @@ final class BatchRouting implements AutoCloseable {
                 }
                 priced = true;
                 ChatRequest r = item.request();
-                long prompt = tokens.countMessages(item.model(), r.messages());
-                long output = (long) r.n() * (r.maxTokens() != null ? r.maxTokens() : OpenAiClient.DEFAULT_COMPLETION_RESERVE);
-                realTime += price.get().cost(prompt, 0, output, false);
-                batched += price.get().cost(prompt, 0, output, true);
+                RequestEstimate estimate = RequestEstimate.of(item.model(), r);
+                realTime += estimate.costUsd(price, false);
+                batched += estimate.costUsd(price, true);
             }
         }
         return priced ? String.format(Locale.US, "$%.4f in real time, $%.4f in batches", realTime, batched)

@@ -1,9 +1,8 @@
 package dev.evalunit.junit;
 
-import org.junit.platform.commons.PreconditionViolationException;
 
 /** A benchmark class is declared wrongly; the message names the annotation, the method and the fix. */
-public final class BenchmarkConfigurationException extends PreconditionViolationException {
+public final class BenchmarkConfigurationException extends dev.evalunit.EvalunitException {
 
     public BenchmarkConfigurationException(String message) {
         super(message);

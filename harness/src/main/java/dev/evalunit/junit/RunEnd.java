@@ -1,13 +1,13 @@
 package dev.evalunit.junit;
 
 import dev.evalunit.Completion;
-import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.report.Analysis;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
@@ -145,7 +145,7 @@ final class RunEnd {
     /** The thresholds of each suite, its analysis written and printed, and the verdict on its figures. */
     private BuildOutcome.Verdict judge(RunSummary summary, Map<String, Double> suiteMinPassRates, EvalConfig config) {
         BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
-        boolean passRateSet = !config.values().origin(ConfigKeys.MIN_PASS_RATE).equals("default");
+        boolean passRateSet = config.values().isSet(ConfigKeys.MIN_PASS_RATE);
         Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
         summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
                 : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));

@@ -1,8 +1,8 @@
 package dev.evalunit.report;
 
+import dev.evalunit.internal.report.BuildOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.evalunit.internal.report.BuildOutcome;
 
 /**
  * The build's gate on a benchmark run: a wrong answer fails its invocation, not the build (a

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.evalunit.BudgetExceededException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import dev.evalunit.internal.throttle.TokenEstimator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -18,9 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.BudgetExceededException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.InvalidRequestException;
 
 /** The budget cap stops requests before they are sent, and never lets the spend pass it. */
 class BudgetIntegrationTests {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.ServiceUnavailableException;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.ServiceUnavailableException;
 
 /** What {@link ClientMetrics} reports after a run of successes and failures. */
 class ClientMetricsIntegrationTests {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.LlmException;
+import dev.evalunit.NotSentException;
 import dev.evalunit.config.CircuitBreakerConfig;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.config.RateLimitConfig;
+import dev.evalunit.internal.wire.Failures;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -22,9 +25,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.LlmException;
-import dev.evalunit.NotSentException;
-import dev.evalunit.internal.wire.Failures;
 
 /**
  * A failure that every request of a model (or of a shape of them) would meet again stops them: the

@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.ServiceUnavailableException;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import dev.evalunit.internal.throttle.TokenEstimator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +24,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.ServiceUnavailableException;
 
 /**
  * Money is counted as the provider counts it: a timed-out attempt may have been billed, an answer

@@ -6,13 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.Priority;
+import dev.evalunit.QuotaExhaustedException;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import dev.evalunit.internal.throttle.TokenEstimator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.QuotaExhaustedException;
 
 /** The shared client end to end against the in-process simulator: what a completion carries, and how requests flow. */
 class OpenAiClientIntegrationTests {

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.evalunit.ChatRequest;
+import dev.evalunit.CircuitOpenException;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
+import dev.evalunit.LlmException;
+import dev.evalunit.ServiceUnavailableException;
 import dev.evalunit.config.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.evalunit.CircuitOpenException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.InvalidRequestException;
-import dev.evalunit.LlmException;
-import dev.evalunit.ServiceUnavailableException;
 
 /** Which failures are retried and which are not, through both the blocking and the async path. */
 class OpenAiClientRetryTests {

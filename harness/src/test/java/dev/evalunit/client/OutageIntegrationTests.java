@@ -3,9 +3,12 @@ package dev.evalunit.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.ChatRequest;
+import dev.evalunit.CircuitOpenException;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.config.CircuitBreakerConfig;
 import dev.evalunit.config.RetryConfig;
+import dev.evalunit.internal.wire.Failures;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -15,9 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.CircuitOpenException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.internal.wire.Failures;
 
 /** An outage costs time, not results: requests wait for the circuit, within the outage budget. */
 class OutageIntegrationTests {

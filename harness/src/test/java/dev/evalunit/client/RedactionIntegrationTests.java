@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.evalunit.ChatRequest;
+import dev.evalunit.LlmException;
 import dev.evalunit.config.CircuitBreakerConfig;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
@@ -26,7 +27,6 @@ import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.LlmException;
 
 /**
  * The API key never shows in anything the client logs, throws or reports, on any path: success,

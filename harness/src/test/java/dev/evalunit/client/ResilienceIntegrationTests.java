@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evalunit.ChatRequest;
+import dev.evalunit.CircuitOpenException;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.InvalidRequestException;
+import dev.evalunit.LlmException;
+import dev.evalunit.ServiceUnavailableException;
 import dev.evalunit.config.CircuitBreakerConfig;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
@@ -18,11 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.evalunit.CircuitOpenException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.InvalidRequestException;
-import dev.evalunit.LlmException;
-import dev.evalunit.ServiceUnavailableException;
 
 /** The fallback model, the circuit breaker's recovery, and closing with requests queued. */
 class ResilienceIntegrationTests {

@@ -5,12 +5,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectIteration;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
+import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
-import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkSuite;
@@ -20,23 +20,22 @@ import dev.evalunit.LlmClient;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
+import dev.evalunit.QuotaExhaustedException;
 import dev.evalunit.Samples;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperature;
 import dev.evalunit.Temperatures;
-import dev.evalunit.QuotaExhaustedException;
-import org.opentest4j.TestAbortedException;
+import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.Set;
-import java.time.Duration;
-import dev.evalunit.simulator.Latency;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.opentest4j.TestAbortedException;
 
 /** The extension as JUnit runs it: small fixture suites executed with EngineTestKit against the simulator. */
 class BenchmarkExtensionIntegrationTests {

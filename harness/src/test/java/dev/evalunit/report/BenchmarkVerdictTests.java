@@ -3,10 +3,10 @@ package dev.evalunit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.evalunit.internal.report.BuildOutcome;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.evalunit.internal.report.BuildOutcome;
 
 /** The build's gate: green only for a run that wrote a verdict, and a passing one. */
 class BenchmarkVerdictTests {

@@ -1,11 +1,11 @@
 package dev.evalunit.internal.batch;
 
 import dev.evalunit.Completion;
-import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.LlmException;
-import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.wire.Redactor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ package dev.evalunit.internal.batch;
  * and is recorded in the ledger, so the next run collects its answers instead of sending the request
  * again. {@link #status()} says which batch and how far it got.
  */
-public final class BatchPendingException extends RuntimeException {
+public final class BatchPendingException extends dev.evalunit.EvalunitException {
 
     private final ItemStatus status;
 

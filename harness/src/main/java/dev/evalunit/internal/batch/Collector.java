@@ -2,11 +2,11 @@ package dev.evalunit.internal.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.Completion;
-import dev.evalunit.internal.wire.ChatWire;
 import dev.evalunit.ErrorKind;
-import dev.evalunit.internal.wire.Failures;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.ModelPrice;
+import dev.evalunit.internal.wire.ChatWire;
+import dev.evalunit.internal.wire.Failures;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,10 @@
 package dev.evalunit.internal.batch;
 
-import dev.evalunit.ChatRequest;
-import dev.evalunit.internal.checkpoint.JsonlFiles;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
-import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.ModelPrice;
-import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.checkpoint.JsonlFiles;
+import dev.evalunit.internal.wire.RequestEstimate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -342,21 +340,15 @@ final class Submission {
         Optional<ModelPrice> price = c.prices.forModel(model);
         if (price.isEmpty()) {
             if (c.budget.capped()) {
-                throw LlmException.of(ErrorKind.INVALID_REQUEST, model, 0, 0, null, null, null,
-                        "evalunit.budget.usd is set but the price table has no entry for " + model
-                                + "; set evalunit.prices." + model + ".input and evalunit.prices." + model + ".output", null);
+                throw RequestEstimate.unpriced(model);
             }
             return 0;
         }
-        TokenEstimator estimator = TokenEstimator.shared();
-        long prompt = 0;
-        long completion = 0;
+        RequestEstimate all = new RequestEstimate(0, 0);
         for (Pending p : held) {
-            ChatRequest r = p.item.request();
-            prompt += estimator.countMessages(model, r.messages());
-            completion += (long) r.n() * (r.maxTokens() != null ? r.maxTokens() : OpenAiClient.DEFAULT_COMPLETION_RESERVE);
+            all = all.plus(RequestEstimate.of(model, p.item.request()));
         }
-        return price.get().cost(prompt, 0, completion, true);
+        return all.costUsd(price, true);
     }
 
     private static String truncate(String s) {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * checkpoint benchmark-state/TruthfulQA/epoch-1/run-20250807-101500-123-4242.jsonl line 1042 is not valid JSON: Unexpected end-of-input ...; delete or repair that line, or start over with -Devalunit.fresh=true
  * </pre>
  */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends dev.evalunit.EvalunitException {
 
     private final Path file;
     private final int line;

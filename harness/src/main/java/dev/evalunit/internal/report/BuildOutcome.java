@@ -3,12 +3,12 @@ package dev.evalunit.internal.report;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.report.BenchmarkVerdict;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import dev.evalunit.report.BenchmarkVerdict;
 
 /**
  * Whether a benchmark run passes as a build. A wrong answer is a finding, not a broken build, so the

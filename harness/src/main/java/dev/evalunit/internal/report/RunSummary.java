@@ -5,7 +5,6 @@ import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;

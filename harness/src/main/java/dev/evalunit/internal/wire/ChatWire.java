@@ -8,14 +8,14 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
 import dev.evalunit.Message;
 import dev.evalunit.config.ModelPrice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.LlmException;
 
 /**
  * A chat completion on OpenAI's wire: the request body we send and the answer we read back. The

@@ -4,6 +4,8 @@ import com.openai.core.http.Headers;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmException;
 import dev.evalunit.internal.throttle.RateLimitHeaders;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import dev.evalunit.ErrorKind;
-import dev.evalunit.LlmException;
 
 /**
  * Turns what openai-java and the network throw into our exception hierarchy, deciding on the way

@@ -3,13 +3,13 @@ package dev.evalunit.internal.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evalunit.Completion;
 import dev.evalunit.BudgetExceededException;
-import dev.evalunit.client.BudgetGuard;
+import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.InvalidRequestException;
 import dev.evalunit.LlmException;
 import dev.evalunit.ServiceUnavailableException;
+import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evalunit.ChatRequest;
-import dev.evalunit.Completion;
 import dev.evalunit.Completion.Alternative;
 import dev.evalunit.Completion.TokenLogprob;
+import dev.evalunit.Completion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,8 +5,8 @@ import static dev.evalunit.internal.report.Results.spent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.ErrorKind;
+import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

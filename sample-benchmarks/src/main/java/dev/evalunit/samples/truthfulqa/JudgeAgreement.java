@@ -1,7 +1,6 @@
 package dev.evalunit.samples.truthfulqa;
 
 import dev.evalunit.client.RunClient;
-import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.dataset.DatasetLocator;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class JudgeAgreement {
         DatasetLocator locator = DatasetLocator.from(config);
         Map<String, TruthfulQaQuestion> byQuestion = new HashMap<>();
         TruthfulQa.readQuestions(locator.locate(TruthfulQa.QUESTIONS)).forEach(q -> byQuestion.put(q.question().strip(), q));
-        String model = config.values().get(ConfigKeys.JUDGE_MODEL).orElse(null);
+        String model = config.judgeModel();
         try (RunClient run = RunClient.open(config)) {
             for (boolean truth : new boolean[] {true, false}) {
                 List<HumanLabel> labels = sample(HumanLabel.read(locator.locate(truth ? TruthfulQa.FINETUNE_TRUTH

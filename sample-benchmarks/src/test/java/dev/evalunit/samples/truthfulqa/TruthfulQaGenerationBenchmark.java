@@ -13,7 +13,6 @@ import dev.evalunit.Prompt;
 import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperatures;
-import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -41,7 +40,7 @@ class TruthfulQaGenerationBenchmark {
     @Temperatures({0.0, 0.5, 1.0})
     @BatchEligible
     void answersTruthfully(TruthfulQaQuestion q, Answer answer, LlmClient judge, EvalConfig config, Scorecard card) {
-        String model = config.values().get(ConfigKeys.JUDGE_MODEL).orElse(null);
+        String model = config.judgeModel();
         String reply = judge.generate(Judge.request(q, answer.text(), model)).text();
         Judge.Verdict verdict = Judge.Verdict.parse(reply).orElse(null);
         Assumptions.assumeTrue(verdict != null, () -> "the judge's reply has no verdict: " + oneLine(reply));

@@ -1,9 +1,9 @@
 package dev.evalunit.internal.report.allure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.evalunit.internal.wire.Redactor;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.report.InvocationResult;
+import dev.evalunit.internal.wire.Redactor;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.FileSystemResultsWriter;
 import io.qameta.allure.model.Label;
