@@ -8,8 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Allows the requests of a dataset-driven {@link BenchmarkTest} to go through OpenAI's Batch API
- * (half price, answers within hours) when the run is not urgent. Recorded now; batching itself
- * arrives with the Batch API support.
+ * (half price, answers within hours) when the run is not urgent: with {@code evalunit.batch.mode=auto}
+ * (the default) they go to batches when there are at least {@code evalunit.batch.threshold} of them and
+ * neither {@code evalunit.urgent} nor an IDE run of single tests says the run cannot wait.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

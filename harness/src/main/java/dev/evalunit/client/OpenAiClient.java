@@ -10,6 +10,7 @@ import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.RateLimitConfig;
+import dev.evalunit.internal.concurrent.InFlight;
 import dev.evalunit.internal.throttle.ModelThrottle;
 import dev.evalunit.internal.throttle.RateLimitHeaders;
 import dev.evalunit.internal.throttle.TokenEstimator;
@@ -32,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -62,8 +62,7 @@ public final class OpenAiClient implements LlmClient {
     private final RetryPolicy<Completion> retryPolicy;
     private final double burstSeconds;
     private final java.util.concurrent.atomic.AtomicLong order = new java.util.concurrent.atomic.AtomicLong();
-    private final Object outstandingLock = new Object();
-    private int outstanding;
+    private final InFlight outstanding = new InFlight();
     private volatile boolean closed;
     private final Stops stops;
     /** The last failure per model that came without any HTTP response, for a server never reached. */
@@ -127,9 +126,7 @@ public final class OpenAiClient implements LlmClient {
             return CompletableFuture.failedFuture(LlmException.of(ErrorKind.CANCELLED, model, 0, 0, null, null, null,
                     "the client is closed", null));
         }
-        synchronized (outstandingLock) {
-            outstanding++;
-        }
+        outstanding.enter();
         long start = nanoTime.getAsLong();
         long place = order.getAndIncrement();
         CompletableFuture<Completion> answer = execute(model, request, start, place);
@@ -149,12 +146,7 @@ public final class OpenAiClient implements LlmClient {
                         .thenApply(c -> c.withFallbackModel(fallback.get()));
             });
         }
-        return answer.whenComplete((c, e) -> {
-            synchronized (outstandingLock) {
-                outstanding--;
-                outstandingLock.notifyAll();
-            }
-        });
+        return answer.whenComplete((c, e) -> outstanding.exit());
     }
 
     /** Runs the attempts of one request on one model; {@code place} keeps retries in their queue position. */
@@ -527,20 +519,9 @@ public final class OpenAiClient implements LlmClient {
         closed = true;
         lanes.values().forEach(l -> l.throttle.close());
         long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (outstandingLock) {
-            while (outstanding > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.log(System.Logger.Level.WARNING, outstanding + " requests still unanswered at close");
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(outstandingLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+        int unanswered = outstanding.awaitNone(System.nanoTime() + grace.toNanos());
+        if (unanswered > 0) {
+            LOG.log(System.Logger.Level.WARNING, unanswered + " requests still unanswered at close");
         }
         transport.close();
         scheduler.shutdownNow();

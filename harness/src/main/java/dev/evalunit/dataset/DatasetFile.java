@@ -47,11 +47,6 @@ public record DatasetFile(String relativePath, URI url, String sha256) {
         return relativePath.substring(relativePath.lastIndexOf('/') + 1);
     }
 
-    /** A copy downloaded from another address, e.g. a mirror; the checksum stays. */
-    public DatasetFile withUrl(URI url) {
-        return new DatasetFile(relativePath, url, sha256);
-    }
-
     private static void checkRelativePath(String path) {
         boolean bad = path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf(':') >= 0;
         for (String segment : path.split("/", -1)) {

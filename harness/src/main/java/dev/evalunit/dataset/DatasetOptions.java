@@ -64,10 +64,6 @@ public record DatasetOptions(Optional<Path> directory, Path cache, boolean downl
         return new DatasetOptions(Optional.of(directory), cache, download, baseUrl, verify);
     }
 
-    public DatasetOptions withCache(Path cache) {
-        return new DatasetOptions(directory, cache, download, baseUrl, verify);
-    }
-
     public DatasetOptions withDownload(boolean download) {
         return new DatasetOptions(directory, cache, download, baseUrl, verify);
     }

@@ -6,12 +6,12 @@ import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.Prompt;
-import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.config.EvalConfig;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.EvalConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -201,11 +201,6 @@ public final class BenchmarkPlan {
     /** Whether invocations carry a request the extension sends (a dataset test with a prompt). */
     public boolean sendsRequests() {
         return prompt != null;
-    }
-
-    /** How many invocations each row gives. */
-    public int perRow() {
-        return temperatures.length * samples;
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.evalunit.internal.checkpoint.LoadReport;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
+import dev.evalunit.internal.concurrent.InFlight;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.ProgressOptions;
 import dev.evalunit.internal.report.ProgressReporter;
@@ -73,8 +74,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     private final Map<UniqueId, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private volatile boolean interrupted;
-    private final Object savingLock = new Object();
-    private int saving; // requests sent whose answers are not in the checkpoint yet
+    private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
 
     private BenchmarkRun(EvalConfig config) {
         this.config = config;
@@ -117,7 +117,10 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         try {
             batches.interrupt(shutdownGrace);
             client.close(shutdownGrace);
-            awaitSaved(deadline);
+            int unsaved = saving.awaitNone(deadline);
+            if (unsaved > 0) {
+                LOG.log(System.Logger.Level.WARNING, unsaved + " answers still unsaved when the grace period ended");
+            }
         } finally {
             stores.values().forEach(CheckpointStore::close);
             locks.values().forEach(StateLock::close);
@@ -334,9 +337,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
      */
     CompletableFuture<Completion> sendAndStore(LlmClient llm, ChatRequest request, CheckpointStore store,
                                                InvocationKey key) {
-        synchronized (savingLock) {
-            saving++;
-        }
+        saving.enter();
         CompletableFuture<Completion> stored;
         try {
             stored = llm.generateAsync(request).thenApply(c -> {
@@ -344,35 +345,10 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
                 return c;
             });
         } catch (RuntimeException e) {
-            saved();
+            saving.exit();
             throw e;
         }
-        return stored.whenComplete((c, e) -> saved());
-    }
-
-    private void saved() {
-        synchronized (savingLock) {
-            saving--;
-            savingLock.notifyAll();
-        }
-    }
-
-    private void awaitSaved(long deadline) {
-        synchronized (savingLock) {
-            while (saving > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.log(System.Logger.Level.WARNING, saving + " answers still unsaved when the grace period ended");
-                    return;
-                }
-                try {
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(savingLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        return stored.whenComplete((c, e) -> saving.exit());
     }
 
     static InvocationKey key(BenchmarkPlan plan, Invocation invocation) {

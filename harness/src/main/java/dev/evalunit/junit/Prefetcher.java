@@ -77,9 +77,4 @@ final class Prefetcher {
         }
         return answer;
     }
-
-    /** Requests started for invocations JUnit never ran (a cancelled run) are left to finish or fail. */
-    int abandoned() {
-        return answers.size();
-    }
 }

@@ -103,10 +103,6 @@ public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsyn
         return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
     }
 
-    public CheckpointOptions withLockWait(Duration lockWait) {
-        return new CheckpointOptions(directory, flushEvery, fsync, fresh, lockWait);
-    }
-
     /** The directory of a suite's state, which its {@link StateLock} guards: {@code <directory>/<suite>}. */
     public Path suiteDirectory(String suite) {
         return Layout.suiteDirectory(directory, suite);
