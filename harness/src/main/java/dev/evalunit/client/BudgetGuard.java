@@ -3,6 +3,7 @@ package dev.evalunit.client;
 import dev.evalunit.BudgetExceededException;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
+import dev.evalunit.internal.wire.Budget;
 import java.util.OptionalDouble;
 
 /**
@@ -19,7 +20,7 @@ import java.util.OptionalDouble;
  * (part of {@link #spentUsd()} for the cap, and shown apart in the summary). So the spend never passes
  * the cap by more than the requests in flight when it was reached.
  */
-public final class BudgetGuard {
+public final class BudgetGuard implements Budget {
 
     private final double capUsd;
     private double spentUsd;
@@ -33,6 +34,7 @@ public final class BudgetGuard {
     }
 
     /** Whether a cap is set. */
+    @Override
     public boolean capped() {
         return capUsd != Double.POSITIVE_INFINITY;
     }
@@ -56,6 +58,7 @@ public final class BudgetGuard {
      * @param what what would be sent, for the message, e.g. {@code "a batch of 5000 requests"}
      * @throws BudgetExceededException naming the projected spend, the cap and what was refused
      */
+    @Override
     public void reserve(String model, double estimateUsd, String what) {
         double projected = tryReserve(estimateUsd);
         if (projected >= 0) {
@@ -72,6 +75,7 @@ public final class BudgetGuard {
     }
 
     /** Settles a reservation: the estimate is released and the actual cost (0 on failure) spent. */
+    @Override
     public synchronized void settle(double estimateUsd, double actualUsd) {
         reservedUsd = Math.max(0, reservedUsd - estimateUsd);
         spentUsd += actualUsd;

@@ -3,14 +3,13 @@ package dev.evalunit.junit;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
-import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
+import dev.evalunit.internal.run.RunEngine;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -58,7 +57,7 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
         AllureOptions options;
         CheckpointOptions state;
         try {
-            ConfigValues values = ConfigValues.read(BenchmarkRun.sources(plan.getConfigurationParameters()::get));
+            ConfigValues values = ConfigValues.read(RunStart.sources(plan.getConfigurationParameters()::get));
             options = AllureOptions.from(values);
             state = CheckpointOptions.from(values);
         } catch (RuntimeException badValue) {
@@ -66,23 +65,10 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
             return; // the run reports the value when it starts
         }
         if (options.enabled() && firstInSession(options.resultsDir())) {
-            if (noOtherRunLive(state.directory(), options.resultsDir())) {
+            if (RunEngine.noOtherRunLive(state.directory(), options.resultsDir())) {
                 AllureReport.clean(options.resultsDir());
             }
         }
-    }
-
-    /**
-     * Whether no other evalunit run is live on this project's state: only then are earlier results stale.
-     * Otherwise they may be that run's, written as it goes, and are kept (with a warning that says why).
-     */
-    static boolean noOtherRunLive(Path checkpointRoot, Path resultsDir) {
-        List<StateLock.Holder> live = StateLock.otherLiveRuns(checkpointRoot);
-        if (!live.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "the results in " + resultsDir + " are kept, not cleaned: another "
-                    + "evalunit run is live on " + checkpointRoot + " (" + live.get(0).describe() + ") and may be writing them");
-        }
-        return live.isEmpty();
     }
 
     /** Whether the launcher session running now has cleaned {@code dir} already. */

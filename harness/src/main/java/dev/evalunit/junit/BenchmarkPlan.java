@@ -2,6 +2,7 @@ package dev.evalunit.junit;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
+import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
@@ -12,6 +13,8 @@ import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.run.PlannedInvocation;
+import dev.evalunit.internal.run.PlannedTest;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -35,7 +38,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * runs: suite, model, temperatures, samples, the dataset factory and the prompt. A mistake fails
  * the class with a message that names the annotation, the method and the fix. Immutable.
  */
-public final class BenchmarkPlan {
+final class BenchmarkPlan implements PlannedTest {
 
     private final String suite;
     private final String test;
@@ -176,29 +179,35 @@ public final class BenchmarkPlan {
         return p;
     }
 
+    @Override
     public String suite() {
         return suite;
     }
 
     /** {@code Class.method}. */
+    @Override
     public String test() {
         return test;
     }
 
+    @Override
     public String model() {
         return model;
     }
 
     /** The suite's own threshold, {@code @BenchmarkSuite(minPassRate)}. */
+    @Override
     public double minPassRate() {
         return minPassRate;
     }
 
+    @Override
     public boolean batchEligible() {
         return batchEligible;
     }
 
     /** Whether invocations carry a request the extension sends (a dataset test with a prompt). */
+    @Override
     public boolean sendsRequests() {
         return prompt != null;
     }
@@ -207,11 +216,13 @@ public final class BenchmarkPlan {
      * The invocations in their fixed order (row, then temperature, then sample), lazily: a
      * 100,000-row dataset is never held in memory. Each call reads the rows again.
      */
-    public Stream<Invocation> invocations() {
+    @Override
+    public Stream<PlannedInvocation> invocations() {
         if (factory == null) {
             AtomicInteger index = new AtomicInteger();
             return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
-                    .mapToObj(s -> new Invocation(index.incrementAndGet(), null, null, null, t, s, null)));
+                    .mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test, null, null, null, t, s,
+                            null)));
         }
         AtomicInteger rowNumber = new AtomicInteger();
         AtomicInteger index = new AtomicInteger();
@@ -224,7 +235,7 @@ public final class BenchmarkPlan {
             }
             ChatRequest base = prompt == null ? null : ask(row, id);
             return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
-                    .mapToObj(s -> new Invocation(index.incrementAndGet(), row, id, text, t, s,
+                    .mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test, row, id, text, t, s,
                             base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model))));
         });
     }

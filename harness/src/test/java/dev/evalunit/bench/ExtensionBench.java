@@ -20,10 +20,8 @@ import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.LoadReport;
-import dev.evalunit.junit.BenchmarkPlan;
 import dev.evalunit.junit.ChildRun;
 import dev.evalunit.junit.ChildRunProcess;
-import dev.evalunit.junit.Invocation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,11 +132,13 @@ class ExtensionBench {
         long start = System.nanoTime();
         EvalConfig config = config(parameters(baseUrl, checkpoints, 64));
         try (RunClient run = RunClient.open(config)) {
-            BenchmarkPlan plan = BenchmarkPlan.of(OverheadTestCase.class,
-                    OverheadTestCase.class.getDeclaredMethod("answers", Row.class, Answer.class),
-                    config.defaultModel(), Set.of());
+            // The requests the plan makes: each row's @Prompt at each of the test's temperatures.
             List<CompletableFuture<Completion>> all = new ArrayList<>(OverheadTestCase.INVOCATIONS);
-            plan.invocations().map(Invocation::request).forEach(r -> all.add(run.client().generateAsync(r)));
+            OverheadTestCase.questions().map(OverheadTestCase::ask).forEach(r -> {
+                for (double t : new double[] {0.0, 0.5, 1.0}) {
+                    all.add(run.client().generateAsync(r.temperature(t).model(config.defaultModel())));
+                }
+            });
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             if (all.size() != OverheadTestCase.INVOCATIONS) {
                 throw new IllegalStateException("the plan has " + all.size() + " invocations");

@@ -2,9 +2,9 @@ package dev.evalunit.internal.batch;
 
 import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
-import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.wire.Budget;
 import dev.evalunit.internal.wire.Redactor;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,7 +87,7 @@ public final class BatchCoordinator implements AutoCloseable {
     final PriceTable prices;
     final Function<BatchItem, CompletableFuture<Completion>> realtime;
     final Sink sink;
-    final BudgetGuard budget;
+    final Budget budget;
     final Clock clock;
     final LongSupplier nanoTime;
     final Redactor redactor;
@@ -247,6 +246,18 @@ public final class BatchCoordinator implements AutoCloseable {
      * @throws IllegalArgumentException when {@code customId} was not submitted, or was already handed over and answered
      */
     public CompletableFuture<Completion> answer(String customId) {
+        return delivery(customId).thenApply(Delivered::completion);
+    }
+
+    /**
+     * An answer handed over by the coordinator, with the batch it came from; {@code batchId} is {@code null}
+     * for one sent in real time (too few failed lines for a new batch, the deadline).
+     */
+    public record Delivered(Completion completion, String batchId) {
+    }
+
+    /** As {@link #answer}, with the batch that answered: what an invocation's report names. */
+    public CompletableFuture<Delivered> delivery(String customId) {
         Pending p = items.get(customId);
         if (p == null) {
             throw new IllegalArgumentException(customId + " was not submitted to this batch coordinator"
@@ -384,7 +395,7 @@ public final class BatchCoordinator implements AutoCloseable {
         private final PriceTable prices;
         private Function<BatchItem, CompletableFuture<Completion>> realtime;
         private Sink sink = (item, completion, batchId) -> { };
-        private BudgetGuard budget = new BudgetGuard(OptionalDouble.empty());
+        private Budget budget = NO_BUDGET;
         private ScheduledExecutorService scheduler;
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
@@ -429,7 +440,7 @@ public final class BatchCoordinator implements AutoCloseable {
         }
 
         /** The run's budget cap ({@code OpenAiClient.budget()}); default none. */
-        public Builder budget(BudgetGuard budget) {
+        public Builder budget(Budget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
             return this;
         }
@@ -483,6 +494,22 @@ public final class BatchCoordinator implements AutoCloseable {
             return new BatchCoordinator(this);
         }
     }
+
+    /** No cap: every batch may be submitted. */
+    private static final Budget NO_BUDGET = new Budget() {
+        @Override
+        public boolean capped() {
+            return false;
+        }
+
+        @Override
+        public void reserve(String model, double estimateUsd, String what) {
+        }
+
+        @Override
+        public void settle(double estimateUsd, double actualUsd) {
+        }
+    };
 
     private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -11,8 +11,17 @@ public final class BatchPendingException extends dev.evalunit.EvalunitException 
     private final ItemStatus status;
 
     BatchPendingException(ItemStatus status, String why) {
-        super(why + ": " + status.customId() + " is " + status.describe());
+        this(why + ": " + status.customId() + " is " + status.describe(), status);
+    }
+
+    private BatchPendingException(String message, ItemStatus status) {
+        super(message);
         this.status = status;
+    }
+
+    /** The run does not wait for batches ({@code evalunit.batch.wait=false}): the message is where the request stands. */
+    public static BatchPendingException notWaitedFor(ItemStatus status) {
+        return new BatchPendingException(status.describe(), status);
     }
 
     /** Where the request stood when the run stopped waiting. */

@@ -206,7 +206,7 @@ final class Collector {
         c.outcomes.costUsd.add(completion.costUsd());
         price.ifPresent(pr -> c.outcomes.realTimeCostUsd.add(pr.cost(completion.promptTokens(),
                 completion.cachedTokens(), completion.completionTokens(), false)));
-        c.outcomes.complete(p, completion);
+        c.outcomes.complete(p, completion, t.batchId);
     }
 
     private Outcomes.Failure failure(Pending p, OutputLine line) {

@@ -33,9 +33,10 @@ final class Outcomes {
         this.c = c;
     }
 
-    void complete(Pending p, Completion completion) {
+    /** Hands {@code completion} over; {@code batchId} is the batch that gave it, or {@code null} for real time. */
+    void complete(Pending p, Completion completion, String batchId) {
         p.state = ItemStatus.State.DONE;
-        p.future.complete(completion);
+        p.future.complete(new BatchCoordinator.Delivered(completion, batchId));
         forgetIfHandedOver(p);
     }
 
@@ -116,7 +117,7 @@ final class Outcomes {
             }
             answer.whenComplete((completion, error) -> {
                 if (error == null) {
-                    complete(p, completion);
+                    complete(p, completion, null);
                 } else {
                     fail(p, error);
                 }

@@ -1,6 +1,5 @@
 package dev.evalunit.internal.batch;
 
-import dev.evalunit.Completion;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 final class Pending {
 
     final BatchItem item;
-    final CompletableFuture<Completion> future = new CompletableFuture<>();
+    final CompletableFuture<BatchCoordinator.Delivered> future = new CompletableFuture<>();
     final long startedNanos;
     /** The batch it waits on, or {@code null}. */
     volatile Tracked owner;

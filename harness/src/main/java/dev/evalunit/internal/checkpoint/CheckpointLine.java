@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * {"v":1,"suite":"TruthfulQA","test":"picksTheTrueOption","questionId":"tqa-0042","temperature":0.5,"sample":2,
+ *  (for a later stage: "stage":"call 9e1b2c3d4e5f6a7b#1",)
  *  "model":"gpt-4o-mini","requestHash":"3f2a9c0d5e6b7a81","origin":"live api.openai.com/v1",
  *  "finishedAt":"2025-08-07T10:15:00.123Z",
  *  "completion":{"text":"B","choices":["B"],"finishReason":"stop","model":"gpt-4o-mini-2024-07-18",
@@ -29,7 +30,8 @@ import java.util.Map;
  * Readers ignore fields they do not know, so a later version may add fields without a new schema number.
  */
 record CheckpointLine(int v, String suite, String test, String questionId, double temperature, int sample,
-                      String model, String requestHash, String origin, String finishedAt, Answer completion) {
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) String stage, String model, String requestHash,
+                      String origin, String finishedAt, Answer completion) {
 
     static final int SCHEMA = 1;
 
@@ -41,12 +43,24 @@ record CheckpointLine(int v, String suite, String test, String questionId, doubl
                 c.completionTokens(), c.cachedTokens(), millis(c.latency()), millis(c.elapsed()), c.attempts(),
                 c.requestId(), c.systemFingerprint(), c.costUsd(), c.logprobs(), c.fallbackModel());
         return new CheckpointLine(SCHEMA, key.suite(), key.test(), key.questionId(), key.temperature(), key.sample(),
-                key.model(), key.requestHash(), origin.id(), finishedAt.toString(), answer);
+                key.stage(), key.model(), key.requestHash(), origin.id(), finishedAt.toString(), answer);
     }
 
+    /**
+     * The key of the line. Lines written before stages had a field of their own named a body's call in the
+     * test, as {@code answersTruthfully call 3f2a...#1}: read as that test's stage {@code call 3f2a...#1}.
+     */
     InvocationKey key() {
-        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash);
+        if ((stage == null || stage.isEmpty()) && test.contains(OLD_CALL)) {
+            int at = test.indexOf(OLD_CALL);
+            return new InvocationKey(suite, test.substring(0, at), questionId, temperature, sample, model, requestHash,
+                    test.substring(at + 1));
+        }
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash,
+                stage == null ? "" : stage);
     }
+
+    private static final String OLD_CALL = " call ";
 
     /**
      * The stored answer as a {@link Completion}. Repeated strings (models, finish reasons, fingerprints)

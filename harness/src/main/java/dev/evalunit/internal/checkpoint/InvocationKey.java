@@ -26,9 +26,12 @@ import java.util.Objects;
  * @param sample      the invocation's sample number, {@code >= 0}
  * @param model       the model the request is addressed to (the request's own, or the suite's or configured default)
  * @param requestHash {@link #hash(ChatRequest, String)} of the request and model
+ * @param stage       which of the invocation's requests: {@code ""} for the one its {@code @Prompt} builds, or a
+ *                    later stage's name, e.g. {@code call 3f2a9c0d5e6b7a81#1} for the first call of that request
+ *                    the test body made through its injected client (a judge)
  */
 public record InvocationKey(String suite, String test, String questionId, double temperature, int sample,
-                            String model, String requestHash) {
+                            String model, String requestHash, String stage) {
 
     public InvocationKey {
         Objects.requireNonNull(suite, "suite");
@@ -36,6 +39,7 @@ public record InvocationKey(String suite, String test, String questionId, double
         Objects.requireNonNull(questionId, "questionId");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(requestHash, "requestHash");
+        Objects.requireNonNull(stage, "stage");
         if (suite.isBlank() || test.isBlank()) {
             throw new IllegalArgumentException("suite and test must not be blank but were \"" + suite + "\", \"" + test + "\"");
         }
@@ -48,10 +52,24 @@ public record InvocationKey(String suite, String test, String questionId, double
         }
     }
 
+    /** The key of the prompt's request of an invocation. */
+    public InvocationKey(String suite, String test, String questionId, double temperature, int sample, String model,
+                         String requestHash) {
+        this(suite, test, questionId, temperature, sample, model, requestHash, "");
+    }
+
     /** The key of an invocation that sends {@code request} to {@code model}; computes the request hash. */
     public static InvocationKey of(String suite, String test, String questionId, double temperature, int sample,
                                    ChatRequest request, String model) {
         return new InvocationKey(suite, test, questionId, temperature, sample, model, hash(request, model));
+    }
+
+    /** The key of a later stage of the same invocation: {@code request}, sent to {@code model}, as stage {@code stage}. */
+    public InvocationKey stage(String stage, ChatRequest request, String model) {
+        if (stage.isEmpty()) {
+            throw new IllegalArgumentException("a later stage of " + id() + " needs a name");
+        }
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, hash(request, model), stage);
     }
 
     /**
@@ -88,13 +106,15 @@ public record InvocationKey(String suite, String test, String questionId, double
 
     /**
      * The invocation's stable, readable name within its suite: {@code <test>|<questionId>|T=<t>|s=<sample>},
-     * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}. It leaves out the suite (a store holds one
+     * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}, followed by {@code |<stage>} for a later stage. It
+     * leaves out the suite (a store holds one
      * suite), the model and the hash (so that a changed request finds, and replaces, the stale line).
      * A {@code |} or {@code \} inside the test or question id is escaped with {@code \}, so different
      * invocations never share an id. It is also the Batch API {@code custom_id}.
      */
     public String id() {
-        return escape(test) + '|' + escape(questionId) + "|T=" + temperature + "|s=" + sample;
+        String id = escape(test) + '|' + escape(questionId) + "|T=" + temperature + "|s=" + sample;
+        return stage.isEmpty() ? id : id + '|' + escape(stage);
     }
 
     private static String escape(String part) {

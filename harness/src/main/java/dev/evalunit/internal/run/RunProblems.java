@@ -1,5 +1,6 @@
-package dev.evalunit.junit;
+package dev.evalunit.internal.run;
 
+import dev.evalunit.BenchmarkConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
-package dev.evalunit.junit;
+package dev.evalunit.internal.run;
 
 import dev.evalunit.ChatRequest;
-import dev.evalunit.Completion;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.BatchMode;
@@ -12,12 +11,12 @@ import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.BatchFigures;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.batch.BatchLedger;
+import dev.evalunit.internal.batch.BatchPendingException;
 import dev.evalunit.internal.batch.BatchProgress;
 import dev.evalunit.internal.batch.ItemStatus;
 import dev.evalunit.internal.batch.OpenAiBatchApi;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.internal.wire.RequestEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.junit.platform.engine.UniqueId;
 
 /**
  * Decides which {@code @BatchEligible} invocations go to OpenAI's Batch API and hands their answers
@@ -44,28 +42,29 @@ import org.junit.platform.engine.UniqueId;
  * submits, polls, reattaches after a crash and checkpoints each answer before it is handed over.
  * Thread-safe.
  */
-final class BatchRouting implements AutoCloseable {
+final class Routes implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(BatchRouting.class.getName());
+    private static final System.Logger LOG = System.getLogger(Routes.class.getName());
 
-    private final BenchmarkRun run;
+    private final RunEngine run;
     private final EvalConfig config;
     private final BatchConfig batch;
     private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
     /** Invocation ids (per suite) whose answers come from a batch and were not yet handed over. */
     private final Map<String, Set<String>> routed = new ConcurrentHashMap<>();
-    private final Set<UniqueId> planned = ConcurrentHashMap.newKeySet();
-    /** The batch of each answer a batch gave, until its invocation's report asks (suite, invocation id). */
-    private final Map<List<String>, String> answeredBy = new ConcurrentHashMap<>();
+    private final Set<String> planned = ConcurrentHashMap.newKeySet();
+    /** Whether the run selected single tests or invocations (an IDE's run), which cannot wait for a batch. */
+    private final boolean narrow;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "evalunit-batches");
         t.setDaemon(true);
         return t;
     });
 
-    BatchRouting(BenchmarkRun run, EvalConfig config) {
+    Routes(RunEngine run, EvalConfig config, boolean narrow) {
         this.run = run;
         this.config = config;
+        this.narrow = narrow;
         this.batch = simulatedBatchConfig(run.simulated(), config);
     }
 
@@ -78,40 +77,35 @@ final class BatchRouting implements AutoCloseable {
         return simulated && !intervalSet ? config.batch().withPollInterval(Duration.ofSeconds(1)) : config.batch();
     }
 
-    /** A test about to run, with the invocation numbers selected (empty: all). */
-    record Planned(BenchmarkPlan plan, UniqueId template, Set<Integer> selected) {
-    }
-
     /**
      * Routes the eligible invocations of {@code templates} that have no stored answer: to batches,
      * submitted at once, or (by leaving them alone) to real time. A template already routed is skipped.
      * A template whose invocations cannot be planned (its questions cannot be loaded, its state is locked)
      * is left out; its failure is returned, and the others are routed without it.
      */
-    Map<UniqueId, RuntimeException> route(List<Planned> templates) {
+    Map<String, RuntimeException> route(List<SelectedTest> templates) {
         Map<String, List<BatchItem>> bySuite = new LinkedHashMap<>();
-        Map<UniqueId, RuntimeException> failures = new LinkedHashMap<>();
-        for (Planned p : templates) {
-            if (!p.plan().batchEligible() || !p.plan().sendsRequests() || !planned.add(p.template())) {
+        Map<String, RuntimeException> failures = new LinkedHashMap<>();
+        for (SelectedTest p : templates) {
+            if (!p.test().batchEligible() || !p.test().sendsRequests() || !planned.add(p.id())) {
                 continue;
             }
             List<BatchItem> items = new ArrayList<>();
             try {
-                CheckpointStore store = run.checkpoint(p.plan().suite());
-                p.plan().invocations()
+                run.checkpoint(p.test().suite());
+                p.test().invocations()
                         .filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()))
                         .forEach(i -> {
-                            InvocationKey key = BenchmarkRun.key(p.plan(), i);
-                            if (run.stored(store, key).isEmpty()) {
-                                items.add(new BatchItem(key, i.request()));
+                            if (run.stored(i.key()).isEmpty()) {
+                                items.add(new BatchItem(i.key(), i.request()));
                             }
                         });
             } catch (RuntimeException unplanned) {
-                failures.put(p.template(), unplanned);
+                failures.put(p.id(), unplanned);
                 continue;
             }
             if (!items.isEmpty()) {
-                bySuite.computeIfAbsent(p.plan().suite(), s -> new ArrayList<>()).addAll(items);
+                bySuite.computeIfAbsent(p.test().suite(), s -> new ArrayList<>()).addAll(items);
             }
         }
         routeToBatches(bySuite);
@@ -209,7 +203,7 @@ final class BatchRouting implements AutoCloseable {
         if (config.values().getBoolean(ConfigKeys.URGENT, false)) {
             return Decision.realTime("the run is urgent (evalunit.urgent=true)");
         }
-        if (Selections.narrow()) {
+        if (narrow) {
             return Decision.realTime("an IDE run of single tests or invocations is urgent");
         }
         if (eligible < batch.threshold()) {
@@ -224,7 +218,6 @@ final class BatchRouting implements AutoCloseable {
         double realTime = 0;
         double batched = 0;
         boolean priced = false;
-        TokenEstimator tokens = TokenEstimator.shared();
         for (List<BatchItem> items : bySuite.values()) {
             for (BatchItem item : items) {
                 Optional<ModelPrice> price = config.prices().forModel(item.model());
@@ -247,13 +240,8 @@ final class BatchRouting implements AutoCloseable {
         OpenAiClient client = run.openAiClient();
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
-                .realtime(item -> run.sendAndStore(client, item.request(), store, item.key()))
-                .sink((item, completion, batchId) -> {
-                    store.append(item.key(), completion);
-                    if (batchId != null) {
-                        answeredBy.put(List.of(suite, item.customId()), batchId);
-                    }
-                })
+                .realtime(item -> run.sendAndStore(item.request(), item.key()))
+                .sink((item, completion) -> store.append(item.key(), completion))
                 .budget(client.budget())
                 .origin(run.origin().id())
                 .scheduler(scheduler)
@@ -261,11 +249,11 @@ final class BatchRouting implements AutoCloseable {
     }
 
     /**
-     * The answer of an invocation routed to a batch, handed over once; empty when it was not routed.
-     * With {@code evalunit.batch.wait=false}, an answer not there yet fails at once with
-     * {@link BatchWaitingException}, naming the batch and its counts.
+     * The answer of an invocation routed to a batch, with the batch that gave it, handed over once; empty
+     * when it was not routed. With {@code evalunit.batch.wait=false}, an answer not there yet fails at once
+     * with a {@link BatchPendingException} naming the batch and its counts.
      */
-    Optional<CompletableFuture<Completion>> answer(String suite, InvocationKey key) {
+    Optional<CompletableFuture<BatchCoordinator.Delivered>> answer(String suite, InvocationKey key) {
         Set<String> ids = routed.get(suite);
         if (ids == null || !ids.remove(key.id())) {
             return Optional.empty();
@@ -274,19 +262,10 @@ final class BatchRouting implements AutoCloseable {
         if (!batch.waitForCompletion()) {
             ItemStatus status = coordinator.status(key.id());
             if (!status.done()) {
-                return Optional.of(CompletableFuture.failedFuture(new BatchWaitingException(status.describe(),
-                        status.batchId())));
+                return Optional.of(CompletableFuture.failedFuture(BatchPendingException.notWaitedFor(status)));
             }
         }
-        return Optional.of(coordinator.answer(key.id()));
-    }
-
-    /**
-     * The batch whose answer {@link #answer} handed over for the invocation, once: the sink records it
-     * before the answer's future completes. Empty for an answer that came in real time.
-     */
-    Optional<String> batchOf(String suite, InvocationKey key) {
-        return answeredBy.isEmpty() ? Optional.empty() : Optional.ofNullable(answeredBy.remove(List.of(suite, key.id())));
+        return Optional.of(coordinator.delivery(key.id()));
     }
 
     /** The batches' counts for the progress line; empty when nothing is batched. */

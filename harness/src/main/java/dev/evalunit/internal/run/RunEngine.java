@@ -1,12 +1,14 @@
-package dev.evalunit.junit;
+package dev.evalunit.internal.run;
 
 import dev.evalunit.Answer;
+import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Priority;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
+import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.client.RunClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
@@ -20,6 +22,7 @@ import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
 import dev.evalunit.internal.concurrent.InFlight;
+import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.ProgressOptions;
 import dev.evalunit.internal.report.ProgressReporter;
@@ -29,9 +32,7 @@ import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,22 +40,27 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.engine.UniqueId;
 
 /**
- * What one launcher session's benchmark run shares: the configuration, read once, one rate-limited
- * client (the simulator's when there is no API key), each suite's locked state, and what went wrong.
- * Lives in JUnit's root store, so it is created on first use by any suite and closed, flushing
- * everything, when the run ends.
+ * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
+ * {@link PlannedTest}s and their {@link PlannedInvocation}s and hands back answers (replayed from the
+ * checkpoint, collected from a batch, or sent through the one rate-limited client, the simulator's when
+ * there is no API key), and takes each invocation's outcome for the summary, the progress line, the
+ * Allure results and the verdict. Each suite's state is locked while the run uses it. Ctrl-C stops
+ * sending and saves what is in flight. Thread-safe: tests may run in parallel.
+ *
+ * <p>Its collaborators are each behind a small surface: the checkpoint store and state lock
+ * ({@code internal.checkpoint}), {@link Routes} to the Batch API ({@code internal.batch}), the client
+ * ({@code dev.evalunit.client}), and the reports ({@code internal.report}).
  */
-final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
+public final class RunEngine implements AutoCloseable {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(BenchmarkRun.class);
+    private static final System.Logger LOG = System.getLogger(RunEngine.class.getName());
 
-    private static final System.Logger LOG = System.getLogger(BenchmarkRun.class.getName());
+    /** An invocation's answer and how it came. */
+    public record Answered(Answer answer, PlannedInvocation.Route route) {
+    }
 
     private final EvalConfig config;
     private final RunClient client;
@@ -68,15 +74,22 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
     private final ProgressReporter progress;
     private final Duration shutdownGrace;
-    private final BatchRouting batches;
+    private final Routes routes;
     private final AllureReport allure;
     private final RunProblems problems = new RunProblems();
-    private final Map<UniqueId, RuntimeException> unplanned = new ConcurrentHashMap<>();
+    private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
-    private volatile boolean interrupted;
     private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
+    private volatile boolean interrupted;
 
-    private BenchmarkRun(EvalConfig config) {
+    /**
+     * Starts a run: reads every setting (a bad one fails here, before anything starts), opens the client
+     * (starting the simulator when there is no key) and the reports.
+     *
+     * @param narrow       whether the run selected single tests or invocations only (an IDE's run): urgent
+     * @param cleanResults whether the Allure results left by earlier runs are to be removed now (no launcher did)
+     */
+    public RunEngine(EvalConfig config, boolean narrow, boolean cleanResults) {
         this.config = config;
         this.checkpoints = CheckpointOptions.from(config);
         this.onlyQuestions = config.values().get(ConfigKeys.QUESTION)
@@ -87,7 +100,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         ProgressOptions progressOptions = ProgressOptions.from(config);
         AllureOptions allureOptions = AllureOptions.from(config);
         this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
-        dev.evalunit.internal.report.BuildOutcome.Thresholds.from(config); // judged at the end, checked now
+        BuildOutcome.Thresholds.from(config); // judged at the end, checked now
         this.end = new RunEnd(config);
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
@@ -99,11 +112,34 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
                 progressOptions);
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
-                client.simulated(), !AllureCleanup.cleanedInThisSession(allureOptions.resultsDir())
-                        && AllureCleanup.noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.batches = new BatchRouting(this, config);
-        progress.detail(batches::progress);
+                client.simulated(), cleanResults && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
+        this.routes = new Routes(this, config, narrow);
+        progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Whether no other evalunit run is live on this project's state: only then are earlier results stale.
+     * Otherwise they may be that run's, written as it goes, and are kept (with a warning that says why).
+     */
+    public static boolean noOtherRunLive(Path checkpointRoot, Path resultsDir) {
+        List<StateLock.Holder> live = StateLock.otherLiveRuns(checkpointRoot);
+        if (!live.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "the results in " + resultsDir + " are kept, not cleaned: another "
+                    + "evalunit run is live on " + checkpointRoot + " (" + live.get(0).describe() + ") and may be writing them");
+        }
+        return live.isEmpty();
+    }
+
+    /**
+     * A run that could not start ({@code failure}, e.g. a bad setting): its verdict is written where the
+     * configuration, as far as it reads, says, and the failure printed once.
+     *
+     * @throws AssertionError always, naming the failure
+     */
+    public static void failedToStart(ConfigSources sources, RuntimeException failure) {
+        RunEnd.unstarted(sources).failed(List.of(new RunProblems.Problem("the benchmark run could not start",
+                "the benchmark run could not start: " + failure.getMessage())));
     }
 
     /**
@@ -115,7 +151,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         interrupted = true;
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         try {
-            batches.interrupt(shutdownGrace);
+            routes.interrupt(shutdownGrace);
             client.close(shutdownGrace);
             int unsaved = saving.awaitNone(deadline);
             if (unsaved > 0) {
@@ -134,78 +170,36 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
     }
 
     /**
-     * The run of the launcher session {@code context} belongs to, started on first use. A run that cannot
-     * start (bad configuration) fails every benchmark test with one line, and the build with the whole
-     * message, once, at the end; it is not tried again by each suite.
+     * The run starts: every selected batch-eligible test is routed now, so batches run meanwhile. A test
+     * whose plan fails is left out; its own start reports it.
      */
-    static BenchmarkRun of(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(RunStart.class, k -> RunStart.begin(context),
-                RunStart.class).run();
+    public void routeAtStart(List<SelectedTest> tests) {
+        unplanned.putAll(routes.route(tests));
     }
 
-    /** A run, or why it could not start; closed with the root store, which ends the run or reports the failure. */
-    private record RunStart(BenchmarkRun started, RuntimeException failure, RunEnd end) implements AutoCloseable {
-
-        static RunStart begin(ExtensionContext context) {
-            ConfigSources sources = sources(context::getConfigurationParameter);
-            try {
-                BenchmarkRun run = new BenchmarkRun(EvalConfig.load(sources));
-                run.routeAtStart(EligibleTemplates.current());
-                return new RunStart(run, null, run.end);
-            } catch (RuntimeException e) {
-                return new RunStart(null, e, RunEnd.unstarted(sources));
-            }
-        }
-
-        BenchmarkRun run() {
-            if (failure != null) {
-                throw new BenchmarkConfigurationException("the benchmark run could not start: "
-                        + RunProblems.firstLine(failure) + " (the end of the run says more)", failure);
-            }
-            return started;
-        }
-
-        @Override
-        public void close() {
-            if (started != null) {
-                started.close();
-            } else {
-                end.failed(List.of(new RunProblems.Problem("the benchmark run could not start",
-                        "the benchmark run could not start: " + failure.getMessage())));
-            }
-        }
-    }
-
-    /** The run starts: every selected batch-eligible test is routed now, so batches run meanwhile. */
-    private void routeAtStart(List<EligibleTemplates.Template> templates) {
-        List<BatchRouting.Planned> plans = new ArrayList<>();
-        for (EligibleTemplates.Template t : templates) {
-            try {
-                plans.add(new BatchRouting.Planned(BenchmarkPlan.of(t.testClass(), t.method(), config.defaultModel(),
-                        onlyQuestions, config), t.uniqueId(),
-                        Selections.selected(t.uniqueId(), t.testClass(), t.method().getName())));
-            } catch (RuntimeException badDeclaration) {
-                unplanned.put(t.uniqueId(), badDeclaration); // its own test reports it
-            }
-        }
-        unplanned.putAll(batches.route(plans));
+    /** A test known by {@code id}, whose declaration could not be read: its start reports it. */
+    public void unplannable(String id, RuntimeException badDeclaration) {
+        unplanned.put(id, badDeclaration);
     }
 
     /**
-     * A test starts: its state is locked and, when the start did not (a run without a launcher, such as
-     * EngineTestKit's), it is routed.
+     * A test starts: its suite's state is locked and, when the run's start did not (a run without a
+     * launcher), it is routed. Returns the look-ahead that answers its invocations.
      *
-     * @throws RuntimeException why its plan failed, here or when the run started (for {@link #unplanned})
+     * @throws RuntimeException why its plan failed, here or when the run started: see {@link #unplanned}
      */
-    void start(BenchmarkPlan plan, UniqueId template, Set<Integer> selected) {
-        RuntimeException failed = unplanned.get(template);
+    public Lookahead start(PlannedTest test, String id, Set<Integer> selected) {
+        RuntimeException failed = unplanned.get(id);
         if (failed == null) {
-            checkpoint(plan.suite());
-            failed = batches.route(List.of(new BatchRouting.Planned(plan, template, selected))).get(template);
+            checkpoint(test.suite());
+            failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
         }
         if (failed != null) {
             throw failed;
         }
+        suiteMinPassRates.merge(test.suite(), test.minPassRate(), Math::max);
+        progress.addTotal(selected.isEmpty() ? test.invocations().count() : selected.size());
+        return new Lookahead(this, test, selected, lookAhead());
     }
 
     /**
@@ -213,7 +207,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
      * read, a {@code @Prompt} that throws, a state another run holds. Each cause is printed once, at the
      * end of the run.
      */
-    RuntimeException unplanned(String test, RuntimeException cause) {
+    public RuntimeException unplanned(String test, RuntimeException cause) {
         String summary = cause instanceof StateLockedException ? test + ": its suite's state is in use by another run"
                 : test + " could not be planned: " + RunProblems.firstLine(cause);
         problems.add(summary, cause instanceof StateLockedException ? cause.getMessage()
@@ -221,26 +215,17 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return new BenchmarkConfigurationException(summary + " (the end of the run says more)", cause);
     }
 
-    /**
-     * The configuration from every usual source, with JUnit configuration parameters (a launcher's
-     * or EngineTestKit's {@code evalunit.*} settings) as strong as {@code -D} system properties.
-     */
-    static ConfigSources sources(Function<String, Optional<String>> configurationParameters) {
-        ConfigSources real = ConfigSources.real();
-        Map<String, String> properties = new HashMap<>(real.systemProperties());
-        for (String name : ConfigKeys.all().stream().map(ConfigKeys.Key::name).toList()) {
-            configurationParameters.apply(name).ifPresent(value -> properties.put(name, value));
-        }
-        ConfigSources sources = ConfigSources.of(properties, real.environment(), real.workingDirectory().orElse(null));
-        return real.classLoader().map(sources::withClassLoader).orElse(sources);
+    /** The first line of what went wrong, inside the wrappers that only say where: for a one-line failure. */
+    public static String shortReason(Throwable failure) {
+        return RunProblems.firstLine(failure);
     }
 
-    EvalConfig config() {
+    public EvalConfig config() {
         return config;
     }
 
     /** Whether Ctrl-C (or SIGTERM) has stopped the run. */
-    boolean interrupted() {
+    public boolean interrupted() {
         return interrupted;
     }
 
@@ -254,20 +239,27 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return origin;
     }
 
-    dev.evalunit.client.OpenAiClient openAiClient() {
+    OpenAiClient openAiClient() {
         return client.client();
     }
 
-    LlmClient client() {
+    /** The run's client for code outside any invocation ({@code @BeforeAll}, a plain test); calls are not checkpointed. */
+    public LlmClient client() {
         return client.client();
     }
 
-    Set<String> onlyQuestions() {
+    /** The client an invocation's body calls: each call a stage of the invocation, checkpointed under its own key. */
+    public StageClient stageClient(PlannedInvocation invocation) {
+        return new StageClient(this, invocation);
+    }
+
+    /** The questions {@code evalunit.question} narrows the run to; empty for all. */
+    public Set<String> onlyQuestions() {
         return onlyQuestions;
     }
 
-    /** How far ahead of JUnit requests are started: enough to keep every connection busy. */
-    int lookAhead() {
+    /** How far ahead of the bodies requests are started: enough to keep every connection busy. */
+    private int lookAhead() {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
     }
 
@@ -303,44 +295,47 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
      * The stored answer of {@code key}: never one the fallback model gave unless that model is still the
      * configured fallback, so an answer is never passed off as another model's.
      */
-    Optional<Completion> stored(CheckpointStore store, InvocationKey key) {
-        return store.lookup(key).filter(c -> !c.fromFallback()
+    Optional<Completion> stored(InvocationKey key) {
+        return checkpoint(key.suite()).lookup(key).filter(c -> !c.fromFallback()
                 || config.fallbackModel().filter(c.fallbackModel()::equals).isPresent());
     }
 
     /**
-     * A stored answer when the checkpoint has one for exactly this request; otherwise the request
-     * goes out, and its answer is appended to the checkpoint before anyone sees it.
+     * The answer of an invocation's prompt: collected from its batch, replayed when the checkpoint has one
+     * for exactly this request, or sent (and appended to the checkpoint before anyone sees it).
      */
-    @Override
-    public CompletableFuture<Answer> answer(BenchmarkPlan plan, Invocation invocation, LlmClient llm, Priority priority) {
+    CompletableFuture<Answered> answer(PlannedInvocation invocation, Priority priority) {
         if (interrupted) {
             return CompletableFuture.failedFuture(new RunInterruptedException());
         }
         ChatRequest request = invocation.request().priority(priority);
-        CheckpointStore store = checkpoint(plan.suite());
-        InvocationKey key = key(plan, invocation);
-        Optional<CompletableFuture<Completion>> batched = batches.answer(plan.suite(), key);
+        InvocationKey key = invocation.key();
+        Optional<CompletableFuture<dev.evalunit.internal.batch.BatchCoordinator.Delivered>> batched =
+                routes.answer(invocation.suite(), key);
         if (batched.isPresent()) {
-            return batched.get().thenApply(c -> new Answer(request, c, false)); // checkpointed when it came
+            // checkpointed when it came
+            return batched.get().thenApply(d -> new Answered(new Answer(request, d.completion(), false),
+                    d.batchId() == null ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
         }
-        Optional<Completion> stored = stored(store, key);
+        Optional<Completion> stored = stored(key);
         if (stored.isPresent()) {
-            return CompletableFuture.completedFuture(new Answer(request, stored.get(), true));
+            return CompletableFuture.completedFuture(new Answered(new Answer(request, stored.get(), true),
+                    PlannedInvocation.Route.REPLAYED));
         }
-        return sendAndStore(llm, request, store, key).thenApply(c -> new Answer(request, c, false));
+        return sendAndStore(request, key).thenApply(c -> new Answered(new Answer(request, c, false),
+                PlannedInvocation.Route.REAL_TIME));
     }
 
     /**
      * Sends the request and appends its answer to the checkpoint before the future completes. Ctrl-C
      * waits for these appends, not only for the responses, so no answer that came is lost.
      */
-    CompletableFuture<Completion> sendAndStore(LlmClient llm, ChatRequest request, CheckpointStore store,
-                                               InvocationKey key) {
+    CompletableFuture<Completion> sendAndStore(ChatRequest request, InvocationKey key) {
+        CheckpointStore store = checkpoint(key.suite());
         saving.enter();
         CompletableFuture<Completion> stored;
         try {
-            stored = llm.generateAsync(request).thenApply(c -> {
+            stored = client.client().generateAsync(request).thenApply(c -> {
                 store.append(key, c);
                 return c;
             });
@@ -351,42 +346,50 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
         return stored.whenComplete((c, e) -> saving.exit());
     }
 
-    static InvocationKey key(BenchmarkPlan plan, Invocation invocation) {
-        return InvocationKey.of(plan.suite(), plan.test(), invocation.questionId(), invocation.temperature(),
-                invocation.sample(), invocation.request(), invocation.request().model());
-    }
-
-    /** More invocations of {@code plan} are planned (a template started). */
-    void planned(BenchmarkPlan plan, long invocations) {
-        suiteMinPassRates.merge(plan.suite(), plan.minPassRate(), Math::max);
-        progress.addTotal(invocations);
-    }
-
     /**
-     * One invocation finished, with its answer when it had one, and what the test recorded; {@code report}
-     * turns the result into the invocation's Allure result.
+     * How one invocation ended, as the adapter saw it.
+     *
+     * @param invocation      the invocation, routed when its answer came
+     * @param outcome         how it ended
+     * @param answer          its answer, or {@code null}
+     * @param card            what the test recorded
+     * @param failure         why it did not pass, or {@code null}
+     * @param waitingForBatch whether it was aborted because its batch is still running (its route names it)
+     * @param calls           the calls its body made, from its {@link StageClient}
+     * @param testClass       the test class's binary name
+     * @param testMethod      the test method's name
+     * @param startMillis     when it started, epoch milliseconds
+     * @param stopMillis      when it ended
      */
-    void finished(BenchmarkPlan plan, Invocation invocation, InvocationResult.Outcome outcome, Answer answer,
-                  Scorecard card, boolean waitingForBatch, Function<InvocationResult, InvocationReport> report) {
+    public record Finished(PlannedInvocation invocation, InvocationResult.Outcome outcome, Answer answer,
+                           Scorecard card, Throwable failure, boolean waitingForBatch, List<InvocationReport.Call> calls,
+                           String testClass, String testMethod, long startMillis, long stopMillis) {
+    }
+
+    /** One invocation finished: counted for the summary, the progress line and the verdict, and reported. */
+    public void finished(Finished f) {
+        PlannedInvocation invocation = f.invocation();
+        Answer answer = f.answer();
         Completion c = answer == null ? null : answer.completion();
         String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
-        InvocationResult result = new InvocationResult(plan.suite(), plan.test(),
+        InvocationResult result = new InvocationResult(invocation.suite(), invocation.test(),
                 invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
-                invocation.sample(), outcome, c == null ? null : c.text(), c == null ? 0 : c.promptTokens(),
+                invocation.sample(), f.outcome(), c == null ? null : c.text(), c == null ? 0 : c.promptTokens(),
                 c == null ? 0 : c.completionTokens(), c == null || answer.replayed() ? 0 : c.costUsd(),
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
-                card.label().orElse(null), card.scores());
+                f.card().label().orElse(null), f.card().scores());
         summary.add(result);
-        end.counted(outcome, waitingForBatch, c);
+        end.counted(f.outcome(), f.waitingForBatch(), c);
         progress.step(result);
         if (allure.enabled()) {
-            allure.write(report.apply(result));
+            PlannedInvocation.Route route = invocation.route();
+            // The model that answered: the fallback's name when it stood in for the request's own.
+            String model = c != null && c.fromFallback() ? c.fallbackModel()
+                    : invocation.request() != null ? invocation.request().model() : config.defaultModel();
+            allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
+                    invocation.questionText(), invocation.request(), c, f.failure(),
+                    route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));
         }
-    }
-
-    /** The batch that answered the invocation, when one did in this run; asked once, after its answer came. */
-    Optional<String> batchOf(BenchmarkPlan plan, Invocation invocation) {
-        return batches.batchOf(plan.suite(), key(plan, invocation));
     }
 
     /**
@@ -402,7 +405,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
             return; // the hook is closing everything
         }
         try {
-            batches.close();
+            routes.close();
             client.close();
         } finally {
             stores.values().forEach(CheckpointStore::close);
@@ -416,7 +419,7 @@ final class BenchmarkRun implements AutoCloseable, Prefetcher.AnswerSource {
             Map<String, Path> dirs = new TreeMap<>();
             stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
             System.out.println(summary.render(client.client().metrics().snapshot(), dirs, allure.directory()));
-            String batched = batches.summary();
+            String batched = routes.summary();
             if (!batched.isEmpty()) {
                 System.out.print(batched);
             }

@@ -1,4 +1,4 @@
-package dev.evalunit.junit;
+package dev.evalunit.internal.run;
 
 import dev.evalunit.Completion;
 import dev.evalunit.client.BudgetGuard;

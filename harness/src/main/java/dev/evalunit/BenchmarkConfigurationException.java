@@ -1,4 +1,4 @@
-package dev.evalunit.junit;
+package dev.evalunit;
 
 
 /** A benchmark class is declared wrongly; the message names the annotation, the method and the fix. */

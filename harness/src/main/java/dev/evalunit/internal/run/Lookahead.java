@@ -1,0 +1,71 @@
+package dev.evalunit.internal.run;
+
+import dev.evalunit.Priority;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps the requests of a test's next selected invocations in flight while earlier bodies run. The
+ * adapter pulls invocations through {@link #next()}; the look-ahead reads the plan a bounded window ahead
+ * of it and starts each selected invocation's answer as it enters the window, so memory stays flat however
+ * many invocations there are. Answers come from the {@link RunEngine} (checkpoint, batch, then the client).
+ * Used from one thread at a time; answers complete on the client's threads.
+ */
+public final class Lookahead {
+
+    private final RunEngine engine;
+    private final PlannedTest test;
+    private final Iterator<PlannedInvocation> planned;
+    private final Set<Integer> selected;
+    private final int window;
+    private final ArrayDeque<PlannedInvocation> ahead = new ArrayDeque<>();
+    private final Map<Integer, CompletableFuture<RunEngine.Answered>> answers = new ConcurrentHashMap<>();
+
+    Lookahead(RunEngine engine, PlannedTest test, Set<Integer> selected, int window) {
+        this.engine = engine;
+        this.test = test;
+        this.planned = test.invocations().iterator();
+        this.selected = selected;
+        this.window = window;
+    }
+
+    public boolean hasNext() {
+        return !ahead.isEmpty() || planned.hasNext();
+    }
+
+    /** The next planned invocation; tops up the window first. */
+    public PlannedInvocation next() {
+        fill();
+        PlannedInvocation next = ahead.poll();
+        fill();
+        return next;
+    }
+
+    private void fill() {
+        while (ahead.size() < window && planned.hasNext()) {
+            PlannedInvocation invocation = planned.next();
+            ahead.add(invocation);
+            if (test.sendsRequests() && isSelected(invocation.index())) {
+                answers.put(invocation.index(), engine.answer(invocation, Priority.NORMAL));
+            }
+        }
+    }
+
+    private boolean isSelected(int index) {
+        return selected.isEmpty() || selected.contains(index);
+    }
+
+    /** The answer of an invocation about to run; handed over once, then forgotten. */
+    public CompletableFuture<RunEngine.Answered> take(PlannedInvocation invocation) {
+        CompletableFuture<RunEngine.Answered> answer = answers.remove(invocation.index());
+        if (answer == null) {
+            // Selected without our knowing (a selector we could not read): fetch it now, urgently.
+            answer = engine.answer(invocation, Priority.URGENT);
+        }
+        return answer;
+    }
+}

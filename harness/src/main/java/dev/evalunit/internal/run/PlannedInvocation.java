@@ -1,0 +1,104 @@
+package dev.evalunit.internal.run;
+
+import dev.evalunit.ChatRequest;
+import dev.evalunit.internal.checkpoint.InvocationKey;
+import java.util.Objects;
+
+/**
+ * One invocation of a benchmark test (a row, a temperature, a sample) from plan to report: its identity,
+ * its stages (the request its {@code @Prompt} builds, with the checkpoint key computed once, then the
+ * calls its body makes), and, once its answer came, the route it took. Immutable: what the run learns
+ * is a copy ({@link #routed}).
+ *
+ * @param index        1-based position among the test's invocations, as JUnit numbers them
+ * @param suite        the suite's name
+ * @param test         the test method's name
+ * @param row          the dataset row, or {@code null} for a hand-written test
+ * @param questionId   the row's id, or {@code null}
+ * @param questionText the row's text for display, or {@code null}
+ * @param temperature  the sampling temperature
+ * @param sample       1-based sample number
+ * @param prompt       the first stage, the {@code @Prompt}'s request (temperature and model applied) and its key;
+ *                     {@code null} when the test has no {@code @Prompt}
+ * @param route        how its answer came, once it came; {@code null} before
+ */
+public record PlannedInvocation(int index, String suite, String test, Object row, String questionId,
+                                String questionText, double temperature, int sample, Stage prompt, Route route) {
+
+    private static final int SHOWN_CHARS = 60;
+
+    /**
+     * One request of an invocation, with its own key.
+     *
+     * @param name    {@code ""} for the prompt's request; {@code call <hash>#<n>} for the n-th call of a request
+     *                the body made through its injected client
+     * @param request what is sent
+     * @param key     what its answer is stored under
+     */
+    public record Stage(String name, ChatRequest request, InvocationKey key) {
+        public Stage {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** How an answer came: replayed from the checkpoint, asked in real time, or collected from a batch. */
+    public record Route(Kind kind, String batchId) {
+        public enum Kind { REPLAYED, REAL_TIME, BATCH }
+
+        public static final Route REPLAYED = new Route(Kind.REPLAYED, null);
+        public static final Route REAL_TIME = new Route(Kind.REAL_TIME, null);
+
+        public static Route batch(String batchId) {
+            return new Route(Kind.BATCH, Objects.requireNonNull(batchId, "batchId"));
+        }
+    }
+
+    /** A planned invocation whose first stage sends {@code request} (or none, for a hand-written test). */
+    public static PlannedInvocation of(int index, String suite, String test, Object row, String questionId,
+                                       String questionText, double temperature, int sample, ChatRequest request) {
+        Stage prompt = request == null ? null : new Stage("", request, InvocationKey.of(suite, test,
+                questionId == null ? "" : questionId, temperature, sample, request, request.model()));
+        return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
+                null);
+    }
+
+    /** The prompt's request, or {@code null}. */
+    public ChatRequest request() {
+        return prompt == null ? null : prompt.request();
+    }
+
+    /** The prompt's key, or {@code null}. */
+    public InvocationKey key() {
+        return prompt == null ? null : prompt.key();
+    }
+
+    /** A later stage of this invocation: {@code request} sent to {@code model} under the stage's own key. */
+    public Stage stage(String name, ChatRequest request, String model) {
+        InvocationKey identity = new InvocationKey(suite, test, questionId == null ? "" : questionId, temperature,
+                sample, model, InvocationKey.hash(request, model));
+        return new Stage(name, request, identity.stage(name, request, model));
+    }
+
+    /** This invocation, answered by way of {@code route}. */
+    public PlannedInvocation routed(Route route) {
+        return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
+                route);
+    }
+
+    /** {@code [T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds?} */
+    public String displayName() {
+        StringBuilder name = new StringBuilder().append("[T=").append(temperature).append(" s=").append(sample)
+                .append(']');
+        if (questionId != null) {
+            name.append(' ').append(questionId);
+        }
+        if (questionText != null && !questionText.isBlank()) {
+            String oneLine = questionText.strip().replaceAll("\\s+", " ");
+            name.append(' ').append(oneLine.length() <= SHOWN_CHARS ? oneLine
+                    : oneLine.substring(0, SHOWN_CHARS - 3).stripTrailing() + "...");
+        }
+        return name.toString();
+    }
+}

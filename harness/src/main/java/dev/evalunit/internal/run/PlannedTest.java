@@ -1,0 +1,35 @@
+package dev.evalunit.internal.run;
+
+import java.util.stream.Stream;
+
+/**
+ * A benchmark test as the run engine sees it: where its invocations' answers go and how it is judged.
+ * The JUnit adapter reads one from a test method's annotations; the engine knows nothing of those.
+ */
+public interface PlannedTest {
+
+    /** The suite's name, e.g. {@code TruthfulQA}. */
+    String suite();
+
+    /** The test method's name. */
+    String test();
+
+    /** The model of requests that name none. */
+    String model();
+
+    /** Whether its invocations may be answered by the Batch API. */
+    boolean batchEligible();
+
+    /** Whether its invocations send a request before the body runs (it has a {@code @Prompt}). */
+    boolean sendsRequests();
+
+    /** The suite's lowest pass rate at any temperature; 0 checks nothing. */
+    double minPassRate();
+
+    /**
+     * Its invocations in their fixed order, lazily (a dataset is read as JUnit asks for them).
+     *
+     * @throws RuntimeException when its questions cannot be loaded or a {@code @Prompt} fails, when the stream is used
+     */
+    Stream<PlannedInvocation> invocations();
+}

@@ -1,0 +1,66 @@
+package dev.evalunit.internal.run;
+
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
+import dev.evalunit.LlmClient;
+import dev.evalunit.internal.checkpoint.InvocationKey;
+import dev.evalunit.internal.report.allure.InvocationReport;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared client as one invocation's body sees it: every call it makes (a hand-written test's
+ * question, a judge's verdict) is a later stage of the invocation, checkpointed under its own key, so a
+ * resumed run replays it instead of paying for it again. A stage is named by its request and how many
+ * identical requests the invocation made before it ({@code call <hash>#<n>}), so calls made concurrently
+ * or in another order still find their answers. Each call, once it ends, is kept for the invocation's
+ * report. Closing it does nothing: the run owns the client. Thread-safe.
+ */
+public final class StageClient implements LlmClient {
+
+    private final RunEngine engine;
+    private final PlannedInvocation invocation;
+    private final Map<String, AtomicInteger> occurrences = new ConcurrentHashMap<>();
+    private final List<InvocationReport.Call> calls = new CopyOnWriteArrayList<>();
+
+    StageClient(RunEngine engine, PlannedInvocation invocation) {
+        this.engine = engine;
+        this.invocation = invocation;
+    }
+
+    @Override
+    public CompletableFuture<Completion> generateAsync(ChatRequest request) {
+        if (engine.interrupted()) {
+            return CompletableFuture.failedFuture(new RunInterruptedException());
+        }
+        String model = request.model() != null ? request.model() : engine.config().defaultModel();
+        String hash = InvocationKey.hash(request, model);
+        int occurrence = occurrences.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
+        PlannedInvocation.Stage stage = invocation.stage("call " + hash + "#" + occurrence, request, model);
+        long start = System.currentTimeMillis();
+        Optional<Completion> stored = engine.stored(stage.key());
+        if (stored.isPresent()) {
+            calls.add(new InvocationReport.Call(request, model, stored.get(), null, true, start, start));
+            return CompletableFuture.completedFuture(stored.get());
+        }
+        return engine.sendAndStore(request, stage.key()).whenComplete((c, e) -> calls.add(
+                new InvocationReport.Call(request, model, c, e instanceof CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : e, false, start, System.currentTimeMillis())));
+    }
+
+    /** The calls made so far, in the order they ended. */
+    public List<InvocationReport.Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    @Override
+    public void close() {
+        // the run's client outlives every invocation
+    }
+}

@@ -1,0 +1,209 @@
+package dev.evalunit.junit;
+
+import dev.evalunit.Answer;
+import dev.evalunit.Completion;
+import dev.evalunit.LlmClient;
+import dev.evalunit.LlmException;
+import dev.evalunit.NotSentException;
+import dev.evalunit.Scorecard;
+import dev.evalunit.Temperature;
+import dev.evalunit.internal.batch.BatchPendingException;
+import dev.evalunit.internal.checkpoint.CheckpointException;
+import dev.evalunit.internal.report.InvocationResult;
+import dev.evalunit.internal.run.Lookahead;
+import dev.evalunit.internal.run.PlannedInvocation;
+import dev.evalunit.internal.run.RunEngine;
+import dev.evalunit.internal.run.RunInterruptedException;
+import dev.evalunit.internal.run.StageClient;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * One invocation as JUnit runs it: resolves its parameters (the row, {@link Temperature}, the sample
+ * number, the {@link Answer} or {@link Completion}, the {@link Scorecard}, its {@link LlmClient}), and
+ * tells the engine how it ended. The answer is awaited before the test method runs (before its
+ * parameters are resolved), so a request that failed for good fails the invocation with the client's
+ * own exception, an error rather than a wrong answer; the engine's own reasons not to answer (Ctrl-C, a
+ * batch still running, a request that was not sent) abort it.
+ */
+final class InvocationParameters implements ParameterResolver, BeforeEachCallback, BeforeTestExecutionCallback,
+        TestWatcher, TestExecutionExceptionHandler {
+
+    private final RunEngine engine;
+    private final Lookahead lookahead;
+    private PlannedInvocation invocation;
+    private final StageClient client;
+    private final Scorecard scorecard = new Scorecard();
+    private Answer answer;
+    private long startMillis = System.currentTimeMillis();
+
+    InvocationParameters(RunEngine engine, Lookahead lookahead, PlannedInvocation invocation) {
+        this.engine = engine;
+        this.lookahead = lookahead;
+        this.invocation = invocation;
+        this.client = engine.stageClient(invocation);
+    }
+
+    // The outcome table of DESIGN.md: a wrong answer fails, a request that failed for good errs.
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+        finished(context, InvocationResult.Outcome.PASSED, null);
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        finished(context, cause instanceof LlmException ? InvocationResult.Outcome.ERROR
+                : InvocationResult.Outcome.FAILED, cause);
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+        if (cause instanceof BatchWaitingException waiting && waiting.batchId() != null) {
+            invocation = invocation.routed(PlannedInvocation.Route.batch(waiting.batchId()));
+        }
+        finished(context, InvocationResult.Outcome.ABORTED, cause);
+    }
+
+    private void finished(ExtensionContext context, InvocationResult.Outcome outcome, Throwable cause) {
+        engine.finished(new RunEngine.Finished(invocation, outcome, answer, scorecard, cause,
+                cause instanceof BatchWaitingException, client.calls(), context.getRequiredTestClass().getName(),
+                context.getRequiredTestMethod().getName(), startMillis, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        startMillis = System.currentTimeMillis();
+    }
+
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        if (invocation.request() != null) {
+            answer();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == LlmClient.class || type == Scorecard.class) {
+            return true;
+        }
+        if (invocation.row() != null && type.isInstance(invocation.row())) {
+            return true;
+        }
+        return type == Temperature.class || type == double.class || type == Double.class
+                || type == int.class || type == Integer.class
+                || ((type == Answer.class || type == Completion.class) && invocation.request() != null);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == LlmClient.class) {
+            return client;
+        }
+        if (type == Scorecard.class) {
+            return scorecard;
+        }
+        if (invocation.row() != null && type.isInstance(invocation.row())) {
+            return invocation.row();
+        }
+        if (type == Temperature.class) {
+            return new Temperature(invocation.temperature());
+        }
+        if (type == double.class || type == Double.class) {
+            return invocation.temperature();
+        }
+        if (type == int.class || type == Integer.class) {
+            return invocation.sample();
+        }
+        Answer a = answer();
+        return type == Answer.class ? a : a.completion();
+    }
+
+    private Answer answer() {
+        if (answer == null) {
+            RunEngine.Answered answered = await(lookahead.take(invocation));
+            answer = answered.answer();
+            invocation = invocation.routed(answered.route());
+        }
+        return answer;
+    }
+
+    private RunEngine.Answered await(CompletableFuture<RunEngine.Answered> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            if (engine.interrupted() && !(cause instanceof CheckpointException)) {
+                throw interrupted();
+            }
+            RuntimeException aborted = abortion(cause);
+            if (aborted != null) {
+                throw aborted;
+            }
+            if (cause instanceof RuntimeException | cause instanceof Error) {
+                // LlmException: the request failed after retries, so the invocation errs; anything
+                // else (a checkpoint that cannot be written) is reported as itself.
+                throw sneaky(cause);
+            }
+            throw new ParameterResolutionException("the answer of " + invocation.test() + " "
+                    + invocation.displayName() + " could not be obtained: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted();
+        }
+    }
+
+    /**
+     * A call the body made was refused for a reason of the run's, not the model's (the run stopped sending
+     * to its model, or was interrupted): the invocation asked nothing, so it is aborted, not an error.
+     */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            RuntimeException aborted = abortion(t);
+            if (aborted != null) {
+                throw aborted;
+            }
+        }
+        throw thrown;
+    }
+
+    /** The JUnit abortion of one of the engine's reasons not to answer; {@code null} for any other failure. */
+    private static RuntimeException abortion(Throwable cause) {
+        if (cause instanceof NotSentException notSent) {
+            return new TestAbortedException(notSent.getMessage(), notSent);
+        }
+        if (cause instanceof RunInterruptedException) {
+            return interrupted();
+        }
+        if (cause instanceof BatchPendingException pending) {
+            return new BatchWaitingException(pending.getMessage(), pending.status().batchId()); // the next run collects it
+        }
+        return null;
+    }
+
+    private static TestAbortedException interrupted() {
+        return new TestAbortedException("the run was interrupted before this answer came; run the same command again "
+                + "to get it");
+    }
+
+    private static RuntimeException sneaky(Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) t;
+    }
+}
