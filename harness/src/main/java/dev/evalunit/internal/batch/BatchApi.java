@@ -12,7 +12,7 @@ import java.util.Map;
  * ones (5xx, 429 rate limits, timeouts, resets) a few times before throwing. Implementations are
  * thread-safe. {@link OpenAiBatchApi} is the one that talks to OpenAI.
  */
-public interface BatchApi {
+interface BatchApi {
 
     /**
      * Uploads a JSONL input file with purpose {@code batch}; the API sees the file's own name.

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * batch ledger benchmark-state/TruthfulQA/epoch-1/batches/ledger.jsonl line 7 is not valid JSON: ...; repair or delete that line (batches it names may then be submitted again)
  * </pre>
  */
-public final class BatchException extends dev.evalunit.EvalunitException {
+final class BatchException extends dev.evalunit.EvalunitException {
 
     private final Path file;
     private final int line;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param finishedAt   when it completed, failed, expired or was cancelled, else {@code null}
  * @param errors       why a {@link BatchStatus#FAILED} batch failed ({@code errors.data[].message}, with code and line)
  */
-public record BatchInfo(String id, BatchStatus status, String inputFileId, String outputFileId, String errorFileId,
+record BatchInfo(String id, BatchStatus status, String inputFileId, String outputFileId, String errorFileId,
                         RequestCounts counts, Map<String, String> metadata, Instant createdAt, Instant finishedAt,
                         List<String> errors) {
 

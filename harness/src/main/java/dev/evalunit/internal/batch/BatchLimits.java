@@ -6,7 +6,7 @@ package dev.evalunit.internal.batch;
  * @param maxRequests lines per file, &gt; 0; OpenAI allows 50,000
  * @param maxBytes    bytes per file, &gt; 0; OpenAI allows 200 MB
  */
-public record BatchLimits(int maxRequests, long maxBytes) {
+record BatchLimits(int maxRequests, long maxBytes) {
 
     /** OpenAI's limits: 50,000 requests and 200 MB (counted as 200,000,000 bytes, to stay clear of either reading). */
     public static final BatchLimits OPENAI = new BatchLimits(50_000, 200_000_000L);

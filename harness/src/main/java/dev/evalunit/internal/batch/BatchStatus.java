@@ -3,7 +3,7 @@ package dev.evalunit.internal.batch;
 import java.util.Locale;
 
 /** The status of a Batch API job, as OpenAI reports it; {@link #UNKNOWN} for one this evalunit does not know. */
-public enum BatchStatus {
+enum BatchStatus {
     VALIDATING, FAILED, IN_PROGRESS, FINALIZING, COMPLETED, EXPIRED, CANCELLING, CANCELLED, UNKNOWN;
 
     /** The status of its wire name ({@code in_progress}); {@link #UNKNOWN} for any other. */

@@ -24,7 +24,7 @@ import java.time.Instant;
  * @param origin       where it was created ({@code simulated}, {@code live api.openai.com/v1}), or {@code null}
  *                     when the ledger line predates origins
  */
-public record LedgerEntry(String ledgerId, String model, int requests, String input, String ids, String sha256,
+record LedgerEntry(String ledgerId, String model, int requests, String input, String ids, String sha256,
                           int round, double estimatedUsd, Instant plannedAt, String fileId, String batchId,
                           BatchStatus status, RequestCounts counts, boolean cancelled, boolean collected,
                           String abandoned, String origin) {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code evalunit.checkpoint.flush-every}; a flushed line survives the JVM being killed ({@code kill -9},
  * an out-of-memory crash, a CI job cancelled), a forced line also survives a power loss or a kernel crash.
  */
-public enum FsyncPolicy {
+enum FsyncPolicy {
     /** Never force; the operating system writes the lines out when it likes (usually within 30 s). */
     NEVER,
     /** Force once, when the store is closed at the end of the run. The default. */

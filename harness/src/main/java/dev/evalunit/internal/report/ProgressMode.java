@@ -3,7 +3,7 @@ package dev.evalunit.internal.report;
 import java.util.Locale;
 
 /** How a run shows its progress: {@code evalunit.progress}. */
-public enum ProgressMode {
+enum ProgressMode {
     /** A live bar on a terminal; plain lines when there is none or {@code CI} is set. */
     AUTO,
     /** Always the live bar, redrawn in place. */

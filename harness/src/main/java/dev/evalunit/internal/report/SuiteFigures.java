@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
  * @param suite        the suite's name
  * @param temperatures one row per temperature, sorted
  */
-public record SuiteFigures(String suite, List<TemperatureFigures> temperatures) {
+record SuiteFigures(String suite, List<TemperatureFigures> temperatures) {
 
     public SuiteFigures {
         Objects.requireNonNull(suite, "suite");

@@ -20,7 +20,7 @@ import java.util.OptionalDouble;
  *                         group's samples that gave its most common answer; empty when no group has two
  * @param sampledGroups    how many groups {@code agreement} averages
  */
-public record TemperatureFigures(double temperature, long invocations, long passed, long failed, long errors,
+record TemperatureFigures(double temperature, long invocations, long passed, long failed, long errors,
                                  long aborted, long skipped, long replayed, long promptTokens,
                                  long completionTokens, double costUsd, OptionalDouble agreement,
                                  long sampledGroups) {
