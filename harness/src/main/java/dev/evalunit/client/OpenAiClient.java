@@ -1,6 +1,5 @@
 package dev.evalunit.client;
 
-import com.openai.errors.OpenAIServiceException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
@@ -12,7 +11,6 @@ import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.RateLimitConfig;
 import dev.evalunit.internal.concurrent.InFlight;
 import dev.evalunit.internal.throttle.ModelThrottle;
-import dev.evalunit.internal.throttle.RateLimitHeaders;
 import dev.evalunit.internal.throttle.TokenEstimator;
 import dev.evalunit.internal.throttle.Wakeups;
 import dev.evalunit.internal.wire.BackoffPolicy;
@@ -67,8 +65,7 @@ public final class OpenAiClient implements LlmClient {
     private final Stops stops;
     /** The last failure per model that came without any HTTP response, for a server never reached. */
     private final Map<String, LlmException> lastFailures = new ConcurrentHashMap<>();
-    private final java.util.Set<String> usageWarned = ConcurrentHashMap.newKeySet();
-    private final java.util.Set<String> retryAfterWarned = ConcurrentHashMap.newKeySet();
+    private final Attempts attempts;
 
     private OpenAiClient(Builder b) {
         this.config = b.config;
@@ -85,12 +82,14 @@ public final class OpenAiClient implements LlmClient {
         this.listeners = new Listeners(b.listeners, redactor);
         this.scheduler = newScheduler();
         this.transport = new OpenAiTransport(config.openai(), config.rateLimit().maxConcurrency());
+        this.attempts = new Attempts(config, budget, metrics, listeners, transport, stops, this::drain, redactor,
+                nanoTime, lastFailures);
         BackoffPolicy backoff = new BackoffPolicy(config.retry(), b.random);
         this.retryPolicy = RetryPolicy.<Completion>builder()
                 .handleIf(e -> e instanceof LlmException l && l.retryable())
                 .withMaxAttempts(config.retry().maxAttempts())
                 .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(),
-                        ctx.getLastException() instanceof LlmException l ? cappedRetryAfter(l) : null))
+                        ctx.getLastException() instanceof LlmException l ? attempts.cappedRetryAfter(l) : null))
                 .onRetryScheduled(e -> {
                     LlmException cause = (LlmException) e.getLastException();
                     metrics.retried(cause.model());
@@ -170,7 +169,7 @@ public final class OpenAiClient implements LlmClient {
 
     private void run(Call call) {
         String model = call.lane.model;
-        call.lane.failsafe.getStageAsync(ctx -> attempt(call))
+        call.lane.failsafe.getStageAsync(ctx -> attempts.attempt(call))
                 .whenComplete((completion, error) -> {
                     if (error == null) {
                         metrics.succeeded(model, completion);
@@ -247,156 +246,6 @@ public final class OpenAiClient implements LlmClient {
         return Failures.classify(t, model, 0, redactor);
     }
 
-    private CompletableFuture<Completion> attempt(Call call) {
-        Lane lane = call.lane;
-        String model = lane.model;
-        int attempt = call.attempts.incrementAndGet();
-        Optional<Stop> stop = stops.forbidding(model, call.request);
-        if (stop.isPresent()) {
-            return CompletableFuture.failedFuture(notSent(stop.get()));
-        }
-        double estimatedCost = call.estimatedCost;
-        double projected = budget.tryReserve(estimatedCost);
-        if (projected >= 0) {
-            listeners.fire(ClientListener::onBudgetExceeded, new ClientListener.BudgetExceeded(
-                    model, budget.capUsd(), projected, estimatedCost));
-            return CompletableFuture.failedFuture(budget.refusal(model, "sending this request", estimatedCost, projected));
-        }
-        CompletableFuture<Completion> result = new CompletableFuture<>();
-        CompletableFuture<ModelThrottle.Permit> acquired = lane.throttle.acquire(call.request.priority(), call.tokens,
-                call.place);
-        lane.queued.put(acquired, call.request);
-        acquired.whenComplete((permit, refused) -> {
-            lane.queued.remove(acquired);
-            if (refused != null) {
-                budget.settle(estimatedCost, 0);
-                result.completeExceptionally(Failures.classify(refused, model, attempt, redactor));
-                return;
-            }
-            Optional<Stop> stoppedMeanwhile = stops.forbidding(model, call.request);
-            if (stoppedMeanwhile.isPresent()) {
-                permit.release(ModelThrottle.Feedback.failure(null, false, null));
-                budget.settle(estimatedCost, 0);
-                result.completeExceptionally(notSent(stoppedMeanwhile.get()));
-                return;
-            }
-            metrics.sent();
-            if (!listeners.isEmpty()) {
-                listeners.fire(ClientListener::onRequestSent,
-                        new ClientListener.RequestSent(model, attempt, call.request.priority(), call.tokens));
-            }
-            long sentAt = nanoTime.getAsLong();
-            CompletableFuture<OpenAiTransport.Exchange> sent;
-            try {
-                sent = transport.send(model, call.request);
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            sent.whenComplete((exchange, error) -> {
-                try {
-                    settle(call, permit, result, exchange, error, attempt, sentAt);
-                } catch (Throwable bug) {
-                    // A failure here must never leave the caller waiting forever.
-                    LOG.log(System.Logger.Level.ERROR, "unexpected failure while completing a request to " + model, bug);
-                    permit.release(ModelThrottle.Feedback.failure(null, false, null));
-                    result.completeExceptionally(Failures.classify(bug, model, attempt, redactor));
-                }
-            });
-        });
-        return result;
-    }
-
-    /** Ends one attempt: releases its permit and budget reservation with what came back. */
-    private void settle(Call call, ModelThrottle.Permit permit, CompletableFuture<Completion> result,
-                        OpenAiTransport.Exchange exchange, Throwable error, int attempt, long sentAt) {
-        Lane lane = call.lane;
-        String model = lane.model;
-        long now = nanoTime.getAsLong();
-        if (error == null) {
-            try {
-                Completion c = exchange.toCompletion(attempt, now - sentAt, now - call.start, lane.price);
-                if (!exchange.hasUsage()) {
-                    c = estimatedUsage(call, c);
-                }
-                lane.reached();
-                permit.release(ModelThrottle.Feedback.success(c.promptTokens() + c.completionTokens(),
-                        exchange.rateLimitHeaders()));
-                budget.settle(call.estimatedCost, c.costUsd());
-                if (!listeners.isEmpty()) {
-                    listeners.fire(ClientListener::onResponse,
-                            new ClientListener.ResponseReceived(model, attempt, c));
-                }
-                result.complete(c);
-                return;
-            } catch (RuntimeException unreadable) {
-                error = unreadable;
-            }
-        }
-        LlmException failure = Failures.classify(error, model, attempt, redactor);
-        call.failed.add(failure.asFailedAttempt());
-        RateLimitHeaders headers = headers(Failures.unwrap(error));
-        if (headers != null) {
-            lane.reached();
-        } else {
-            lastFailures.put(model, failure);
-        }
-        if (failure.kind() == ErrorKind.TIMEOUT) {
-            // It may have been processed and billed: count it, and re-send it only so often.
-            budget.settlePossiblySpent(call.estimatedCost);
-            if (call.timeouts() > config.retry().timeoutResends()) {
-                failure = failure.withoutRetries();
-            }
-        } else {
-            budget.settle(call.estimatedCost, 0);
-        }
-        // Before the permit goes back and lets the next queued request out: a failure that every request
-        // of this model (or shape) would meet stops them here.
-        stops.record(model, call.request, failure).ifPresent(this::drain);
-        boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
-        Duration retryAfter = cappedRetryAfter(failure);
-        permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
-        if (limited) {
-            metrics.rateLimited(model);
-            listeners.fire(ClientListener::onRateLimited, new ClientListener.RateLimited(
-                    model, attempt, retryAfter, failure.requestId()));
-        }
-        result.completeExceptionally(failure);
-    }
-
-    /**
-     * A 200 without {@code usage} was still processed and billed: its tokens are counted with jtokkit and
-     * priced, so the budget and the token bucket are not handed back the whole reservation.
-     */
-    private Completion estimatedUsage(Call call, Completion c) {
-        String model = call.lane.model;
-        int output = c.choices().stream().mapToInt(text -> estimator.countText(model, text)).sum();
-        double cost = call.lane.price.map(p -> p.cost(call.promptTokens, 0, output, false)).orElse(0.0);
-        if (usageWarned.add(model)) {
-            LOG.log(System.Logger.Level.WARNING, model + " answered without usage; its tokens and cost are "
-                    + "estimated with jtokkit (" + call.promptTokens + " in, " + output + " out for the first)");
-        }
-        return c.withUsage(call.promptTokens, output, cost);
-    }
-
-    /**
-     * The server's {@code Retry-After}, obeyed in full up to {@code evalunit.retry.max-retry-after}: a
-     * larger one (a broken header, days) is capped with a warning, so it can neither park the run for
-     * days nor overflow the throttle's clock.
-     */
-    private Duration cappedRetryAfter(LlmException failure) {
-        Duration asked = failure.retryAfter();
-        Duration cap = config.retry().maxRetryAfter();
-        if (asked == null || asked.compareTo(cap) <= 0) {
-            return asked;
-        }
-        if (retryAfterWarned.add(failure.model())) {
-            LOG.log(System.Logger.Level.WARNING, failure.model() + " asked to wait " + Durations.format(asked)
-                    + " (Retry-After); waiting " + Durations.format(cap)
-                    + " instead (evalunit.retry.max-retry-after)");
-        }
-        return cap;
-    }
-
     /**
      * Takes the requests a new stop forbids out of its model's queue, all at once (so none is granted a
      * permit meanwhile); each ends as not sent. A request granted its permit just before is refused by
@@ -413,7 +262,7 @@ public final class OpenAiClient implements LlmClient {
         }
     }
 
-    private static LlmException notSent(Stop stop) {
+    static LlmException notSent(Stop stop) {
         stop.refused();
         return LlmException.of(ErrorKind.NOT_SENT, stop.model(), 0, 0, null, null, null, stop.notSentMessage(), null);
     }
@@ -421,13 +270,6 @@ public final class OpenAiClient implements LlmClient {
     private CompletableFuture<Completion> failed(String model, LlmException failure) {
         metrics.failed(model, failure.kind());
         return CompletableFuture.failedFuture(failure);
-    }
-
-    private static RateLimitHeaders headers(Throwable error) {
-        if (error instanceof OpenAIServiceException service) {
-            return RateLimitHeaders.parse(name -> Failures.first(service.headers(), name));
-        }
-        return null;
     }
 
     private Lane lane(String model) {

@@ -63,17 +63,20 @@ public final class BuildOutcome {
 
     /** Judges each suite by its own thresholds (a suite missing from {@code thresholds} gets the defaults). */
     public static Verdict judge(Map<String, SuiteFigures> suites, Map<String, Thresholds> thresholds) {
+        return judge(suites, thresholds, Thresholds.defaults());
+    }
+
+    private static Verdict judge(Map<String, SuiteFigures> suites, Map<String, Thresholds> bySuite,
+                                 Thresholds otherwise) {
         List<Verdict> verdicts = suites.values().stream()
-                .map(s -> judge(s, thresholds.getOrDefault(s.suite(), Thresholds.defaults()))).toList();
+                .map(s -> judge(s, bySuite.getOrDefault(s.suite(), otherwise))).toList();
         boolean passed = verdicts.stream().allMatch(Verdict::passed);
         return new Verdict(passed, String.join("\n", verdicts.stream().map(Verdict::reason).toList()));
     }
 
-    /** Judges every suite: the run passes when each does; the reason has one line per suite. */
+    /** Judges every suite by the same thresholds: the run passes when each does; one line per suite. */
     public static Verdict judge(Map<String, SuiteFigures> suites, Thresholds thresholds) {
-        List<Verdict> verdicts = suites.values().stream().map(s -> judge(s, thresholds)).toList();
-        boolean passed = verdicts.stream().allMatch(Verdict::passed);
-        return new Verdict(passed, String.join("\n", verdicts.stream().map(Verdict::reason).toList()));
+        return judge(suites, java.util.Map.<String, Thresholds>of(), thresholds);
     }
 
     /**
