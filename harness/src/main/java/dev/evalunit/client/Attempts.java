@@ -80,10 +80,8 @@ final class Attempts {
         }
         CompletableFuture<Completion> result = new CompletableFuture<>();
         CompletableFuture<ModelThrottle.Permit> acquired = lane.throttle.acquire(call.request.priority(), call.tokens,
-                call.place);
-        lane.queued.put(acquired, call.request);
+                call.place, call.request);
         acquired.whenComplete((permit, refused) -> {
-            lane.queued.remove(acquired);
             if (refused != null) {
                 budget.settle(estimatedCost, 0);
                 result.completeExceptionally(Failures.classify(refused, model, attempt, redactor));

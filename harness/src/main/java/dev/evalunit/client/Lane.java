@@ -1,22 +1,18 @@
 package dev.evalunit.client;
 
-import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.throttle.ModelThrottle;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.FailsafeExecutor;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything the client keeps per model: its throttle, retries around its own circuit breaker, its
- * price, the requests queued in its throttle (so a {@link Stop} can take them out), whether any request
- * ever reached its server, and a signal that the breaker closed (so requests waiting out an outage go on
- * at once). Thread-safe.
+ * price, whether any request ever reached its server, and a signal that the breaker closed (so requests
+ * waiting out an outage go on at once). Thread-safe.
  */
 final class Lane {
 
@@ -26,8 +22,6 @@ final class Lane {
     final CircuitBreaker<Completion> breaker;
     final Optional<ModelPrice> price;
     final int maxConcurrency;
-    /** Throttle acquisitions not yet granted, with their requests. */
-    final Map<CompletableFuture<ModelThrottle.Permit>, ChatRequest> queued = new ConcurrentHashMap<>();
     private volatile boolean reachedServer;
     private volatile CompletableFuture<Void> breakerClosed = CompletableFuture.completedFuture(null);
 

@@ -255,10 +255,7 @@ public final class OpenAiClient implements LlmClient {
         LOG.log(System.Logger.Level.WARNING, "no more requests to " + stop.scope() + " are sent: " + stop.cause().getMessage());
         Lane lane = lanes.get(stop.model());
         if (lane != null) {
-            lane.throttle.cancelQueued(acquired -> {
-                ChatRequest request = lane.queued.get(acquired);
-                return request != null && Stops.applies(stop, request);
-            }, () -> notSent(stop));
+            lane.throttle.cancelQueued(request -> Stops.applies(stop, (ChatRequest) request), () -> notSent(stop));
         }
     }
 

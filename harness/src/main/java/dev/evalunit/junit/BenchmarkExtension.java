@@ -48,9 +48,11 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         UniqueId template = UniqueId.parse(context.getUniqueId());
         Set<Integer> selected = Selections.selected(template, testClass, method.getName());
         Lookahead lookahead;
+        String model;
         try {
             BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, engine.config().defaultModel(),
                     engine.onlyQuestions(), engine.config());
+            model = plan.model();
             lookahead = engine.start(plan, template.toString(), selected);
         } catch (RuntimeException unplanned) {
             throw engine.unplanned(testClass.getSimpleName() + "." + method.getName(), unplanned);
@@ -73,7 +75,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
                             @Override
                             public List<Extension> getAdditionalExtensions() {
-                                return List.of(new InvocationParameters(engine, lookahead, invocation));
+                                return List.of(new InvocationParameters(engine, lookahead, model, invocation));
                             }
                         };
                     }

@@ -41,15 +41,17 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
 
     private final RunEngine engine;
     private final Lookahead lookahead;
+    private final String model;
     private PlannedInvocation invocation;
     private final StageClient client;
     private final Scorecard scorecard = new Scorecard();
     private Answer answer;
     private long startMillis = System.currentTimeMillis();
 
-    InvocationParameters(RunEngine engine, Lookahead lookahead, PlannedInvocation invocation) {
+    InvocationParameters(RunEngine engine, Lookahead lookahead, String model, PlannedInvocation invocation) {
         this.engine = engine;
         this.lookahead = lookahead;
+        this.model = model;
         this.invocation = invocation;
         this.client = engine.stageClient(invocation);
     }
@@ -77,7 +79,7 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
     private void finished(ExtensionContext context, InvocationResult.Outcome outcome, Throwable cause) {
         engine.finished(new RunEngine.Finished(invocation, outcome, answer, scorecard, cause,
                 cause instanceof BatchWaitingException, client.calls(), context.getRequiredTestClass().getName(),
-                context.getRequiredTestMethod().getName(), startMillis, System.currentTimeMillis()));
+                context.getRequiredTestMethod().getName(), model, startMillis, System.currentTimeMillis()));
     }
 
     @Override

@@ -64,14 +64,6 @@ public record InvocationKey(String suite, String test, String questionId, double
         return new InvocationKey(suite, test, questionId, temperature, sample, model, hash(request, model));
     }
 
-    /** The key of a later stage of the same invocation: {@code request}, sent to {@code model}, as stage {@code stage}. */
-    public InvocationKey stage(String stage, ChatRequest request, String model) {
-        if (stage.isEmpty()) {
-            throw new IllegalArgumentException("a later stage of " + id() + " needs a name");
-        }
-        return new InvocationKey(suite, test, questionId, temperature, sample, model, hash(request, model), stage);
-    }
-
     /**
      * The first 16 hex digits of the SHA-256 of a canonical JSON of what decides the answer: the model,
      * the messages (role and content), temperature, maxTokens, seed, n and topLogprobs. The priority is

@@ -76,9 +76,16 @@ public record PlannedInvocation(int index, String suite, String test, Object row
 
     /** A later stage of this invocation: {@code request} sent to {@code model} under the stage's own key. */
     public Stage stage(String name, ChatRequest request, String model) {
-        InvocationKey identity = new InvocationKey(suite, test, questionId == null ? "" : questionId, temperature,
-                sample, model, InvocationKey.hash(request, model));
-        return new Stage(name, request, identity.stage(name, request, model));
+        return stage(name, request, model, InvocationKey.hash(request, model));
+    }
+
+    /** As {@link #stage(String, ChatRequest, String)}, with the request's hash already computed. */
+    Stage stage(String name, ChatRequest request, String model, String requestHash) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a later stage of " + displayName() + " needs a name");
+        }
+        return new Stage(name, request, new InvocationKey(suite, test, questionId == null ? "" : questionId,
+                temperature, sample, model, requestHash, name));
     }
 
     /** This invocation, answered by way of {@code route}. */

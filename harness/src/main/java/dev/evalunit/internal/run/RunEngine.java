@@ -358,12 +358,14 @@ public final class RunEngine implements AutoCloseable {
      * @param calls           the calls its body made, from its {@link StageClient}
      * @param testClass       the test class's binary name
      * @param testMethod      the test method's name
+     * @param testModel       the test's model (its suite's), what a test without a prompt is reported under
      * @param startMillis     when it started, epoch milliseconds
      * @param stopMillis      when it ended
      */
     public record Finished(PlannedInvocation invocation, InvocationResult.Outcome outcome, Answer answer,
                            Scorecard card, Throwable failure, boolean waitingForBatch, List<InvocationReport.Call> calls,
-                           String testClass, String testMethod, long startMillis, long stopMillis) {
+                           String testClass, String testMethod, String testModel, long startMillis,
+                           long stopMillis) {
     }
 
     /** One invocation finished: counted for the summary, the progress line and the verdict, and reported. */
@@ -385,7 +387,7 @@ public final class RunEngine implements AutoCloseable {
             PlannedInvocation.Route route = invocation.route();
             // The model that answered: the fallback's name when it stood in for the request's own.
             String model = c != null && c.fromFallback() ? c.fallbackModel()
-                    : invocation.request() != null ? invocation.request().model() : config.defaultModel();
+                    : invocation.request() != null ? invocation.request().model() : f.testModel();
             allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
                     invocation.questionText(), invocation.request(), c, f.failure(),
                     route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));

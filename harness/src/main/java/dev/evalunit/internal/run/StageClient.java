@@ -42,7 +42,7 @@ public final class StageClient implements LlmClient {
         String model = request.model() != null ? request.model() : engine.config().defaultModel();
         String hash = InvocationKey.hash(request, model);
         int occurrence = occurrences.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-        PlannedInvocation.Stage stage = invocation.stage("call " + hash + "#" + occurrence, request, model);
+        PlannedInvocation.Stage stage = invocation.stage("call " + hash + "#" + occurrence, request, model, hash);
         long start = System.currentTimeMillis();
         Optional<Completion> stored = engine.stored(stage.key());
         if (stored.isPresent()) {

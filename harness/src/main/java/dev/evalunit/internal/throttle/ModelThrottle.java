@@ -141,7 +141,15 @@ public final class ModelThrottle implements AutoCloseable {
      * attempt's order keeps its place instead of queueing behind everything submitted since.
      */
     public CompletableFuture<Permit> acquire(Priority priority, long estimatedTokens, long order) {
-        Waiter waiter = new Waiter(priority, estimatedTokens, order);
+        return acquire(priority, estimatedTokens, order, null);
+    }
+
+    /**
+     * As {@link #acquire(Priority, long, long)}, with {@code tag} (e.g. the request) by which
+     * {@link #cancelQueued} can pick it out of the queue.
+     */
+    public CompletableFuture<Permit> acquire(Priority priority, long estimatedTokens, long order, Object tag) {
+        Waiter waiter = new Waiter(priority, estimatedTokens, order, tag);
         lock.lock();
         try {
             if (closed) {
@@ -215,16 +223,16 @@ public final class ModelThrottle implements AutoCloseable {
     }
 
     /**
-     * Takes the queued requests whose futures {@code which} picks out of the queue at once, so none of them
+     * Takes the queued requests whose tags {@code which} picks out of the queue at once, so none of them
      * can be granted a permit afterwards, and fails each with {@code why}. Returns how many it took.
      */
-    public int cancelQueued(java.util.function.Predicate<CompletableFuture<Permit>> which,
+    public int cancelQueued(java.util.function.Predicate<Object> which,
                             java.util.function.Supplier<? extends Throwable> why) {
         List<Waiter> taken = new ArrayList<>();
         lock.lock();
         try {
             queue.removeIf(w -> {
-                boolean pick = which.test(w.future);
+                boolean pick = w.tag != null && which.test(w.tag);
                 if (pick) {
                     taken.add(w);
                 }
@@ -422,6 +430,7 @@ public final class ModelThrottle implements AutoCloseable {
         final long tokens;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
         final long order;
+        final Object tag;
         long sequence;
         boolean sent;
         long sentAt;
@@ -431,10 +440,11 @@ public final class ModelThrottle implements AutoCloseable {
         double tokensAtSend;
         double tokenCorrectionsAtSend;
 
-        Waiter(Priority priority, long tokens, long order) {
+        Waiter(Priority priority, long tokens, long order, Object tag) {
             this.priority = priority;
             this.tokens = tokens;
             this.order = order;
+            this.tag = tag;
         }
 
         @Override
