@@ -49,7 +49,9 @@ public final class BuildOutcome {
         if (errorRate > thresholds.maxErrorRate()) {
             missed.add(suite + " error rate " + Formats.percent(errorRate) + " is above " + ConfigKeys.MAX_ERROR_RATE
                     + " " + Formats.percent(thresholds.maxErrorRate()) + " (" + Formats.count(figures.errors())
-                    + " of " + Formats.count(figures.invocations()) + " invocations failed after retries)");
+                    + " of " + Formats.count(figures.ended()) + " invocations failed after retries"
+                    + (figures.ended() < figures.invocations() ? "; " + Formats.count(figures.invocations()
+                    - figures.ended()) + " aborted or skipped are not counted" : "") + ")");
         }
         if (!missed.isEmpty()) {
             return new Verdict(false, String.join("; ", missed));

@@ -49,8 +49,12 @@ record SuiteFigures(String suite, List<TemperatureFigures> temperatures) {
 
     /** errors / (passed + failed + errors) over every temperature; 0 when no request ended. */
     public double errorRate() {
-        long errors = errors();
-        long ended = temperatures.stream().mapToLong(f -> f.passed() + f.failed() + f.errors()).sum();
-        return ended == 0 ? 0 : (double) errors / ended;
+        long ended = ended();
+        return ended == 0 ? 0 : (double) errors() / ended;
+    }
+
+    /** Invocations that passed, failed or erred: what the error rate is a share of (aborted and skipped ones are not). */
+    public long ended() {
+        return temperatures.stream().mapToLong(f -> f.passed() + f.failed() + f.errors()).sum();
     }
 }

@@ -132,12 +132,12 @@ final class Routes implements AutoCloseable {
             }
             if (reattached < eligible) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible - reattached)
-                        + " @BatchEligible invocations without a stored answer go to real time (" + reason + "); at most "
+                        + " @BatchEligible invocations without a stored answer go to real time (" + reason + "); "
                         + costs(bySuite));
             }
         } else {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
-                    + " @BatchEligible invocations without a stored answer go to the Batch API (" + reason + "); at most "
+                    + " @BatchEligible invocations without a stored answer go to the Batch API (" + reason + "); "
                     + costs(bySuite));
         }
         batched.forEach((suite, items) -> {
@@ -231,7 +231,7 @@ final class Routes implements AutoCloseable {
                 batched += estimate.costUsd(price, true);
             }
         }
-        return priced ? String.format(Locale.US, "$%.4f in real time, $%.4f in batches", realTime, batched)
+        return priced ? String.format(Locale.US, "at most $%.4f in real time, $%.4f in batches", realTime, batched)
                 : "cost unknown (no price for the model)";
     }
 
