@@ -1,5 +1,6 @@
 package dev.evalunit;
 
+import dev.evalunit.junit.BenchmarkExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(dev.evalunit.junit.BenchmarkExtension.class)
+@ExtendWith(BenchmarkExtension.class)
 public @interface BenchmarkSuite {
 
     /** The suite's name, as {@code -Dsuite=} selects it; several classes may share one. */

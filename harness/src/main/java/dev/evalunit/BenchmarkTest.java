@@ -1,5 +1,6 @@
 package dev.evalunit;
 
+import dev.evalunit.junit.BenchmarkExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -18,6 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @TestTemplate
-@ExtendWith(dev.evalunit.junit.BenchmarkExtension.class)
+@ExtendWith(BenchmarkExtension.class)
 public @interface BenchmarkTest {
 }

@@ -1,6 +1,9 @@
 package dev.evalunit;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The shared, rate-limited chat client a benchmark talks to. Implementations are thread-safe: one
@@ -19,15 +22,15 @@ public interface LlmClient extends AutoCloseable {
         CompletableFuture<Completion> answer = generateAsync(request);
         try {
             return answer.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new java.util.concurrent.CompletionException(e.getCause());
+            throw new CompletionException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             answer.cancel(false);
-            throw new java.util.concurrent.CancellationException("interrupted while waiting for " + request.model());
+            throw new CancellationException("interrupted while waiting for " + request.model());
         }
     }
 

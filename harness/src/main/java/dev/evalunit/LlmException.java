@@ -1,13 +1,15 @@
 package dev.evalunit;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The root of every failure the client reports. Each carries its context as getters (model,
  * attempts, HTTP status, request id, a truncated response body) and never the API key: messages
  * and bodies pass through the redactor before they are stored.
  */
-public class LlmException extends dev.evalunit.EvalunitException {
+public class LlmException extends EvalunitException {
 
     static final int MAX_BODY = 500;
 
@@ -20,7 +22,7 @@ public class LlmException extends dev.evalunit.EvalunitException {
     private final transient Duration retryAfter;
     private final String detail;
     // Set only here, on a new instance (of(...), or a copy) before anyone else sees it.
-    private transient java.util.List<dev.evalunit.Completion.FailedAttempt> earlierAttempts = java.util.List.of();
+    private transient List<Completion.FailedAttempt> earlierAttempts = List.of();
     private String errorCode;
     private String errorParam;
     private transient boolean retriesSpent;
@@ -72,9 +74,9 @@ public class LlmException extends dev.evalunit.EvalunitException {
     }
 
     /** This failure, the last of its request, with the attempts before it, which failed and were retried. */
-    public LlmException withEarlierAttempts(java.util.List<dev.evalunit.Completion.FailedAttempt> attempts) {
+    public LlmException withEarlierAttempts(List<Completion.FailedAttempt> attempts) {
         LlmException copy = copy();
-        copy.earlierAttempts = java.util.List.copyOf(attempts);
+        copy.earlierAttempts = List.copyOf(attempts);
         return copy;
     }
 
@@ -97,7 +99,7 @@ public class LlmException extends dev.evalunit.EvalunitException {
     private static String message(ErrorKind kind, String model, int attempts, int status, String requestId,
                                   String detail) {
         StringBuilder m = new StringBuilder();
-        m.append(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        m.append(kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         if (status > 0) {
             m.append(" (HTTP ").append(status).append(')');
         }
@@ -131,13 +133,13 @@ public class LlmException extends dev.evalunit.EvalunitException {
     }
 
     /** The attempts before the last one, which also failed and were retried; empty when there were none. */
-    public java.util.List<dev.evalunit.Completion.FailedAttempt> earlierAttempts() {
+    public List<Completion.FailedAttempt> earlierAttempts() {
         return earlierAttempts;
     }
 
     /** This failure as a line of its request's retry history: the {@link #attempts()}-th attempt. */
-    public dev.evalunit.Completion.FailedAttempt asFailedAttempt() {
-        return new dev.evalunit.Completion.FailedAttempt(attempts, kind.name().toLowerCase(java.util.Locale.ROOT), httpStatus,
+    public Completion.FailedAttempt asFailedAttempt() {
+        return new Completion.FailedAttempt(attempts, kind.name().toLowerCase(Locale.ROOT), httpStatus,
                 requestId, retryAfter == null ? null : retryAfter.toMillis());
     }
 

@@ -1,5 +1,6 @@
 package dev.evalunit;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -16,7 +17,7 @@ public record Message(Role role, String content) {
 
         /** The wire name: {@code system}, {@code user} or {@code assistant}. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

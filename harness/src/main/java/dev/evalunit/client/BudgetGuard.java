@@ -4,6 +4,7 @@ import dev.evalunit.BudgetExceededException;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.internal.wire.Budget;
+import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
@@ -69,7 +70,7 @@ public final class BudgetGuard implements Budget {
     /** Why {@code what}, estimated at {@code estimateUsd}, was refused: the projected spend, the cap, what to do. */
     BudgetExceededException refusal(String model, String what, double estimateUsd, double projected) {
         return (BudgetExceededException) LlmException.of(ErrorKind.BUDGET_EXCEEDED, model, 0, 0, null, null, null,
-                String.format(java.util.Locale.ROOT, "%s estimated at $%.4f would bring the projected spend to $%.4f, "
+                String.format(Locale.ROOT, "%s estimated at $%.4f would bring the projected spend to $%.4f, "
                                 + "past evalunit.budget.usd = $%.4f (spent $%.4f so far); raise the budget to continue",
                         what, estimateUsd, projected, capUsd, spentUsd()), null);
     }

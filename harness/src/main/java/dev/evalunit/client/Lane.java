@@ -8,6 +8,7 @@ import dev.failsafe.FailsafeExecutor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the client keeps per model: its throttle, retries around its own circuit breaker, its
@@ -67,6 +68,6 @@ final class Lane {
             wait = most;
         }
         return breakerClosed.copy().completeOnTimeout(null, Math.max(1, wait.toNanos()),
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+                TimeUnit.NANOSECONDS);
     }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -59,7 +60,7 @@ public final class OpenAiClient implements LlmClient {
     private final Listeners listeners;
     private final RetryPolicy<Completion> retryPolicy;
     private final double burstSeconds;
-    private final java.util.concurrent.atomic.AtomicLong order = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong order = new AtomicLong();
     private final InFlight outstanding = new InFlight();
     private volatile boolean closed;
     private final Stops stops;

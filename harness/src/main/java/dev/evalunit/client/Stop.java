@@ -73,8 +73,7 @@ public final class Stop {
     /** One line for the end of a run: what happened, what was not sent, what to do. */
     public String describe() {
         long n = notSent();
-        return "requests to " + scope() + " were stopped after " + cause.getMessage() + "; "
-                + String.format(Locale.ROOT, "%,d", n) + (n == 1 ? " request was" : " requests were")
+        return notSentMessage() + "; " + String.format(Locale.ROOT, "%,d", n) + (n == 1 ? " request was" : " requests were")
                 + " not sent. To resume: " + advice() + ", then run the same command again (stored answers are "
                 + "replayed, only the rest is sent)";
     }

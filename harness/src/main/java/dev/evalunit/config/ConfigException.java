@@ -1,5 +1,7 @@
 package dev.evalunit.config;
 
+import dev.evalunit.EvalunitException;
+
 /**
  * A configuration value is missing, malformed or out of range. Thrown once, at start, before any
  * request is sent. The message names the key, the value, where it came from and what is allowed:
@@ -11,7 +13,7 @@ package dev.evalunit.config;
  * <p>The API key never appears: when the offending key is secret, {@link #value()} and the message
  * say {@code (redacted)}.
  */
-public final class ConfigException extends dev.evalunit.EvalunitException {
+public final class ConfigException extends EvalunitException {
 
     private final String key;
     private final String value;

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -96,7 +97,7 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
 
     /** The names of the benchmark suites in the plan. */
     private static Set<String> suites(TestPlan plan) {
-        Set<String> found = new java.util.TreeSet<>();
+        Set<String> found = new TreeSet<>();
         plan.accept(new TestPlan.Visitor() {
             @Override
             public void visit(TestIdentifier id) {

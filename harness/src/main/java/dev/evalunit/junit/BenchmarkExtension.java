@@ -1,6 +1,8 @@
 package dev.evalunit.junit;
 
 import dev.evalunit.Answer;
+import dev.evalunit.BenchmarkTest;
+import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Temperature;
@@ -9,6 +11,7 @@ import dev.evalunit.internal.run.Lookahead;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.RunEngine;
 import java.lang.reflect.Method;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.Spliterator;
@@ -36,7 +39,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {
-        return context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, dev.evalunit.BenchmarkTest.class))
+        return context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, BenchmarkTest.class))
                 .orElse(false);
     }
 
@@ -58,7 +61,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
             throw engine.unplanned(testClass.getSimpleName() + "." + method.getName(), unplanned);
         }
         Spliterator<TestTemplateInvocationContext> invocations = Spliterators.spliteratorUnknownSize(
-                new java.util.Iterator<>() {
+                new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return lookahead.hasNext();
@@ -95,7 +98,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         return type == EvalConfig.class || type == LlmClient.class && context.getTestMethod()
-                .map(m -> !AnnotationSupport.isAnnotated(m, dev.evalunit.BenchmarkTest.class)).orElse(true);
+                .map(m -> !AnnotationSupport.isAnnotated(m, BenchmarkTest.class)).orElse(true);
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
     /** The run's client, which a test may not close. */
     private record SharedClient(LlmClient client) implements LlmClient {
         @Override
-        public CompletableFuture<Completion> generateAsync(dev.evalunit.ChatRequest request) {
+        public CompletableFuture<Completion> generateAsync(ChatRequest request) {
             return client.generateAsync(request);
         }
 

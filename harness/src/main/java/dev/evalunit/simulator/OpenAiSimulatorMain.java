@@ -3,6 +3,9 @@ package dev.evalunit.simulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an {@link OpenAiSimulator} as its own process, so a benchmark can measure a client's CPU
@@ -67,7 +70,7 @@ public final class OpenAiSimulatorMain {
 
     /** From {@code afterMs} after the start, every chat request gets a 500 for {@code lengthMs}: an outage. */
     private static void scheduleOutage(OpenAiSimulator simulator, long afterMs, long lengthMs) {
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+        ScheduledExecutorService timer = Executors
                 .newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "simulator-outage");
                     t.setDaemon(true);
@@ -78,11 +81,11 @@ public final class OpenAiSimulatorMain {
             System.out.println("outage: every chat request fails with 500 for " + lengthMs + " ms");
             simulator.reconfigure(normal.toBuilder().serverErrorShare(1).connectionResetShare(0).malformedBodyShare(0)
                     .build());
-        }, afterMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, afterMs, TimeUnit.MILLISECONDS);
         timer.schedule(() -> {
             System.out.println("outage over");
             simulator.reconfigure(normal);
-        }, afterMs + lengthMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, afterMs + lengthMs, TimeUnit.MILLISECONDS);
     }
 
     private static double share(String name, String value) {

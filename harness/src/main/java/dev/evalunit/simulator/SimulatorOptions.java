@@ -2,6 +2,7 @@ package dev.evalunit.simulator;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,10 +54,10 @@ public record SimulatorOptions(
         int requestLogCapacity,
         LongSupplier nanoTime,
         BatchOptions batch,
-        java.util.Set<String> reasoningModels,
-        java.util.Set<String> unknownModels,
+        Set<String> reasoningModels,
+        Set<String> unknownModels,
         double usageOmittedShare,
-        java.util.Set<String> overloadedModels) {
+        Set<String> overloadedModels) {
 
     private static final Duration MAX_BURST = Duration.ofMinutes(1);
 
@@ -67,9 +68,9 @@ public record SimulatorOptions(
         Objects.requireNonNull(answerer, "answerer");
         Objects.requireNonNull(nanoTime, "nanoTime");
         Objects.requireNonNull(batch, "batch");
-        reasoningModels = java.util.Set.copyOf(reasoningModels);
-        unknownModels = java.util.Set.copyOf(unknownModels);
-        overloadedModels = java.util.Set.copyOf(overloadedModels);
+        reasoningModels = Set.copyOf(reasoningModels);
+        unknownModels = Set.copyOf(unknownModels);
+        overloadedModels = Set.copyOf(overloadedModels);
         requireShare("usageOmittedShare", usageOmittedShare);
         requireNonNegative("requestsPerMinute", requestsPerMinute);
         requireNonNegative("tokensPerMinute", tokensPerMinute);
@@ -149,10 +150,10 @@ public record SimulatorOptions(
         private int requestLogCapacity = 10_000;
         private LongSupplier nanoTime = System::nanoTime;
         private BatchOptions batch = BatchOptions.defaults();
-        private java.util.Set<String> reasoningModels = java.util.Set.of();
-        private java.util.Set<String> unknownModels = java.util.Set.of();
+        private Set<String> reasoningModels = Set.of();
+        private Set<String> unknownModels = Set.of();
         private double usageOmittedShare;
-        private java.util.Set<String> overloadedModels = java.util.Set.of();
+        private Set<String> overloadedModels = Set.of();
 
         private Builder() {
         }
@@ -209,13 +210,13 @@ public record SimulatorOptions(
 
         public Builder batch(BatchOptions batch) { this.batch = batch; return this; }
 
-        public Builder reasoningModels(String... models) { this.reasoningModels = java.util.Set.of(models); return this; }
+        public Builder reasoningModels(String... models) { this.reasoningModels = Set.of(models); return this; }
 
-        public Builder unknownModels(String... models) { this.unknownModels = java.util.Set.of(models); return this; }
+        public Builder unknownModels(String... models) { this.unknownModels = Set.of(models); return this; }
 
         public Builder usageOmittedShare(double share) { this.usageOmittedShare = share; return this; }
 
-        public Builder overloadedModels(String... models) { this.overloadedModels = java.util.Set.of(models); return this; }
+        public Builder overloadedModels(String... models) { this.overloadedModels = Set.of(models); return this; }
 
         public SimulatorOptions build() {
             return new SimulatorOptions(latency, requestsPerMinute, tokensPerMinute, burst, insufficientQuota,

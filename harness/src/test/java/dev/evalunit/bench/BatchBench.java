@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -507,7 +508,7 @@ class BatchBench {
         private final PrintStream original = System.out;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
         private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Map<String, Long> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
 
         static Tee start() {
             Tee tee = new Tee();

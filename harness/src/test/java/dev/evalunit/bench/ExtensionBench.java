@@ -20,6 +20,7 @@ import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.LoadReport;
+import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.junit.ChildRun;
 import dev.evalunit.junit.ChildRunProcess;
 import java.lang.management.ManagementFactory;
@@ -169,9 +170,9 @@ class ExtensionBench {
         try (BenchSupport.WorkDir work = BenchSupport.WorkDir.create("heap")) {
             Path checkpoints = work.dir("checkpoints");
             ChildRunProcess.Result result;
-            dev.evalunit.internal.checkpoint.Origin origin;
+            Origin origin;
             try (BenchSupport.ChildSimulator sim = new BenchSupport.ChildSimulator("--latency-ms", "0")) {
-                origin = dev.evalunit.internal.checkpoint.Origin.live(java.net.URI.create(sim.baseUrl)); // its answers' origin
+                origin = Origin.live(java.net.URI.create(sim.baseUrl)); // its answers' origin
                 Map<String, String> parameters = new LinkedHashMap<>(parameters(sim.baseUrl, checkpoints, 64));
                 // Heap only: an Allure result is written and forgotten when its invocation ends, and 100,000
                 // of them would be half a million small files.

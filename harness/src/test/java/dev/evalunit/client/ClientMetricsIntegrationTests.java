@@ -14,6 +14,7 @@ import dev.evalunit.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class ClientMetricsIntegrationTests {
         assertThat(s.succeeded()).isEqualTo(5);
         assertThat(s.failed()).isEqualTo(3);
         assertThat(s.retries()).isZero();
-        assertThat(s.errorsByKind()).containsExactlyEntriesOf(java.util.Map.of(ErrorKind.SERVER_ERROR, 3L));
+        assertThat(s.errorsByKind()).containsExactlyEntriesOf(Map.of(ErrorKind.SERVER_ERROR, 3L));
         ClientMetrics.ModelSnapshot m = s.models().get("gpt-4o-mini");
         assertThat(s.models()).containsOnlyKeys("gpt-4o-mini");
         assertThat(m.p50Ms()).isPositive();

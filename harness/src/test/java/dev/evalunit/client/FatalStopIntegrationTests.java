@@ -7,6 +7,7 @@ import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
 import dev.evalunit.NotSentException;
 import dev.evalunit.config.CircuitBreakerConfig;
+import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.config.RateLimitConfig;
 import dev.evalunit.internal.wire.Failures;
@@ -174,7 +175,7 @@ class FatalStopIntegrationTests {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        client = OpenAiClient.create(dev.evalunit.config.EvalConfig.defaults()
+        client = OpenAiClient.create(EvalConfig.defaults()
                 .withOpenAI(new OpenAIConfig(Simulated.KEY, URI.create("http://127.0.0.1:" + port + "/v1"), null, null,
                         Duration.ofSeconds(1), Duration.ofSeconds(2)))
                 .withRateLimit(new RateLimitConfig(OptionalLong.of(600_000), OptionalLong.of(100_000_000), 64, true))

@@ -13,8 +13,10 @@ import dev.evalunit.InvalidRequestException;
 import dev.evalunit.LlmException;
 import dev.evalunit.ServiceUnavailableException;
 import dev.evalunit.config.CircuitBreakerConfig;
+import dev.evalunit.config.RetryConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +81,7 @@ class OpenAiClientRetryTests {
         assertThat(answer.failedAttempts()).singleElement().satisfies(failed -> {
             assertThat(failed.attempt()).isEqualTo(1);
             assertThat(failed.httpStatus()).isEqualTo(status);
-            assertThat(failed.kind()).isEqualTo(retries.get(0).cause().kind().name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(failed.kind()).isEqualTo(retries.get(0).cause().kind().name().toLowerCase(Locale.ROOT));
         });
     }
 
@@ -176,7 +178,7 @@ class OpenAiClientRetryTests {
     void withNoOutageBudgetARunOfServerFailuresOpensTheBreakerWhichThenRejectsWithoutSending() {
         server.always(StubServer.error(500, "server_error", null));
         client = OpenAiClient.builder(server.config()
-                        .withRetry(new dev.evalunit.config.RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0))
+                        .withRetry(new RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0))
                         .withCircuitBreaker(new CircuitBreakerConfig(3, Duration.ofMinutes(5), Duration.ZERO)))
                 .build();
         for (int i = 0; i < 3; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The README is what users read; it must list every registered key with its default. */
@@ -30,6 +31,6 @@ class ConfigKeysDocumentationTests {
 
         assertThat(doc).contains(PriceTable.DEFAULTS_AS_OF);
         PriceTable.defaults().prices().forEach((model, price) ->
-                assertThat(doc).as(model).containsPattern("\\| " + java.util.regex.Pattern.quote(model) + " \\| "));
+                assertThat(doc).as(model).containsPattern("\\| " + Pattern.quote(model) + " \\| "));
     }
 }

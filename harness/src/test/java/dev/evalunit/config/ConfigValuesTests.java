@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,7 @@ class ConfigValuesTests {
         assertThat(values.keys()).contains("evalunit.extra", "evalunit.rate-limit.rpm", "evalunit.model")
                 .doesNotContain("evalunit.openai.api-key")
                 ;
-        assertThat(java.util.List.copyOf(values.keys())).isSorted();
+        assertThat(List.copyOf(values.keys())).isSorted();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -203,9 +204,9 @@ class DatasetLocatorTests {
         assertThat(filesIn(tmp.resolve("cache"))).isEmpty();
     }
 
-    private static java.util.List<Path> filesIn(Path dir) {
+    private static List<Path> filesIn(Path dir) {
         if (!Files.isDirectory(dir)) {
-            return java.util.List.of();
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).toList();

@@ -21,6 +21,7 @@ import dev.evalunit.simulator.BatchOptions;
 import dev.evalunit.simulator.ManualClock;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
+import dev.evalunit.testing.Logs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +32,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -369,31 +373,9 @@ class AllureResultsIntegrationTests {
     void callsOfAHandWrittenTestAreStepsWithTheirOwnRequestAndAnswer() throws IOException {
         // Allure's own log complained once per step ("Could not update step ... not found"): a run's log has
         // no SEVERE line from a library
-        java.util.logging.Logger allureLog = java.util.logging.Logger.getLogger("io.qameta.allure");
-        List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
-                    severe.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        allureLog.addHandler(handler);
-        try {
-            run(HandWrittenTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1));
-        } finally {
-            allureLog.removeHandler(handler);
-        }
-        assertThat(severe).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
+        List<LogRecord> severe = Logs.records("io.qameta.allure", Level.SEVERE,
+                () -> run(HandWrittenTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1)));
+        assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
 
         JsonNode result = results().get(0);
         assertThat(result.get("status").asText()).isEqualTo("passed");
@@ -450,7 +432,7 @@ class AllureResultsIntegrationTests {
     void environmentAndCategoriesDescribeTheRunWithoutTheKeyOrTheWholeBaseUrl() throws IOException {
         run(Map.of("evalunit.rate-limit.max-concurrency", "7", "evalunit.budget.usd", "2.5"), HandWrittenTestCase.class);
 
-        java.util.Properties env = new java.util.Properties();
+        Properties env = new Properties();
         try (var in = Files.newInputStream(results.resolve("environment.properties"))) {
             env.load(in);
         }

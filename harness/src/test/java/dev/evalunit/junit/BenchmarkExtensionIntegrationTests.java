@@ -25,7 +25,10 @@ import dev.evalunit.Samples;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperature;
 import dev.evalunit.Temperatures;
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.run.PlannedInvocation;
+import dev.evalunit.report.BenchmarkVerdict;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -166,14 +169,14 @@ class BenchmarkExtensionIntegrationTests {
 
     @BenchmarkSuite(name = "Configured")
     static class ConfiguredTestCase {
-        static Stream<Row> rows(dev.evalunit.config.EvalConfig config) {
+        static Stream<Row> rows(EvalConfig config) {
             return Stream.of(new Row("q-a", "judged by " + config.values().get("evalunit.judge.model").orElse("?")));
         }
 
         @BenchmarkTest
         @Questions("rows")
         @Temperatures(0.0)
-        void seesTheRunsConfiguration(Row row, dev.evalunit.config.EvalConfig config) {
+        void seesTheRunsConfiguration(Row row, EvalConfig config) {
             seen.add(row.text() + " / " + config.values().get("evalunit.judge.model").orElse("?"));
         }
     }
@@ -399,10 +402,10 @@ class BenchmarkExtensionIntegrationTests {
         EngineExecutionResults run = run(Map.of("evalunit.results.dir", results.toString()), selectClass(StrictTestCase.class));
 
         run.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
-        var verdict = dev.evalunit.internal.report.BuildOutcome.Verdict.read(results.resolve("verdict.json"));
+        var verdict = BuildOutcome.Verdict.read(results.resolve("verdict.json"));
         assertThat(verdict.passed()).isFalse();
         assertThat(verdict.reason()).startsWith("Strict pass rate 50.0% at T=0.0 is below the suite's threshold 90.0%");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.evalunit.report.BenchmarkVerdict.main(
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchmarkVerdict.main(
                         new String[] {results.resolve("verdict.json").toString()}))
                 .hasMessageContaining("the benchmark run failed: Strict pass rate 50.0%");
         assertThat(readJson(results.resolve("analysis.json")).at("/thresholds/Strict/minPassRate").asDouble())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,7 +145,7 @@ public final class ChildRun {
         static final String PREFIX = "CHILDRUN_SUMMARY";
 
         public String toLine() {
-            return String.format(java.util.Locale.ROOT, "%s finished=%s found=%d started=%d succeeded=%d failed=%d "
+            return String.format(Locale.ROOT, "%s finished=%s found=%d started=%d succeeded=%d failed=%d "
                             + "aborted=%d skipped=%d containers_failed=%d wall_ms=%d heap_peak_after_gc_mb=%.1f",
                     PREFIX, finished, found, started, succeeded, failed, aborted, skipped, containersFailed, wallMs,
                     heapPeakAfterGcMb);

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +156,7 @@ class TrustIntegrationTests {
 
     private static ChildRunProcess.Result child(Map<String, String> parameters, boolean mergeErrors,
                                                 Class<?>... classes) throws Exception {
-        List<String> arguments = new java.util.ArrayList<>();
+        List<String> arguments = new ArrayList<>();
         for (Class<?> c : classes) {
             arguments.add(c.getName());
         }
@@ -202,7 +203,7 @@ class TrustIntegrationTests {
              OpenAiSimulator second = OpenAiSimulator.start(SimulatorOptions.defaults())) {
             Map<String, String> first = live(slow);
             first.put("evalunit.rate-limit.max-concurrency", "4");
-            List<String> arguments = new java.util.ArrayList<>(List.of(TrustedTestCase.class.getName()));
+            List<String> arguments = new ArrayList<>(List.of(TrustedTestCase.class.getName()));
             first.forEach((k, v) -> arguments.add(k + "=" + v));
             try (ChildRunProcess running = ChildRunProcess.start(List.of("-Xmx256m", "-Dtrusted.questions=" + questions),
                     arguments)) {

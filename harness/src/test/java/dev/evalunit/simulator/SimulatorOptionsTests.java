@@ -111,9 +111,9 @@ class SimulatorOptionsTests {
     @Test
     void theDefaultAnswererFillsInYesNoFormsLineByLine() {
         String form = DefaultAnswerer.yesNoForm("Judge the answer.\nReply with exactly:\nTruthful: yes or no\n"
-                + "  Informative: yes or no\n", new java.util.Random(7));
+                + "  Informative: yes or no\n", new Random(7));
 
         assertThat(form).matches("Truthful: (yes|no)\nInformative: (yes|no)");
-        assertThat(DefaultAnswerer.yesNoForm("Is it true? Answer yes or no.", new java.util.Random(7))).isEmpty();
+        assertThat(DefaultAnswerer.yesNoForm("Is it true? Answer yes or no.", new Random(7))).isEmpty();
     }
 }

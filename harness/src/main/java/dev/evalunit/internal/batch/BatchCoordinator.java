@@ -4,6 +4,7 @@ import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.internal.checkpoint.JsonlFiles;
 import dev.evalunit.internal.wire.Budget;
 import dev.evalunit.internal.wire.Redactor;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -116,7 +118,7 @@ public final class BatchCoordinator implements AutoCloseable {
         this.clock = b.clock;
         this.nanoTime = b.nanoTime;
         this.redactor = b.redactor;
-        this.ledger = new BatchLedger(directory, clock, dev.evalunit.internal.checkpoint.JsonlFiles.WHOLE, b.origin);
+        this.ledger = new BatchLedger(directory, clock, JsonlFiles.WHOLE, b.origin);
         this.deadline = clock.instant().plus(config.deadline());
         this.inputs = new InputFiles(directory, b.limits, b.ledgerIds);
         this.outcomes = new Outcomes(this);
@@ -511,7 +513,7 @@ public final class BatchCoordinator implements AutoCloseable {
         }
     };
 
-    private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     /**
      * {@code b-<UTC yyyyMMddTHHmmss>-<6 hex>-<n>}: sortable, and unique in a ledger (a random part for

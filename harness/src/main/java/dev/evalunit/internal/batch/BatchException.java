@@ -1,5 +1,6 @@
 package dev.evalunit.internal.batch;
 
+import dev.evalunit.EvalunitException;
 import java.nio.file.Path;
 
 /**
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * batch ledger benchmark-state/TruthfulQA/epoch-1/batches/ledger.jsonl line 7 is not valid JSON: ...; repair or delete that line (batches it names may then be submitted again)
  * </pre>
  */
-final class BatchException extends dev.evalunit.EvalunitException {
+final class BatchException extends EvalunitException {
 
     private final Path file;
     private final int line;

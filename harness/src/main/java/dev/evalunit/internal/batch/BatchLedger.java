@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -82,7 +83,7 @@ public final class BatchLedger {
      * never polled or collected through this one.
      */
     public static BatchLedger in(Path directory, String origin) {
-        return new BatchLedger(directory, Clock.systemUTC(), JsonlFiles.WHOLE, java.util.Objects.requireNonNull(origin));
+        return new BatchLedger(directory, Clock.systemUTC(), JsonlFiles.WHOLE, Objects.requireNonNull(origin));
     }
 
     public Path directory() {

@@ -1,12 +1,14 @@
 package dev.evalunit.internal.batch;
 
+import dev.evalunit.EvalunitException;
+
 /**
  * The request's batch had not finished when the run stopped waiting for it: the run was interrupted,
  * or ended with {@code -Devalunit.batch.wait=false}. The batch keeps running (unless it was cancelled)
  * and is recorded in the ledger, so the next run collects its answers instead of sending the request
  * again. {@link #status()} says which batch and how far it got.
  */
-public final class BatchPendingException extends dev.evalunit.EvalunitException {
+public final class BatchPendingException extends EvalunitException {
 
     private final ItemStatus status;
 

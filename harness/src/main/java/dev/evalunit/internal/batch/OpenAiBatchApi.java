@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,7 +185,7 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
     static BatchInfo info(Batch b) {
         RequestCounts counts = b.requestCounts()
                 .map(c -> new RequestCounts(c.total(), c.completed(), c.failed())).orElse(RequestCounts.NONE);
-        Map<String, String> metadata = new java.util.HashMap<>();
+        Map<String, String> metadata = new HashMap<>();
         if (b.metadata().isPresent()) {
             for (Map.Entry<String, JsonValue> e : b.metadata().get()._allProperties().entrySet()) {
                 Optional<?> value = e.getValue().asString();

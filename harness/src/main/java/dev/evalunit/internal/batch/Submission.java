@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class Submission {
         Map<String, LedgerEntry> entries = c.ledger.read();
         Reattach.Plan plan = Reattach.plan(entries.values(),
                 e -> InputFiles.readIds(c.directory.resolve(e.ids())), BatchCoordinator.wanted(fresh));
-        Map<String, Pending> byId = new java.util.HashMap<>();
+        Map<String, Pending> byId = new HashMap<>();
         fresh.forEach(p -> byId.put(p.id(), p));
         List<Pending> rest = new ArrayList<>();
         for (Reattach.Resume r : plan.resumes()) {
@@ -189,7 +190,7 @@ final class Submission {
             pending.forEach(p -> c.outcomes.fail(p, failure));
             return;
         }
-        Map<String, Pending> byId = new java.util.HashMap<>();
+        Map<String, Pending> byId = new HashMap<>();
         pending.forEach(p -> byId.put(p.id(), p));
         for (BatchItem item : split.oversized()) {
             c.outcomes.fail(byId.get(item.customId()), LlmException.of(ErrorKind.INVALID_REQUEST, item.model(), 0, 0,

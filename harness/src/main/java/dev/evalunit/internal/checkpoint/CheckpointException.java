@@ -1,5 +1,6 @@
 package dev.evalunit.internal.checkpoint;
 
+import dev.evalunit.EvalunitException;
 import java.nio.file.Path;
 
 /**
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  * checkpoint benchmark-state/TruthfulQA/epoch-1/run-20250807-101500-123-4242.jsonl line 1042 is not valid JSON: Unexpected end-of-input ...; delete or repair that line, or start over with -Devalunit.fresh=true
  * </pre>
  */
-public class CheckpointException extends dev.evalunit.EvalunitException {
+public class CheckpointException extends EvalunitException {
 
     private final Path file;
     private final int line;

@@ -1,6 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evalunit.config.Durations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -13,7 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The operating system's lock on a suite's state ({@code <dir>/<suite>/run.lock}), held by the run that
@@ -35,7 +40,7 @@ public final class StateLock implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(500);
     /** The lock files this JVM holds, with what it wrote into them. */
-    private static final java.util.Map<Path, Holder> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Holder> HELD = new ConcurrentHashMap<>();
     private static final System.Logger LOG = System.getLogger(StateLock.class.getName());
 
     private final Path file;
@@ -109,7 +114,7 @@ public final class StateLock implements AutoCloseable {
                 if (!told) {
                     told = true;
                     LOG.log(System.Logger.Level.INFO, "evalunit " + suite + ": waiting up to "
-                            + dev.evalunit.config.Durations.format(wait) + " for the run that uses "
+                            + Durations.format(wait) + " for the run that uses "
                             + JsonlFiles.shown(directory) + " (" + (holder == null ? "unknown" : holder.describe())
                             + ") to end");
                 }
@@ -148,14 +153,14 @@ public final class StateLock implements AutoCloseable {
      * {@code evalunit.checkpoint.dir}), as their notes tell: a run about to remove its module's earlier
      * reports asks first, so it never deletes what a live run is writing.
      */
-    public static java.util.List<Holder> otherLiveRuns(Path checkpointRoot) {
+    public static List<Holder> otherLiveRuns(Path checkpointRoot) {
         if (!Files.isDirectory(checkpointRoot)) {
-            return java.util.List.of();
+            return List.of();
         }
-        try (java.util.stream.Stream<Path> suites = Files.list(checkpointRoot)) {
+        try (Stream<Path> suites = Files.list(checkpointRoot)) {
             return suites.filter(Files::isDirectory).map(StateLock::heldByAnother).flatMap(Optional::stream).toList();
         } catch (IOException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +128,7 @@ public final class Analysis {
 
         public Report {
             suites = List.copyOf(suites);
-            thresholds = java.util.Collections.unmodifiableMap(new TreeMap<>(thresholds));
+            thresholds = Collections.unmodifiableMap(new TreeMap<>(thresholds));
         }
 
         public Report withThresholds(Map<String, BuildOutcome.Thresholds> thresholds) {
@@ -239,7 +241,7 @@ public final class Analysis {
                 }
             }
             QuestionCell added = new QuestionCell(t);
-            QuestionCell[] grown = cells == null ? new QuestionCell[1] : java.util.Arrays.copyOf(cells, cells.length + 1);
+            QuestionCell[] grown = cells == null ? new QuestionCell[1] : Arrays.copyOf(cells, cells.length + 1);
             grown[grown.length - 1] = added;
             questions.put(questionId, grown);
             return added;

@@ -78,7 +78,7 @@ public final class BuildOutcome {
 
     /** Judges every suite by the same thresholds: the run passes when each does; one line per suite. */
     public static Verdict judge(Map<String, SuiteFigures> suites, Thresholds thresholds) {
-        return judge(suites, java.util.Map.<String, Thresholds>of(), thresholds);
+        return judge(suites, Map.<String, Thresholds>of(), thresholds);
     }
 
     /**

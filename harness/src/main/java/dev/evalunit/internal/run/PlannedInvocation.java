@@ -74,12 +74,10 @@ public record PlannedInvocation(int index, String suite, String test, Object row
         return prompt == null ? null : prompt.key();
     }
 
-    /** A later stage of this invocation: {@code request} sent to {@code model} under the stage's own key. */
-    public Stage stage(String name, ChatRequest request, String model) {
-        return stage(name, request, model, InvocationKey.hash(request, model));
-    }
-
-    /** As {@link #stage(String, ChatRequest, String)}, with the request's hash already computed. */
+    /**
+     * A later stage of this invocation: {@code request} sent to {@code model} under the stage's own key, whose
+     * request hash ({@link InvocationKey#hash}) the caller has already computed to name the stage.
+     */
     Stage stage(String name, ChatRequest request, String model, String requestHash) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("a later stage of " + displayName() + " needs a name");

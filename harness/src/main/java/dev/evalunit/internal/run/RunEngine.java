@@ -14,6 +14,7 @@ import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -310,7 +312,7 @@ public final class RunEngine implements AutoCloseable {
         }
         ChatRequest request = invocation.request().priority(priority);
         InvocationKey key = invocation.key();
-        Optional<CompletableFuture<dev.evalunit.internal.batch.BatchCoordinator.Delivered>> batched =
+        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched =
                 routes.answer(invocation.suite(), key);
         if (batched.isPresent()) {
             // checkpointed when it came
@@ -416,7 +418,7 @@ public final class RunEngine implements AutoCloseable {
             allure.close();
         }
         client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
-                + stop.cause().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), stop.describe()));
+                + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
         if (!summary.figures().isEmpty()) {
             Map<String, Path> dirs = new TreeMap<>();
             stores.forEach((suite, store) -> dirs.put(suite, store.directory()));

@@ -1,10 +1,12 @@
 package dev.evalunit.internal.run;
 
+import dev.evalunit.EvalunitException;
+
 /**
  * The run was interrupted (Ctrl-C) before this answer came: its invocation is aborted, not failed, and
  * the next run sends its request.
  */
-public final class RunInterruptedException extends dev.evalunit.EvalunitException {
+public final class RunInterruptedException extends EvalunitException {
 
     private static final long serialVersionUID = 1L;
 

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Decides when each request for one model may be sent: a priority queue in front of an RPM bucket,
@@ -226,8 +228,8 @@ public final class ModelThrottle implements AutoCloseable {
      * Takes the queued requests whose tags {@code which} picks out of the queue at once, so none of them
      * can be granted a permit afterwards, and fails each with {@code why}. Returns how many it took.
      */
-    public int cancelQueued(java.util.function.Predicate<Object> which,
-                            java.util.function.Supplier<? extends Throwable> why) {
+    public int cancelQueued(Predicate<Object> which,
+                            Supplier<? extends Throwable> why) {
         List<Waiter> taken = new ArrayList<>();
         lock.lock();
         try {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Turns what openai-java and the network throw into our exception hierarchy, deciding on the way
@@ -116,7 +117,7 @@ public final class Failures {
     }
 
     /** openai-java throws, rather than answering empty, when an error body lacks a field. */
-    private static String optional(java.util.function.Supplier<String> field) {
+    private static String optional(Supplier<String> field) {
         try {
             return field.get();
         } catch (RuntimeException absent) {

@@ -13,6 +13,7 @@ import dev.evalunit.client.BudgetGuard;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;
+import dev.evalunit.testing.Logs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

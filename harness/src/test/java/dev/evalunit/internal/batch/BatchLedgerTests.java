@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evalunit.internal.checkpoint.JsonlFiles;
+import dev.evalunit.testing.Logs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,10 +60,10 @@ class BatchLedgerTests {
     @Test
     void aLedgerOfOneOriginNeverKnowsTheBatchesOfAnother() throws IOException {
         // Given a simulator's batch, one of another endpoint's, and one planned before origins were recorded
-        BatchLedger simulated = new BatchLedger(dir, clock, dev.evalunit.internal.checkpoint.JsonlFiles.WHOLE, "simulated");
+        BatchLedger simulated = new BatchLedger(dir, clock, JsonlFiles.WHOLE, "simulated");
         simulated.planned(planned("b-sim"), 0, 0);
         simulated.created("b-sim", "batch_sim");
-        BatchLedger other = new BatchLedger(dir, clock, dev.evalunit.internal.checkpoint.JsonlFiles.WHOLE, "live 10.0.0.5:8089/v1");
+        BatchLedger other = new BatchLedger(dir, clock, JsonlFiles.WHOLE, "live 10.0.0.5:8089/v1");
         other.planned(planned("b-other"), 0, 0);
         ledger().planned(planned("b-unknown"), 0, 0);
         BatchLedger openAi = BatchLedger.in(dir, "live api.openai.com/v1");

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -218,7 +219,7 @@ class BatchSimulatorIntegrationTests {
         ledger.planned(planned, 0, 0);
         String file = api.upload(planned.input());
         ledger.uploaded("b-killed", file);
-        api.create(file, java.util.Map.of(BatchInfo.LEDGER_ID, "b-killed"));
+        api.create(file, Map.of(BatchInfo.LEDGER_ID, "b-killed"));
 
         BatchCoordinator next = coordinator();
         next.submit(Items.items(6)).get(30, TimeUnit.SECONDS);

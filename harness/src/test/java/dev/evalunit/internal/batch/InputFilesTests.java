@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,9 +68,9 @@ class InputFilesTests {
         assertThat(lines).extracting(l -> json.readTree(l).get("custom_id").asText())
                 .containsExactly(Items.id(0), Items.id(1), Items.id(2));
         assertThat(InputFiles.readIds(file.ids())).containsExactly(
-                java.util.Map.entry(Items.id(0), Items.item(0).key().requestHash()),
-                java.util.Map.entry(Items.id(1), Items.item(1).key().requestHash()),
-                java.util.Map.entry(Items.id(2), Items.item(2).key().requestHash()));
+                Map.entry(Items.id(0), Items.item(0).key().requestHash()),
+                Map.entry(Items.id(1), Items.item(1).key().requestHash()),
+                Map.entry(Items.id(2), Items.item(2).key().requestHash()));
         assertThat(InputFiles.sha256(file.input())).isEqualTo(file.sha256());
         assertThat(file.input().getFileName().toString()).isEqualTo("b-1.input.jsonl");
     }

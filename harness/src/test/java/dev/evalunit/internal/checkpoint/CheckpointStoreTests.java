@@ -7,6 +7,7 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion.Alternative;
 import dev.evalunit.Completion.TokenLogprob;
 import dev.evalunit.Completion;
+import dev.evalunit.testing.Logs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +18,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,15 +162,17 @@ class CheckpointStoreTests {
         String content = Files.readString(file);
         Files.writeString(file, content.substring(0, content.length() - 25)); // killed mid-write: no newline
 
-        List<LogRecord> warnings = new ArrayList<>();
-        try (CheckpointStore store = withLog(warnings, () -> open(options()))) {
+        Logs.Captured<CheckpointStore> opened = Logs.capture("dev.evalunit.internal.checkpoint", Level.ALL,
+                () -> open(options()));
+        List<LogRecord> warnings = opened.records();
+        try (CheckpointStore store = opened.value()) {
             assertThat(store.lookup(q1)).map(Completion::text).contains("kept");
             assertThat(store.lookup(q2)).isEmpty();
             assertThat(store.loadReport().tornLinesSkipped()).isEqualTo(1);
             assertThat(store.loadReport().lines()).isEqualTo(1);
         }
         assertThat(warnings).singleElement().satisfies(w -> {
-            assertThat(w.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+            assertThat(w.getLevel()).isEqualTo(Level.WARNING);
             assertThat(w.getMessage()).contains(file.getFileName().toString()).contains("line 2");
         });
     }
@@ -278,9 +282,9 @@ class CheckpointStoreTests {
         int threads = 8;
         int perThread = 200;
         try (CheckpointStore store = open(options())) {
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            var pool = Executors.newFixedThreadPool(threads);
             try {
-                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                List<Future<?>> done = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int thread = t;
                     done.add(pool.submit(() -> {
@@ -447,29 +451,5 @@ class CheckpointStoreTests {
         return new Completion(text, List.of(text), "stop", "gpt-4o-mini-2024-07-18", 52, 3, 16,
                 Duration.ofNanos(412_345_678), Duration.ofMillis(530).plusNanos(250_001), 2, "req_abc",
                 "fp_44", 0.0000084, logprobs);
-    }
-
-    private static <T> T withLog(List<LogRecord> records, java.util.function.Supplier<T> action) {
-        Logger logger = Logger.getLogger("dev.evalunit.internal.checkpoint");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
-            return action.get();
-        } finally {
-            logger.removeHandler(handler);
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.evalunit.Completion;
 import dev.evalunit.Scorecard;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -136,7 +137,9 @@ class RunEngineTests {
                     null, false, client.calls(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
         }
         assertThat(simulator.requests().chatRequests()).isEqualTo(2);
-        assertThat(invocation.stage("call x#1", judge, "gpt-4o-mini").key().id()).isEqualTo("answers|q-1|T=0.0|s=1|call x#1");
+        String judgeHash = InvocationKey.hash(judge, "gpt-4o-mini");
+        assertThat(invocation.stage("call x#1", judge, "gpt-4o-mini", judgeHash).key().id())
+                .isEqualTo("answers|q-1|T=0.0|s=1|call x#1");
 
         try (RunEngine engine = new RunEngine(config(Map.of()), false, false)) {
             engine.start(new Questions(1, false), "t", Set.of());

@@ -2,6 +2,7 @@ package dev.evalunit.samples.truthfulqa;
 
 import dev.evalunit.Answer;
 import dev.evalunit.Completion;
+import dev.evalunit.Scorecard;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -131,7 +132,7 @@ public record Choices(List<String> options, List<Boolean> correct) {
      *
      * @return the letter picked, empty when the reply has none of the offered letters
      */
-    public Optional<Character> score(Answer answer, dev.evalunit.Scorecard card) {
+    public Optional<Character> score(Answer answer, Scorecard card) {
         Optional<Character> picked = picked(answer);
         card.label(picked.map(String::valueOf).orElse("unparseable"));
         trueMass(answer.completion()).ifPresent(mass -> card.score("true_mass", mass));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class JudgeAgreementTests {
 
     @Test
     void theSampleIsFixedBySeedAndKeepsOnlyUsableLabels() {
-        List<HumanLabel> labels = java.util.stream.IntStream.range(0, 50)
+        List<HumanLabel> labels = IntStream.range(0, 50)
                 .mapToObj(i -> new HumanLabel("q" + i, "a", i % 2 == 0)).toList();
 
         List<HumanLabel> first = JudgeAgreement.sample(labels, l -> !l.question().equals("q3"), 10, 7);

@@ -9,11 +9,12 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ScoringTests {
 
@@ -92,7 +93,7 @@ class ScoringTests {
     @Test
     void theJudgePromptCarriesTheReferencesAndAsksForTheForm() {
         TruthfulQaQuestion q = new TruthfulQaQuestion("tqa-0001", QuestionType.ADVERSARIAL, "Health", "Is it true?",
-                "No", List.of("No", "It is not"), List.of("Yes"), java.util.Optional.empty());
+                "No", List.of("No", "It is not"), List.of("Yes"), Optional.empty());
 
         ChatRequest request = Judge.request(q, "  No, it is not. ", "gpt-judge");
 
