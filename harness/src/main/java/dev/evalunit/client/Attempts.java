@@ -135,6 +135,7 @@ final class Attempts {
                 lane.reached();
                 permit.release(ModelThrottle.Feedback.success(c.promptTokens() + c.completionTokens(),
                         exchange.rateLimitHeaders()));
+                lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
                 budget.settle(call.estimatedCost, c.costUsd());
                 if (!listeners.isEmpty()) {
                     listeners.fire(ClientListener::onResponse,
@@ -169,6 +170,7 @@ final class Attempts {
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         Duration retryAfter = cappedRetryAfter(failure);
         permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
+        lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
         if (limited) {
             metrics.rateLimited(model);
             listeners.fire(ClientListener::onRateLimited, new ClientListener.RateLimited(

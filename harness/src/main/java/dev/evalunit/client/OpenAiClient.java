@@ -282,7 +282,7 @@ public final class OpenAiClient implements LlmClient {
         return lanes.computeIfAbsent(model, m -> {
             RateLimitConfig limits = config.rateLimitFor(m);
             ModelThrottle throttle = new ModelThrottle(m, new ModelThrottle.Settings(limits.requestsPerMinute(),
-                    limits.tokensPerMinute(), limits.maxConcurrency(), limits.adaptive(), burstSeconds),
+                    limits.tokensPerMinute(), limits.maxConcurrency(), limits.adaptive(), burstSeconds, limits.derived()),
                     nanoTime, Wakeups.on(scheduler));
             int total = lanes.values().stream().mapToInt(l -> l.maxConcurrency).sum() + limits.maxConcurrency();
             transport.ensureCapacity(total);

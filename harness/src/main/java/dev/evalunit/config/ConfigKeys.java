@@ -107,7 +107,7 @@ public final class ConfigKeys {
             new Key(FALLBACK_MODEL, null, null),
             new Key(RATE_LIMIT_RPM, null, null),
             new Key(RATE_LIMIT_TPM, null, null),
-            new Key(RATE_LIMIT_MAX_CONCURRENCY, "10", null),
+            new Key(RATE_LIMIT_MAX_CONCURRENCY, null, null),
             new Key(RATE_LIMIT_ADAPTIVE, "true", null),
             new Key(RETRY_MAX_ATTEMPTS, "6", null),
             new Key(RETRY_BASE_DELAY, "500ms", null),

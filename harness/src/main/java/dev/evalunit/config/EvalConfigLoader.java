@@ -49,8 +49,11 @@ final class EvalConfigLoader {
         RateLimitConfig rateLimit = new RateLimitConfig(
                 optionalLong(v, RATE_LIMIT_RPM),
                 optionalLong(v, RATE_LIMIT_TPM),
-                (int) whole(v, RATE_LIMIT_MAX_CONCURRENCY, 1, RateLimitConfig.MAX_CONCURRENCY_LIMIT),
-                required(v, RATE_LIMIT_ADAPTIVE, "true or false", ConfigValues::parseBoolean));
+                v.isSet(RATE_LIMIT_MAX_CONCURRENCY)
+                        ? (int) whole(v, RATE_LIMIT_MAX_CONCURRENCY, 1, RateLimitConfig.MAX_CONCURRENCY_LIMIT)
+                        : RateLimitConfig.SAFETY_CAP,
+                required(v, RATE_LIMIT_ADAPTIVE, "true or false", ConfigValues::parseBoolean),
+                !v.isSet(RATE_LIMIT_MAX_CONCURRENCY));
 
         Duration baseDelay = duration(v, RETRY_BASE_DELAY, true);
         Duration maxDelay = required(v, RETRY_MAX_DELAY,

@@ -8,13 +8,22 @@ import java.util.OptionalLong;
  *
  * @param requestsPerMinute a requests-per-minute budget, &gt; 0, or empty to learn it from {@code x-ratelimit-*} headers
  * @param tokensPerMinute   a tokens-per-minute budget, &gt; 0, or empty to learn it from headers
- * @param maxConcurrency    requests in flight at most, 1..1024; default 10
+ * @param maxConcurrency    requests in flight at most, 1..1024: the configured cap, or {@link #SAFETY_CAP} when
+ *                          none is configured
  * @param adaptive          whether concurrency shrinks on 429s and grows back while headers show room; default true
+ * @param derived           whether no cap was configured, so the requests in flight follow what the limits need
+ *                          (rate times latency, learned from the responses) up to {@code maxConcurrency}
  */
 public record RateLimitConfig(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, int maxConcurrency,
-                              boolean adaptive) {
+                              boolean adaptive, boolean derived) {
 
     public static final int MAX_CONCURRENCY_LIMIT = 1024;
+
+    /**
+     * The most requests in flight to one model when no cap is configured: 256 keeps a 15,000 RPM limit busy at
+     * a second's latency, and bounds the connections an HTTP/1.1 server sees.
+     */
+    public static final int SAFETY_CAP = 256;
 
     public RateLimitConfig {
         Objects.requireNonNull(requestsPerMinute, "requestsPerMinute");
@@ -24,9 +33,15 @@ public record RateLimitConfig(OptionalLong requestsPerMinute, OptionalLong token
         Checks.range("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
     }
 
-    /** No fixed budgets, 10 in flight, adaptive. */
+    /** Fixed budgets and an explicit cap of {@code maxConcurrency} in flight. */
+    public RateLimitConfig(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, int maxConcurrency,
+                           boolean adaptive) {
+        this(requestsPerMinute, tokensPerMinute, maxConcurrency, adaptive, false);
+    }
+
+    /** No fixed budgets, concurrency derived from the learned limits (up to {@link #SAFETY_CAP}), adaptive. */
     public static RateLimitConfig defaults() {
-        return new RateLimitConfig(OptionalLong.empty(), OptionalLong.empty(), 10, true);
+        return new RateLimitConfig(OptionalLong.empty(), OptionalLong.empty(), SAFETY_CAP, true, true);
     }
 
     /** This configuration with the override's values where it has them. */
@@ -35,6 +50,6 @@ public record RateLimitConfig(OptionalLong requestsPerMinute, OptionalLong token
                 override.requestsPerMinute().isPresent() ? override.requestsPerMinute() : requestsPerMinute,
                 override.tokensPerMinute().isPresent() ? override.tokensPerMinute() : tokensPerMinute,
                 override.maxConcurrency().orElse(maxConcurrency),
-                adaptive);
+                adaptive, derived && override.maxConcurrency().isEmpty());
     }
 }

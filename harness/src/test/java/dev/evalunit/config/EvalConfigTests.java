@@ -33,7 +33,8 @@ class EvalConfigTests {
         assertThat(config.fallbackModel()).isEmpty();
         assertThat(config.rateLimit()).isEqualTo(RateLimitConfig.defaults());
         assertThat(config.rateLimit().requestsPerMinute()).isEmpty();
-        assertThat(config.rateLimit().maxConcurrency()).isEqualTo(10);
+        assertThat(config.rateLimit().maxConcurrency()).isEqualTo(RateLimitConfig.SAFETY_CAP);
+        assertThat(config.rateLimit().derived()).isTrue();
         assertThat(config.retry()).isEqualTo(RetryConfig.defaults());
         assertThat(config.circuitBreaker()).isEqualTo(CircuitBreakerConfig.defaults());
         assertThat(config.batch()).isEqualTo(BatchConfig.defaults());
@@ -266,7 +267,7 @@ class EvalConfigTests {
             assertThat(config.rateLimitFor("gpt-4o")).isEqualTo(
                     new RateLimitConfig(OptionalLong.of(5000), OptionalLong.of(10000), 50, true));
             assertThat(config.rateLimitFor("gpt-4.1-mini")).isEqualTo(
-                    new RateLimitConfig(OptionalLong.of(100), OptionalLong.of(2_000_000), 10, true));
+                    new RateLimitConfig(OptionalLong.of(100), OptionalLong.of(2_000_000), RateLimitConfig.SAFETY_CAP, true, true));
             assertThat(config.rateLimitFor("gpt-4o-mini")).isEqualTo(config.rateLimit());
             assertThat(config.rateLimitFor("gpt-4o-2024-08-06")).as("exact match only").isEqualTo(config.rateLimit());
         }

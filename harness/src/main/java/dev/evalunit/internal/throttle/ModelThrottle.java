@@ -5,6 +5,7 @@ import dev.evalunit.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.CancellationException;
@@ -47,9 +48,12 @@ public final class ModelThrottle implements AutoCloseable {
      * @param adaptive          whether concurrency adapts to 429s (AIMD) or stays at the maximum
      * @param burstSeconds      how many seconds of the per-minute limit may go at once (1 matches
      *                          OpenAI's documented per-second enforcement of per-minute limits)
+     * @param derived           whether the requests in flight follow what the limits need (rate times the
+     *                          observed latency, with headroom) up to {@code maxConcurrency}, rather than
+     *                          {@code maxConcurrency} itself being the aim
      */
     public record Settings(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, int maxConcurrency,
-                           boolean adaptive, double burstSeconds) {
+                           boolean adaptive, double burstSeconds, boolean derived) {
         public Settings {
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException("maxConcurrency must be >= 1 but was " + maxConcurrency);
@@ -57,6 +61,12 @@ public final class ModelThrottle implements AutoCloseable {
             if (!(burstSeconds > 0)) {
                 throw new IllegalArgumentException("burstSeconds must be > 0 but was " + burstSeconds);
             }
+        }
+
+        /** Settings whose {@code maxConcurrency} is an explicit cap and the aim. */
+        public Settings(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, int maxConcurrency,
+                        boolean adaptive, double burstSeconds) {
+            this(requestsPerMinute, tokensPerMinute, maxConcurrency, adaptive, burstSeconds, false);
         }
     }
 
@@ -81,6 +91,12 @@ public final class ModelThrottle implements AutoCloseable {
     }
 
     private static final Duration DEFAULT_PAUSE_AFTER_429 = Duration.ofSeconds(1);
+    /** Where derived concurrency starts, and stays while no rate is known: the old fixed default. */
+    static final int DERIVED_START = 10;
+    /** Headroom over rate times latency, for latency that varies from one answer to the next. */
+    private static final double DERIVED_HEADROOM = 1.25;
+    /** Weight of the newest round trip in the latency average. */
+    private static final double LATENCY_WEIGHT = 0.1;
 
     private final String model;
     private final Settings settings;
@@ -102,6 +118,11 @@ public final class ModelThrottle implements AutoCloseable {
     private long pausedUntil;
     private long wakeAt = Long.MAX_VALUE;
     private boolean closed;
+    /** Average round trip of answered requests, nanoseconds; 0 before the first. */
+    private double latencyNanos;
+    /** Average tokens reserved per request; 0 before the first. */
+    private double tokensPerRequest;
+    private final List<String> warnings = new ArrayList<>();
 
     public ModelThrottle(String model, Settings settings, LongSupplier nanoTime, Wakeups wakeups) {
         this.model = model;
@@ -116,7 +137,8 @@ public final class ModelThrottle implements AutoCloseable {
         this.tokens = bucket(settings.tokensPerMinute(), settings.burstSeconds(), now);
         this.limitsKnown = !learnRequests && !learnTokens;
         this.aimd = AIMDLimit.newBuilder()
-                .initialLimit(settings.maxConcurrency())
+                .initialLimit(settings.derived() ? Math.min(DERIVED_START, settings.maxConcurrency())
+                        : settings.maxConcurrency())
                 .maxLimit(settings.maxConcurrency())
                 .minLimit(1)
                 .backoffRatio(0.5)
@@ -221,7 +243,50 @@ public final class ModelThrottle implements AutoCloseable {
         if (!limitsKnown || !probed) {
             return 1;
         }
-        return settings.adaptive() ? Math.min(aimd.getLimit(), settings.maxConcurrency()) : settings.maxConcurrency();
+        int aim = settings.derived() ? derivedLimit() : settings.maxConcurrency();
+        return settings.adaptive() ? Math.min(aimd.getLimit(), aim) : aim;
+    }
+
+    /**
+     * What the limits need in flight: the rate they allow (requests a second, or the token limit over the
+     * tokens a request reserves, whichever is lower) times the average round trip, with headroom, up to the
+     * cap. While no rate or latency is known, the old fixed default; the AIMD limit still grows from it.
+     */
+    private int derivedLimit() {
+        double perSecond = requests.isUnlimited() ? Double.POSITIVE_INFINITY : requests.perMinute() / 60;
+        if (!tokens.isUnlimited() && tokensPerRequest > 0) {
+            perSecond = Math.min(perSecond, tokens.perMinute() / 60 / tokensPerRequest);
+        }
+        if (Double.isInfinite(perSecond) || latencyNanos <= 0) {
+            return settings.adaptive() ? settings.maxConcurrency() : Math.min(DERIVED_START, settings.maxConcurrency());
+        }
+        double needed = perSecond * latencyNanos / 1e9 * DERIVED_HEADROOM;
+        return (int) Math.max(1, Math.min(settings.maxConcurrency(), Math.ceil(needed) + 1));
+    }
+
+    /** The average round trip of answered requests so far, or {@link Duration#ZERO} before the first. */
+    public Duration averageLatency() {
+        lock.lock();
+        try {
+            return Duration.ofNanos((long) latencyNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What the throttle noticed that a user should hear once, e.g. a configured limit above the server's, and
+     * forgets it. The client logs these.
+     */
+    public List<String> takeWarnings() {
+        lock.lock();
+        try {
+            List<String> taken = List.copyOf(warnings);
+            warnings.clear();
+            return taken;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -340,6 +405,10 @@ public final class ModelThrottle implements AutoCloseable {
             long now = nanoTime.getAsLong();
             inFlight--;
             if (feedback.actualTokens() >= 0) {
+                double trip = now - waiter.sentAt;
+                latencyNanos = latencyNanos == 0 ? trip : latencyNanos + LATENCY_WEIGHT * (trip - latencyNanos);
+                tokensPerRequest = tokensPerRequest == 0 ? waiter.tokens
+                        : tokensPerRequest + LATENCY_WEIGHT * (waiter.tokens - tokensPerRequest);
                 tokens.give(waiter.tokens - feedback.actualTokens(), now);
             } else if (!feedback.reachedServer() || feedback.rateLimited()) {
                 // Nothing was processed, so nothing was billed against the token limit.
@@ -389,15 +458,23 @@ public final class ModelThrottle implements AutoCloseable {
             return; // never sent: nothing of the server's to compare with
         }
         learnAndSync(requests, learnRequests, headers.limitRequests(), headers.remainingRequests(),
-                waiter.requestsAtSend, waiter.requestCorrectionsAtSend, now);
+                waiter.requestsAtSend, waiter.requestCorrectionsAtSend, now, "requests");
         learnAndSync(tokens, learnTokens, headers.limitTokens(), headers.remainingTokens(),
-                waiter.tokensAtSend, waiter.tokenCorrectionsAtSend, now);
+                waiter.tokensAtSend, waiter.tokenCorrectionsAtSend, now, "tokens");
     }
 
+    /**
+     * Takes the server's limit when we learn it, or when it is lower than the configured one (the server's is
+     * what its 429s enforce; said once).
+     */
     private void learnAndSync(TokenBucket bucket, boolean learn, long limit, long remaining, double levelAtSend,
-                              double correctionsAtSend, long now) {
+                              double correctionsAtSend, long now, String what) {
         boolean learned = false;
-        if (learn && limit > 0 && limit != bucket.perMinute()) {
+        if (limit > 0 && (learn ? limit != bucket.perMinute() : limit < bucket.perMinute())) {
+            if (!learn) {
+                warnings.add(String.format(Locale.ROOT, "%s: the server allows %,d %s per minute, fewer than "
+                        + "the %,.0f configured; the server's limit is used", model, limit, what, bucket.perMinute()));
+            }
             bucket.setRate(limit, settings.burstSeconds(), now);
             learned = true;
         }

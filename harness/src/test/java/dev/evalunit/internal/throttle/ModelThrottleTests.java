@@ -293,4 +293,93 @@ class ModelThrottleTests {
 
         assertThat(next).isDone();
     }
+
+    private ModelThrottle derived(Long rpm, int cap, boolean adaptive) {
+        return new ModelThrottle("gpt-4o-mini", new ModelThrottle.Settings(
+                rpm == null ? OptionalLong.empty() : OptionalLong.of(rpm), OptionalLong.empty(), cap, adaptive, 1.0,
+                true), time, time);
+    }
+
+    /** The probe comes back after {@code latencyMillis} with the server's limits. */
+    private ModelThrottle probedAfter(ModelThrottle throttle, long latencyMillis, long tokens, RateLimitHeaders headers) {
+        var probe = throttle.acquire(Priority.NORMAL, tokens).join();
+        time.advanceMillis(latencyMillis);
+        probe.release(ModelThrottle.Feedback.success(tokens, headers));
+        return throttle;
+    }
+
+    @Test
+    void withoutACapTheRequestsInFlightAreTheServersRateTimesTheLatencyWithHeadroom() {
+        // 3,000 a minute is 50 a second; at a second's latency 50 are in flight, 62.5 with headroom, plus one
+        ModelThrottle slow = probedAfter(derived(null, 256, false), 1_000, 1,
+                new RateLimitHeaders(3_000, 10_000_000, 2_999, 9_999_999, null, null, null));
+        // at 200 ms, 10 are, 12.5 with headroom
+        ModelThrottle fast = probedAfter(derived(null, 256, false), 200, 1,
+                new RateLimitHeaders(3_000, 10_000_000, 2_999, 9_999_999, null, null, null));
+
+        assertThat(slow.concurrencyLimit()).isEqualTo(64);
+        assertThat(fast.concurrencyLimit()).isEqualTo(14);
+        assertThat(slow.averageLatency()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void withoutACapATokenLimitLowerThanTheRequestLimitSetsTheRequestsInFlight() {
+        // 600,000 tokens a minute at 1,000 a request is 10 requests a second, far under the 100,000 RPM
+        ModelThrottle throttle = probedAfter(derived(null, 256, false), 1_000, 1_000,
+                new RateLimitHeaders(100_000, 600_000, 99_999, 599_000, null, null, null));
+
+        assertThat(throttle.concurrencyLimit()).isEqualTo(14);
+    }
+
+    @Test
+    void withoutACapTheRequestsInFlightNeverPassTheSafetyCap() {
+        ModelThrottle throttle = probedAfter(derived(null, 40, false), 1_000, 1,
+                new RateLimitHeaders(30_000, 100_000_000, 29_999, 99_999_999, null, null, null));
+
+        assertThat(throttle.concurrencyLimit()).isEqualTo(40);
+    }
+
+    @Test
+    void adaptiveDerivedConcurrencyStartsAtTenAndGrowsTowardsWhatTheRateNeeds() {
+        // 30,000 a minute at 100 ms: 50 in flight, 64 with headroom; the bucket holds 500, so only concurrency binds
+        ModelThrottle throttle = probedAfter(derived(null, 256, true), 100, 1,
+                new RateLimitHeaders(30_000, 100_000_000, 29_999, 99_999_999, null, null, null));
+        assertThat(throttle.concurrencyLimit()).isEqualTo(10);
+
+        for (int round = 0; round < 20; round++) {
+            List<ModelThrottle.Permit> sent = new ArrayList<>();
+            for (int i = 0; i < throttle.concurrencyLimit(); i++) {
+                var permit = throttle.acquire(Priority.NORMAL, 1);
+                assertThat(permit).isDone();
+                sent.add(permit.join());
+            }
+            time.advanceMillis(100);
+            sent.forEach(p -> p.release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE)));
+        }
+
+        assertThat(throttle.concurrencyLimit()).isEqualTo(64);
+    }
+
+    @Test
+    void aConfiguredLimitAboveTheServersGivesWayToTheServersOnceWithAWarning() {
+        ModelThrottle throttle = throttle(6_000L, null, 10, false);
+        RateLimitHeaders server = new RateLimitHeaders(3_000, 10_000_000, 2_999, 9_999_999, null, null, null);
+        throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.success(1, server));
+        throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.success(1, server));
+
+        assertThat(throttle.requestsPerMinute()).isEqualTo(3_000);
+        assertThat(throttle.takeWarnings()).singleElement().asString()
+                .contains("3,000 requests per minute", "6,000 configured");
+        assertThat(throttle.takeWarnings()).isEmpty();
+    }
+
+    @Test
+    void aConfiguredLimitBelowTheServersIsKept() {
+        ModelThrottle throttle = throttle(1_200L, null, 10, false);
+        throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.success(1,
+                new RateLimitHeaders(3_000, 10_000_000, 2_999, 9_999_999, null, null, null)));
+
+        assertThat(throttle.requestsPerMinute()).isEqualTo(1_200);
+        assertThat(throttle.takeWarnings()).isEmpty();
+    }
 }

@@ -48,7 +48,8 @@ final class RunFiles {
         env.put("mode", simulated ? "simulated (built-in simulator, no API key)" : "live");
         env.put("batch.mode", config.batch().mode().name().toLowerCase(Locale.ROOT)
                 + (config.values().getBoolean(ConfigKeys.URGENT, false) ? " (urgent: real time)" : ""));
-        env.put("concurrency", limits.maxConcurrency() + (limits.adaptive() ? " (adaptive)" : ""));
+        env.put("concurrency", (limits.derived() ? "rate x latency, up to " : "") + limits.maxConcurrency()
+                + (limits.adaptive() ? " (adaptive)" : ""));
         env.put("rate-limit.rpm", limits.requestsPerMinute().isPresent()
                 ? String.valueOf(limits.requestsPerMinute().getAsLong()) : "from x-ratelimit headers");
         env.put("rate-limit.tpm", limits.tokensPerMinute().isPresent()
