@@ -6,6 +6,7 @@ import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.FollowUp;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
@@ -13,6 +14,7 @@ import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.run.FollowUpStage;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.PlannedTest;
 import java.lang.reflect.Method;
@@ -20,7 +22,9 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -52,10 +56,11 @@ final class BenchmarkPlan implements PlannedTest {
     private final Set<String> onlyQuestions;
     private final EvalConfig config;
     private final double minPassRate;
+    private final List<FollowUpStage> followUps;
 
     private BenchmarkPlan(String suite, String test, String model, double[] temperatures, int samples,
                           Class<?> testClass, Method factory, Method prompt, boolean batchEligible,
-                          Set<String> onlyQuestions, EvalConfig config) {
+                          Set<String> onlyQuestions, EvalConfig config, List<FollowUpStage> followUps) {
         this.suite = suite;
         this.test = test;
         this.model = model;
@@ -67,6 +72,7 @@ final class BenchmarkPlan implements PlannedTest {
         this.batchEligible = batchEligible;
         this.onlyQuestions = onlyQuestions;
         this.config = config;
+        this.followUps = followUps;
         this.minPassRate = AnnotationSupport.findAnnotation(testClass, BenchmarkSuite.class)
                 .map(BenchmarkSuite::minPassRate).orElse(0.0);
     }
@@ -129,10 +135,94 @@ final class BenchmarkPlan implements PlannedTest {
                     + "; add @Questions(\"rows\") and a static @Prompt method ChatRequest ask(Row row), "
                     + "or call the injected LlmClient yourself");
         }
+        List<FollowUpStage> followUps = followUps(testClass, method, factory, prompt, where, config);
         String model = suite.model().isBlank() ? defaultModel : suite.model();
         return new BenchmarkPlan(suite.name(), testClass.getSimpleName() + "." + method.getName(), model,
-                temperatures.clone(), samples, testClass, factory, wantsAnswer ? prompt : null,
-                AnnotationSupport.isAnnotated(method, BatchEligible.class), onlyQuestions, config);
+                temperatures.clone(), samples, testClass, factory, wantsAnswer || !followUps.isEmpty() ? prompt : null,
+                AnnotationSupport.isAnnotated(method, BatchEligible.class), onlyQuestions, config, followUps);
+    }
+
+    /**
+     * The follow-ups {@code method} takes as {@code @FollowUp} parameters, each read from its {@code @FollowUp}
+     * method and checked: static, returning {@code ChatRequest}, taking the row and the {@link Answer} (and
+     * optionally the {@link EvalConfig}).
+     */
+    private static List<FollowUpStage> followUps(Class<?> testClass, Method method, Method factory, Method prompt,
+                                                 String where, EvalConfig config) {
+        List<Parameter> wanted = Arrays.stream(method.getParameters())
+                .filter(p -> p.isAnnotationPresent(FollowUp.class)).toList();
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Method> declared = new LinkedHashMap<>();
+        for (Method m : AnnotationSupport.findAnnotatedMethods(testClass, FollowUp.class, HierarchyTraversalMode.BOTTOM_UP)) {
+            String name = m.getAnnotation(FollowUp.class).value().isBlank() ? m.getName()
+                    : m.getAnnotation(FollowUp.class).value();
+            Method earlier = declared.putIfAbsent(name, m);
+            if (earlier != null) {
+                throw new BenchmarkConfigurationException("@FollowUp: " + testClass.getSimpleName() + " declares "
+                        + name + " twice (" + earlier.getName() + " and " + m.getName() + "); give them different names");
+            }
+        }
+        if (prompt == null || factory == null) {
+            throw new BenchmarkConfigurationException(where + " takes a @FollowUp answer, which follows the answer of "
+                    + "its prompt, but has " + (factory == null ? "no @Questions" : "no @Prompt method in "
+                    + testClass.getSimpleName()) + "; add @Questions(\"rows\") and a static @Prompt method");
+        }
+        Map<String, FollowUpStage> stages = new LinkedHashMap<>();
+        for (Parameter p : wanted) {
+            if (p.getType() != Answer.class && p.getType() != Completion.class) {
+                throw new BenchmarkConfigurationException("@FollowUp parameter " + p.getName() + " of " + where
+                        + " is a " + p.getType().getSimpleName() + "; it receives a follow-up's answer, so declare it "
+                        + "Answer or Completion");
+            }
+            String name = p.getAnnotation(FollowUp.class).value();
+            if (name.isBlank()) {
+                if (declared.size() != 1) {
+                    throw new BenchmarkConfigurationException("@FollowUp on a parameter of " + where + " names no "
+                            + "follow-up, and " + testClass.getSimpleName() + " declares " + declared.size()
+                            + " " + declared.keySet() + "; name one, e.g. @FollowUp(\"judge\")");
+                }
+                name = declared.keySet().iterator().next();
+            }
+            Method m = declared.get(name);
+            if (m == null) {
+                throw new BenchmarkConfigurationException("@FollowUp(\"" + name + "\") on a parameter of " + where
+                        + " names no follow-up; " + testClass.getSimpleName() + " declares " + (declared.isEmpty()
+                        ? "none: add static @FollowUp ChatRequest " + name + "(Row row, Answer answer)"
+                        : declared.keySet()));
+            }
+            stages.computeIfAbsent(name, n -> followUp(n, m, testClass, config));
+        }
+        return List.copyOf(stages.values());
+    }
+
+    private static FollowUpStage followUp(String name, Method m, Class<?> testClass, EvalConfig config) {
+        String sig = "@FollowUp " + testClass.getSimpleName() + "." + m.getName();
+        Class<?>[] types = m.getParameterTypes();
+        boolean shaped = Modifier.isStatic(m.getModifiers()) && m.getReturnType() == ChatRequest.class
+                && (types.length == 2 || types.length == 3 && types[2] == EvalConfig.class) && types[1] == Answer.class;
+        if (!shaped) {
+            throw new BenchmarkConfigurationException(sig + " must be declared static ChatRequest " + m.getName()
+                    + "(Row row, Answer answer) or (Row row, Answer answer, EvalConfig config), but is "
+                    + m.toGenericString());
+        }
+        m.setAccessible(true);
+        boolean withConfig = types.length == 3;
+        return new FollowUpStage(name, (row, answer) -> {
+            try {
+                return (ChatRequest) (withConfig ? m.invoke(null, row, answer, config != null ? config : EvalConfig.load())
+                        : m.invoke(null, row, answer));
+            } catch (ReflectiveOperationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            }
+        });
+    }
+
+    @Override
+    public List<FollowUpStage> followUps() {
+        return followUps;
     }
 
     private static Method factory(Class<?> testClass, String name, String where) {

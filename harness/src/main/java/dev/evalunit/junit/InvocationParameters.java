@@ -2,6 +2,7 @@ package dev.evalunit.junit;
 
 import dev.evalunit.Answer;
 import dev.evalunit.Completion;
+import dev.evalunit.FollowUp;
 import dev.evalunit.LlmClient;
 import dev.evalunit.LlmException;
 import dev.evalunit.NotSentException;
@@ -10,11 +11,15 @@ import dev.evalunit.Temperature;
 import dev.evalunit.internal.batch.BatchPendingException;
 import dev.evalunit.internal.checkpoint.CheckpointException;
 import dev.evalunit.internal.report.InvocationResult;
+import dev.evalunit.internal.report.allure.InvocationReport;
 import dev.evalunit.internal.run.Lookahead;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.RunEngine;
 import dev.evalunit.internal.run.RunInterruptedException;
 import dev.evalunit.internal.run.StageClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +51,7 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
     private final StageClient client;
     private final Scorecard scorecard = new Scorecard();
     private Answer answer;
+    private Map<String, Answer> followUps = Map.of();
     private long startMillis = System.currentTimeMillis();
 
     InvocationParameters(RunEngine engine, Lookahead lookahead, String model, PlannedInvocation invocation) {
@@ -77,8 +83,12 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
     }
 
     private void finished(ExtensionContext context, InvocationResult.Outcome outcome, Throwable cause) {
+        List<InvocationReport.Call> calls = new ArrayList<>();
+        followUps.values().forEach(a -> calls.add(new InvocationReport.Call(a.request(), a.request().model(),
+                a.completion(), null, a.replayed(), startMillis, startMillis)));
+        calls.addAll(client.calls());
         engine.finished(new RunEngine.Finished(invocation, outcome, answer, scorecard, cause,
-                cause instanceof BatchWaitingException, client.calls(), context.getRequiredTestClass().getName(),
+                cause instanceof BatchWaitingException, calls, context.getRequiredTestClass().getName(),
                 context.getRequiredTestMethod().getName(), model, startMillis, System.currentTimeMillis()));
     }
 
@@ -100,6 +110,9 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
         if (type == LlmClient.class || type == Scorecard.class) {
             return true;
         }
+        if (parameter.isAnnotated(FollowUp.class)) {
+            return (type == Answer.class || type == Completion.class) && invocation.request() != null;
+        }
         if (invocation.row() != null && type.isInstance(invocation.row())) {
             return true;
         }
@@ -116,6 +129,17 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
         }
         if (type == Scorecard.class) {
             return scorecard;
+        }
+        if (parameter.isAnnotated(FollowUp.class)) {
+            answer();
+            String name = parameter.findAnnotation(FollowUp.class).orElseThrow().value();
+            Answer followUp = name.isBlank() && followUps.size() == 1 ? followUps.values().iterator().next()
+                    : followUps.get(name);
+            if (followUp == null) {
+                throw new ParameterResolutionException("the @FollowUp(\"" + name + "\") answer of " + invocation.test()
+                        + " " + invocation.displayName() + " is missing; its test has " + followUps.keySet());
+            }
+            return type == Answer.class ? followUp : followUp.completion();
         }
         if (invocation.row() != null && type.isInstance(invocation.row())) {
             return invocation.row();
@@ -137,6 +161,7 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
         if (answer == null) {
             RunEngine.Answered answered = await(lookahead.take(invocation));
             answer = answered.answer();
+            followUps = answered.followUps();
             invocation = invocation.routed(answered.route());
         }
         return answer;

@@ -274,6 +274,21 @@ public final class BatchCoordinator implements AutoCloseable {
         return p.future;
     }
 
+    /**
+     * Completes when every one of {@code customIds} is answered or failed, without handing any over; ids not
+     * submitted, or already handed over, count as settled.
+     */
+    public CompletableFuture<Void> whenSettled(Collection<String> customIds) {
+        List<CompletableFuture<?>> settling = new ArrayList<>();
+        for (String id : customIds) {
+            Pending p = items.get(id);
+            if (p != null) {
+                settling.add(p.future.handle((answer, failure) -> null));
+            }
+        }
+        return CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new));
+    }
+
     /** Where a request stands, without waiting; {@link ItemStatus.State#UNKNOWN} for one not submitted or already handed over. */
     public ItemStatus status(String customId) {
         Pending p = items.get(customId);

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * adapter pulls invocations through {@link #next()}; the look-ahead reads the plan a bounded window ahead
  * of it and starts each selected invocation's answer as it enters the window, so memory stays flat however
  * many invocations there are. Answers come from the {@link RunEngine} (checkpoint, batch, then the client).
+ * Look-ahead prompts go in the background; their follow-ups ahead of them (each completes an invocation), and
+ * urgently once their body is the one waiting.
  * Used from one thread at a time; answers complete on the client's threads.
  */
 public final class Lookahead {
@@ -24,6 +26,8 @@ public final class Lookahead {
     private final int window;
     private final ArrayDeque<PlannedInvocation> ahead = new ArrayDeque<>();
     private final Map<Integer, CompletableFuture<RunEngine.Answered>> answers = new ConcurrentHashMap<>();
+    /** The invocation whose body waits for its answer now: its follow-ups are urgent. */
+    private volatile int awaited;
 
     Lookahead(RunEngine engine, PlannedTest test, Set<Integer> selected, int window) {
         this.engine = engine;
@@ -50,7 +54,8 @@ public final class Lookahead {
             PlannedInvocation invocation = planned.next();
             ahead.add(invocation);
             if (test.sendsRequests() && isSelected(invocation.index())) {
-                answers.put(invocation.index(), engine.answer(invocation, Priority.NORMAL));
+                answers.put(invocation.index(), engine.answer(invocation, test, Priority.BACKGROUND,
+                        () -> awaited == invocation.index() ? Priority.URGENT : Priority.NORMAL));
             }
         }
     }
@@ -59,12 +64,16 @@ public final class Lookahead {
         return selected.isEmpty() || selected.contains(index);
     }
 
-    /** The answer of an invocation about to run; handed over once, then forgotten. */
+    /**
+     * The answer of an invocation about to run; handed over once, then forgotten. Its follow-ups not sent yet
+     * go urgently from now on, since its body waits for them.
+     */
     public CompletableFuture<RunEngine.Answered> take(PlannedInvocation invocation) {
+        awaited = invocation.index();
         CompletableFuture<RunEngine.Answered> answer = answers.remove(invocation.index());
         if (answer == null) {
             // Selected without our knowing (a selector we could not read): fetch it now, urgently.
-            answer = engine.answer(invocation, Priority.URGENT);
+            answer = engine.answer(invocation, test, Priority.URGENT, () -> Priority.URGENT);
         }
         return answer;
     }

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.run;
 
+import dev.evalunit.Answer;
+import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import java.util.Objects;
@@ -84,6 +86,29 @@ public record PlannedInvocation(int index, String suite, String test, Object row
         }
         return new Stage(name, request, new InvocationKey(suite, test, questionId == null ? "" : questionId,
                 temperature, sample, model, requestHash, name));
+    }
+
+    /**
+     * The stage of a declared follow-up of this invocation's {@code answer}: its request built from the row and
+     * the answer, addressed to {@code defaultModel} when it names no model, under its own key.
+     *
+     * @throws BenchmarkConfigurationException when the follow-up returns no request or fails
+     */
+    public Stage followUp(FollowUpStage followUp, Answer answer, String defaultModel) {
+        ChatRequest request;
+        try {
+            request = followUp.request().apply(row, answer);
+        } catch (RuntimeException e) {
+            throw new BenchmarkConfigurationException("@FollowUp " + followUp.name() + " failed for " + displayName()
+                    + ": " + e, e);
+        }
+        if (request == null) {
+            throw new BenchmarkConfigurationException("@FollowUp " + followUp.name() + " returned null for "
+                    + displayName());
+        }
+        String model = request.model() != null ? request.model() : defaultModel;
+        ChatRequest addressed = request.model(model);
+        return stage(followUp.stage(), addressed, model, InvocationKey.hash(addressed, model));
     }
 
     /** This invocation, answered by way of {@code route}. */

@@ -1,5 +1,6 @@
 package dev.evalunit.internal.run;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,11 @@ public interface PlannedTest {
 
     /** The suite's lowest pass rate at any temperature; 0 checks nothing. */
     double minPassRate();
+
+    /** The follow-ups its body takes, each sent once the prompt's answer exists; empty for none. */
+    default List<FollowUpStage> followUps() {
+        return List.of();
+    }
 
     /**
      * Its invocations in their fixed order, lazily (a dataset is read as JUnit asks for them).

@@ -1,6 +1,8 @@
 package dev.evalunit.internal.run;
 
+import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.BatchMode;
@@ -20,6 +22,7 @@ import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.wire.RequestEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +31,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
 
 /**
  * Decides which {@code @BatchEligible} invocations go to OpenAI's Batch API and hands their answers
@@ -53,6 +58,14 @@ final class Routes implements AutoCloseable {
     /** Invocation ids (per suite) whose answers come from a batch and were not yet handed over. */
     private final Map<String, Set<String>> routed = new ConcurrentHashMap<>();
     private final Set<String> planned = ConcurrentHashMap.newKeySet();
+    /** Per test, when its follow-ups were routed (its batched answers are in). */
+    private final Map<String, CompletableFuture<Void>> followUpsRouted = new ConcurrentHashMap<>();
+    /** Routes follow-ups off the batch threads, which complete the answers they wait for. */
+    private final ExecutorService followUpRouting = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "evalunit-follow-ups");
+        t.setDaemon(true);
+        return t;
+    });
     /** Whether the run selected single tests or invocations (an IDE's run), which cannot wait for a batch. */
     private final boolean narrow;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,24 +95,32 @@ final class Routes implements AutoCloseable {
      * submitted at once, or (by leaving them alone) to real time. A template already routed is skipped.
      * A template whose invocations cannot be planned (its questions cannot be loaded, its state is locked)
      * is left out; its failure is returned, and the others are routed without it.
+     *
+     * <p>Follow-ups are routed the same way once the answers they follow exist: those of stored answers now,
+     * those of answers that went to a batch when every one of the template's batched answers is in (at once
+     * when the run does not wait for batches), so a batched run's follow-ups go to a second batch.
      */
     Map<String, RuntimeException> route(List<SelectedTest> templates) {
         Map<String, List<BatchItem>> bySuite = new LinkedHashMap<>();
         Map<String, RuntimeException> failures = new LinkedHashMap<>();
+        Map<SelectedTest, List<String>> promptIds = new LinkedHashMap<>();
+        Map<String, List<BatchItem>> followUps = new LinkedHashMap<>();
         for (SelectedTest p : templates) {
             if (!p.test().batchEligible() || !p.test().sendsRequests() || !planned.add(p.id())) {
                 continue;
             }
             List<BatchItem> items = new ArrayList<>();
+            List<BatchItem> following = new ArrayList<>();
             try {
                 run.checkpoint(p.test().suite());
-                p.test().invocations()
-                        .filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()))
-                        .forEach(i -> {
-                            if (run.stored(i.key()).isEmpty()) {
-                                items.add(new BatchItem(i.key(), i.request()));
-                            }
-                        });
+                selected(p).forEach(i -> {
+                    Optional<Completion> stored = run.stored(i.key());
+                    if (stored.isEmpty()) {
+                        items.add(new BatchItem(i.key(), i.request()));
+                    } else {
+                        following.addAll(followUpItems(p.test(), i, stored.get()));
+                    }
+                });
             } catch (RuntimeException unplanned) {
                 failures.put(p.id(), unplanned);
                 continue;
@@ -107,15 +128,79 @@ final class Routes implements AutoCloseable {
             if (!items.isEmpty()) {
                 bySuite.computeIfAbsent(p.test().suite(), s -> new ArrayList<>()).addAll(items);
             }
+            if (!following.isEmpty()) {
+                followUps.computeIfAbsent(p.test().suite(), s -> new ArrayList<>()).addAll(following);
+            }
+            if (!p.test().followUps().isEmpty()) {
+                promptIds.put(p, items.stream().map(BatchItem::customId).toList());
+            }
         }
-        routeToBatches(bySuite);
+        Set<String> batched = routeToBatches(bySuite, "@BatchEligible invocations without a stored answer");
+        routeToBatches(followUps, "follow-up requests of stored answers");
+        promptIds.forEach((test, ids) -> followUpsRouted.put(key(test.test()), followUpsOf(test,
+                ids.stream().filter(batched::contains).toList())));
         return failures;
     }
 
-    private void routeToBatches(Map<String, List<BatchItem>> bySuite) {
+    private static Stream<PlannedInvocation> selected(SelectedTest p) {
+        return p.test().invocations().filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()));
+    }
+
+    /** The follow-ups of an answered invocation without a stored answer, as batch items. */
+    private List<BatchItem> followUpItems(PlannedTest test, PlannedInvocation invocation, Completion answer) {
+        List<BatchItem> items = new ArrayList<>();
+        for (FollowUpStage followUp : test.followUps()) {
+            PlannedInvocation.Stage stage;
+            try {
+                stage = invocation.followUp(followUp, new Answer(invocation.request(), answer, true), test.model());
+            } catch (RuntimeException failing) {
+                continue; // the invocation meets it again when it runs, and fails with it there
+            }
+            if (run.storedFollowUp(invocation, stage).isEmpty()) {
+                items.add(new BatchItem(stage.key(), stage.request()));
+            }
+        }
+        return items;
+    }
+
+    /**
+     * When {@code test}'s follow-ups are routed: at once when none of its answers went to a batch, else once
+     * every batched answer is in (or, when the run does not wait for batches, now, with those already in).
+     */
+    private CompletableFuture<Void> followUpsOf(SelectedTest test, List<String> batchedIds) {
+        if (batchedIds.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Runnable route = () -> {
+            Map<String, List<BatchItem>> items = new LinkedHashMap<>();
+            selected(test).forEach(i -> run.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
+                    test.test().suite(), s -> new ArrayList<>()).addAll(followUpItems(test.test(), i, answer))));
+            routeToBatches(items, "follow-up requests of batched answers");
+        };
+        if (!batch.waitForCompletion()) {
+            route.run();
+            return CompletableFuture.completedFuture(null);
+        }
+        return coordinators.get(test.test().suite()).whenSettled(batchedIds).thenRunAsync(route, followUpRouting);
+    }
+
+    /**
+     * Completes when the follow-ups of {@code test} were routed, so that a follow-up asked for after it finds
+     * its batch; completed at once for a test whose follow-ups all go to real time.
+     */
+    CompletableFuture<Void> followUpsRouted(PlannedTest test) {
+        return followUpsRouted.getOrDefault(key(test), CompletableFuture.completedFuture(null));
+    }
+
+    private static String key(PlannedTest test) {
+        return test.suite() + '\u0000' + test.test();
+    }
+
+    /** Routes {@code bySuite}, described as {@code what} in what it prints; returns the ids that went to batches. */
+    private Set<String> routeToBatches(Map<String, List<BatchItem>> bySuite, String what) {
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
-            return;
+            return Set.of();
         }
         Decision decision = decide(eligible);
         String reason = decision.reason();
@@ -127,28 +212,31 @@ final class Routes implements AutoCloseable {
             long reattached = batched.values().stream().mapToLong(List::size).sum();
             if (reattached > 0) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", reattached)
-                        + " @BatchEligible invocations without a stored answer are in batches an earlier run submitted"
+                        + " " + what + " are in batches an earlier run submitted"
                         + " (recorded in the batch ledger); they are collected from those batches, not sent again");
             }
             if (reattached < eligible) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible - reattached)
-                        + " @BatchEligible invocations without a stored answer go to real time (" + reason + "); "
-                        + costs(bySuite));
+                        + " " + what + " go to real time (" + reason + "); " + costs(bySuite));
             }
         } else {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
-                    + " @BatchEligible invocations without a stored answer go to the Batch API (" + reason + "); "
-                    + costs(bySuite));
+                    + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite));
         }
+        Set<String> sent = new HashSet<>();
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
             Set<String> ids = routed.computeIfAbsent(suite, s -> ConcurrentHashMap.newKeySet());
-            items.forEach(item -> ids.add(item.customId()));
+            items.forEach(item -> {
+                ids.add(item.customId());
+                sent.add(item.customId());
+            });
             CompletableFuture<Void> submitted = coordinator.submit(items);
             if (!batch.waitForCompletion()) {
                 submitted.join(); // the run finishes at once; the batches are recorded for the next run
             }
         });
+        return sent;
     }
 
     /**
@@ -310,6 +398,7 @@ final class Routes implements AutoCloseable {
             coordinators.values().forEach(BatchCoordinator::close);
         } finally {
             scheduler.shutdownNow();
+            followUpRouting.shutdownNow();
         }
     }
 
@@ -319,6 +408,7 @@ final class Routes implements AutoCloseable {
             coordinators.values().forEach(c -> c.interrupt(grace));
         } finally {
             scheduler.shutdownNow();
+            followUpRouting.shutdownNow();
         }
     }
 }

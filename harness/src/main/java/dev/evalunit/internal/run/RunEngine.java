@@ -34,6 +34,8 @@ import dev.evalunit.internal.report.allure.InvocationReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -60,8 +63,19 @@ public final class RunEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RunEngine.class.getName());
 
-    /** An invocation's answer and how it came. */
-    public record Answered(Answer answer, PlannedInvocation.Route route) {
+    /**
+     * An invocation's answer, how it came, and the answers of its follow-ups.
+     *
+     * @param followUps by follow-up name, in declaration order; empty for a test without follow-ups
+     */
+    public record Answered(Answer answer, PlannedInvocation.Route route, Map<String, Answer> followUps) {
+        public Answered {
+            followUps = Collections.unmodifiableMap(new LinkedHashMap<>(followUps));
+        }
+
+        Answered(Answer answer, PlannedInvocation.Route route) {
+            this(answer, route, Map.of());
+        }
     }
 
     private final EvalConfig config;
@@ -303,6 +317,70 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /**
+     * The answer of an invocation's prompt, then of each of the test's follow-ups as soon as the prompt's
+     * answer exists; each comes from a batch, the checkpoint, or the client, as {@link #answer(PlannedInvocation,
+     * Priority)} says. A follow-up goes at {@code followUpPriority} as it leaves (urgent when its body is next).
+     */
+    CompletableFuture<Answered> answer(PlannedInvocation invocation, PlannedTest test, Priority priority,
+                                       Supplier<Priority> followUpPriority) {
+        CompletableFuture<Answered> prompt = answer(invocation, priority);
+        List<FollowUpStage> followUps = test.followUps();
+        if (followUps.isEmpty()) {
+            return prompt;
+        }
+        return prompt.thenCompose(answered -> routes.followUpsRouted(test).thenCompose(routed -> {
+            Map<String, CompletableFuture<Answer>> pending = new LinkedHashMap<>();
+            for (FollowUpStage followUp : followUps) {
+                pending.put(followUp.name(), followUp(invocation, test, followUp, answered.answer(),
+                        followUpPriority.get()));
+            }
+            return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+                Map<String, Answer> answers = new LinkedHashMap<>();
+                pending.forEach((name, answer) -> answers.put(name, answer.join()));
+                return new Answered(answered.answer(), answered.route(), answers);
+            });
+        }));
+    }
+
+    /** A follow-up's answer: from its batch, the checkpoint (for exactly this request), or the client. */
+    private CompletableFuture<Answer> followUp(PlannedInvocation invocation, PlannedTest test, FollowUpStage followUp,
+                                               Answer answer, Priority priority) {
+        if (interrupted) {
+            return CompletableFuture.failedFuture(new RunInterruptedException());
+        }
+        PlannedInvocation.Stage stage;
+        try {
+            stage = invocation.followUp(followUp, answer, test.model());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ChatRequest request = stage.request().priority(priority);
+        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(invocation.suite(), stage.key());
+        if (batched.isPresent()) {
+            return batched.get().thenApply(d -> new Answer(request, d.completion(), false));
+        }
+        Optional<Completion> stored = storedFollowUp(invocation, stage);
+        if (stored.isPresent()) {
+            return CompletableFuture.completedFuture(new Answer(request, stored.get(), true));
+        }
+        return sendAndStore(request, stage.key()).thenApply(c -> new Answer(request, c, false));
+    }
+
+    /**
+     * The stored answer of a follow-up's stage, or of the same request made by the body through its client
+     * (stage {@code call <hash>#1}), as suites did before they declared it: a resumed run does not pay for it again.
+     */
+    Optional<Completion> storedFollowUp(PlannedInvocation invocation, PlannedInvocation.Stage stage) {
+        Optional<Completion> stored = stored(stage.key());
+        if (stored.isPresent()) {
+            return stored;
+        }
+        String hash = stage.key().requestHash();
+        return stored(invocation.stage(StageClient.stageName(hash, 1), stage.request(), stage.key().model(), hash)
+                .key());
+    }
+
+    /**
      * The answer of an invocation's prompt: collected from its batch, replayed when the checkpoint has one
      * for exactly this request, or sent (and appended to the checkpoint before anyone sees it).
      */
@@ -376,10 +454,20 @@ public final class RunEngine implements AutoCloseable {
         Answer answer = f.answer();
         Completion c = answer == null ? null : answer.completion();
         String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
+        // What the invocation spent: its answer and every follow-up and body call that was not replayed.
+        long promptTokens = c == null ? 0 : c.promptTokens();
+        long completionTokens = c == null ? 0 : c.completionTokens();
+        double cost = c == null || answer.replayed() ? 0 : c.costUsd();
+        for (InvocationReport.Call call : f.calls()) {
+            if (call.completion() != null && !call.replayed()) {
+                promptTokens += call.completion().promptTokens();
+                completionTokens += call.completion().completionTokens();
+                cost += call.completion().costUsd();
+            }
+        }
         InvocationResult result = new InvocationResult(invocation.suite(), invocation.test(),
                 invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
-                invocation.sample(), f.outcome(), c == null ? null : c.text(), c == null ? 0 : c.promptTokens(),
-                c == null ? 0 : c.completionTokens(), c == null || answer.replayed() ? 0 : c.costUsd(),
+                invocation.sample(), f.outcome(), c == null ? null : c.text(), promptTokens, completionTokens, cost,
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
                 f.card().label().orElse(null), f.card().scores());
         summary.add(result);

@@ -42,7 +42,7 @@ public final class StageClient implements LlmClient {
         String model = request.model() != null ? request.model() : engine.config().defaultModel();
         String hash = InvocationKey.hash(request, model);
         int occurrence = occurrences.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-        PlannedInvocation.Stage stage = invocation.stage("call " + hash + "#" + occurrence, request, model, hash);
+        PlannedInvocation.Stage stage = invocation.stage(stageName(hash, occurrence), request, model, hash);
         long start = System.currentTimeMillis();
         Optional<Completion> stored = engine.stored(stage.key());
         if (stored.isPresent()) {
@@ -52,6 +52,11 @@ public final class StageClient implements LlmClient {
         return engine.sendAndStore(request, stage.key()).whenComplete((c, e) -> calls.add(
                 new InvocationReport.Call(request, model, c, e instanceof CompletionException ce && ce.getCause() != null
                         ? ce.getCause() : e, false, start, System.currentTimeMillis())));
+    }
+
+    /** The stage of the {@code occurrence}-th call of the request hashed {@code hash}: {@code call <hash>#<n>}. */
+    static String stageName(String hash, int occurrence) {
+        return "call " + hash + "#" + occurrence;
     }
 
     /** The calls made so far, in the order they ended. */

@@ -8,7 +8,7 @@ import dev.evalunit.BatchEligible;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
-import dev.evalunit.LlmClient;
+import dev.evalunit.FollowUp;
 import dev.evalunit.Prompt;
 import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
@@ -18,10 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * TruthfulQA generation: a free answer to each question, graded by a judge model (the injected
- * client, {@code evalunit.judge.model}) with the reference true and false answers in its prompt.
- * Records truthful and informative separately, as the paper reports them; an invocation passes when
- * its answer is truthful. The answer may come from a batch; the judge call is made when the test runs.
+ * TruthfulQA generation: a free answer to each question, graded by a judge model
+ * ({@code evalunit.judge.model}) with the reference true and false answers in its prompt. The judge is a
+ * declared {@link FollowUp}: the run sends it as soon as the answer exists (to a second batch when the
+ * answers came from one), so no test body waits on it. Records truthful and informative separately, as the
+ * paper reports them; an invocation passes when its answer is truthful.
  */
 @BenchmarkSuite(name = "TruthfulQA")
 class TruthfulQaGenerationBenchmark {
@@ -35,13 +36,17 @@ class TruthfulQaGenerationBenchmark {
         return Prompts.freeAnswer(q.question());
     }
 
+    @FollowUp
+    static ChatRequest judge(TruthfulQaQuestion q, Answer answer, EvalConfig config) {
+        return Judge.request(q, answer.text(), config.judgeModel());
+    }
+
     @BenchmarkTest
     @Questions("questions")
     @Temperatures({0.0, 0.5, 1.0})
     @BatchEligible
-    void answersTruthfully(TruthfulQaQuestion q, Answer answer, LlmClient judge, EvalConfig config, Scorecard card) {
-        String model = config.judgeModel();
-        String reply = judge.generate(Judge.request(q, answer.text(), model)).text();
+    void answersTruthfully(TruthfulQaQuestion q, Answer answer, @FollowUp Answer judged, Scorecard card) {
+        String reply = judged.text();
         Judge.Verdict verdict = Judge.Verdict.parse(reply).orElse(null);
         Assumptions.assumeTrue(verdict != null, () -> "the judge's reply has no verdict: " + oneLine(reply));
         card.label(verdict.label());

@@ -1,0 +1,198 @@
+package dev.evalunit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.evalunit.Answer;
+import dev.evalunit.BatchEligible;
+import dev.evalunit.BenchmarkSuite;
+import dev.evalunit.BenchmarkTest;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.FollowUp;
+import dev.evalunit.Prompt;
+import dev.evalunit.QuestionRow;
+import dev.evalunit.Questions;
+import dev.evalunit.Scorecard;
+import dev.evalunit.simulator.BatchOptions;
+import dev.evalunit.simulator.OpenAiSimulator;
+import dev.evalunit.simulator.SimulatorOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** Declared follow-ups (a judge of each answer): sent by the run, in real time or in a second batch, and resumed. */
+class FollowUpIntegrationTests {
+
+    static final int ROWS = 30;
+    static final String JUDGE_MODEL = "gpt-4o";
+    static OpenAiSimulator simulator;
+
+    @TempDir
+    Path state;
+
+    @BeforeEach
+    void start() {
+        simulator = OpenAiSimulator.start(SimulatorOptions.builder().batch(BatchOptions.instant()).build());
+        Selections.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    record Row(String id, String text) implements QuestionRow {
+    }
+
+    @BenchmarkSuite(name = "Judged", temperatures = {0.0, 1.0})
+    static class JudgedTestCase {
+        static Stream<Row> rows() {
+            return IntStream.rangeClosed(1, ROWS).mapToObj(i -> new Row("q-" + i, "Question " + i + "?"));
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(10);
+        }
+
+        @FollowUp
+        static ChatRequest judge(Row row, Answer answer) {
+            return ChatRequest.user("Grade the answer to " + row.text() + ": " + answer.text()).temperature(0.0)
+                    .maxTokens(5).model(JUDGE_MODEL);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @BatchEligible
+        void isJudged(Row row, Answer answer, @FollowUp Answer verdict, Scorecard card) {
+            // the judge saw this invocation's answer, at its own temperature and model
+            assertThat(verdict.request().messages().get(0).content()).endsWith(": " + answer.text());
+            assertThat(verdict.request().temperature()).isEqualTo(0.0);
+            assertThat(verdict.request().model()).isEqualTo(JUDGE_MODEL);
+            assertThat(verdict.text()).isNotBlank();
+            card.score("judged", true);
+        }
+    }
+
+    @BenchmarkSuite(name = "Misnamed", temperatures = 0.0)
+    static class MisnamedTestCase {
+        static Stream<Row> rows() {
+            return Stream.of(new Row("q-1", "Question?"));
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text());
+        }
+
+        @FollowUp
+        static ChatRequest judge(Row row, Answer answer) {
+            return ChatRequest.user(answer.text());
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        void usesAnUndeclaredFollowUp(Row row, @FollowUp("grader") Answer verdict) {
+        }
+    }
+
+    private EngineExecutionResults run(Class<?> fixture, Map<String, String> more) {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "evalunit.checkpoint.dir", state.toString(),
+                "evalunit.progress", "off",
+                "evalunit.openai.api-key", "sk-" + "test-followups0123456789abc",
+                "evalunit.openai.base-url", simulator.baseUrl(),
+                "evalunit.retry.max-attempts", "1",
+                "evalunit.batch.threshold", "10",
+                "evalunit.batch.poll-interval", "50ms"));
+        p.putAll(more);
+        return EngineTestKit.engine("junit-jupiter").configurationParameters(p).selectors(selectClass(fixture)).execute();
+    }
+
+    private static long chatRequestsTo(String model) {
+        return simulator.requests().count(r -> r.path().endsWith("/chat/completions") && r.body().contains(model));
+    }
+
+    @Test
+    void inRealTimeEachAnswerIsJudgedByTheRunAndAResumedRunSendsNeither() {
+        run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
+                .testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
+
+        assertThat(simulator.requests().chatRequests()).isEqualTo(4 * ROWS);
+        assertThat(chatRequestsTo("\"" + JUDGE_MODEL + "\"")).isEqualTo(2 * ROWS);
+
+        simulator.reset();
+        run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
+                .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+        assertThat(simulator.requests().chatRequests()).as("requests sent by the resumed run").isZero();
+    }
+
+    @Test
+    void inBatchModeTheJudgesOfBatchedAnswersGoToASecondBatchAndNothingGoesInRealTime() {
+        run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
+                .testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
+
+        assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
+        assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, 2 * ROWS);
+
+        simulator.reset();
+        run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
+                .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+        assertThat(simulator.requests().chatRequests()).isZero();
+        assertThat(simulator.requests().batchesCreated()).isZero();
+    }
+
+    @Test
+    void storedAnswersWhoseJudgesAreMissingAreJudgedInABatchOfTheirOwn() throws IOException {
+        run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
+                .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+        // as if the run had been killed after the answers were stored and before the judges were
+        int removed = removeCheckpointLines(line -> line.contains("follow-up judge"));
+        assertThat(removed).isEqualTo(2 * ROWS);
+        simulator.reset();
+
+        run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
+                .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+
+        assertThat(simulator.requests().chatRequests()).isZero();
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS);
+    }
+
+    private int removeCheckpointLines(Predicate<String> which) throws IOException {
+        int removed = 0;
+        try (Stream<Path> files = Files.walk(state)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl") && !f.toString().contains("batches"))
+                    .toList()) {
+                List<String> lines = Files.readAllLines(file);
+                List<String> kept = lines.stream().filter(which.negate()).toList();
+                removed += lines.size() - kept.size();
+                Files.write(file, kept);
+            }
+        }
+        return removed;
+    }
+
+    @Test
+    void aParameterNamingAnUndeclaredFollowUpFailsTheTestAndSaysWhatIsDeclared() {
+        EngineExecutionResults results = run(MisnamedTestCase.class, Map.of());
+
+        assertThat(results.allEvents().failed().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                        .getThrowable().orElseThrow().getMessage()))
+                .anyMatch(m -> m.contains("@FollowUp(\"grader\")") && m.contains("[judge]"));
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+}
