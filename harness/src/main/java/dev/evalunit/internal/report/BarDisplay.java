@@ -7,9 +7,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress as a bar redrawn in place by {@code me.tongfei:progressbar}, which computes done/total, rate
- * and ETA and redraws on its own thread once a second. We add errors, tokens and cost as its extra
- * message. Thread-safe: the library synchronizes its state.
+ * Progress as a bar redrawn in place by {@code me.tongfei:progressbar}, which computes done/total and the
+ * average rate and redraws on its own thread once a second. The ETA is ours, at the recent rate ({@code ?}
+ * while there is none), as {@link ProgressReporter} explains; errors, tokens and cost are its extra message.
+ * The library draws the total without the {@code +} of plain lines. Thread-safe: the library synchronizes
+ * its state.
  */
 final class BarDisplay implements ProgressDisplay {
 
@@ -36,6 +38,7 @@ final class BarDisplay implements ProgressDisplay {
                 .setStyle(ProgressBarStyle.UNICODE_BLOCK)
                 .setUpdateIntervalMillis(REDRAW_MILLIS)
                 .showSpeed()
+                .setEtaFunction(state -> reporter.pace(nanoTime.getAsLong()).map(ProgressReporter.Pace::eta))
                 .setConsumer(consumer(options))
                 .build();
         bar.setExtraMessage(message());

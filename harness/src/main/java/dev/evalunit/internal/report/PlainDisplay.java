@@ -53,8 +53,9 @@ final class PlainDisplay implements ProgressDisplay {
     }
 
     /**
-     * {@code evalunit TruthfulQA: 1200/3000 (40.0%) 85.3/s ETA 21s errors 2 tokens 153,200 cost $0.0231};
-     * the last line says {@code done in 35s} instead of the ETA.
+     * {@code evalunit TruthfulQA: 1200/3000+ (40.0%) 85.3/s ETA 6m0s at 5.0/s errors 2 tokens 153,200 cost $0.0231}:
+     * done over planned so far, the average rate, and the ETA at the recent rate ({@code ETA --} while there is
+     * none), as {@link ProgressReporter} explains. The last line has the final total and {@code done in 35s}.
      */
     String line(long now, boolean last) {
         long done = reporter.done();
@@ -62,16 +63,11 @@ final class PlainDisplay implements ProgressDisplay {
         double seconds = Math.max(0, now - startNanos) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String percent = Formats.percent(total > 0 ? (double) done / total : done > 0 ? 1 : 0);
-        String when;
-        if (last) {
-            when = "done in " + Formats.seconds(seconds);
-        } else if (rate > 0) {
-            when = "ETA " + Formats.seconds(Math.max(0, total - done) / rate);
-        } else {
-            when = "ETA ?";
-        }
-        return String.format(Locale.US, "evalunit %s: %d/%d (%s) %s %s %s", reporter.title(), done, total,
-                percent, Formats.rate(rate), when, reporter.extraMessage());
+        String when = last ? "done in " + Formats.seconds(seconds) : reporter.pace(now)
+                .map(p -> "ETA " + Formats.seconds(p.eta().toMillis() / 1e3) + " at " + Formats.rate(p.perSecond()))
+                .orElse("ETA --");
+        return String.format(Locale.US, "evalunit %s: %d/%d%s (%s) %s %s %s", reporter.title(), done, total,
+                last ? "" : "+", percent, Formats.rate(rate), when, reporter.extraMessage());
     }
 
     private synchronized void print(String line) {

@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  * @param mode     {@code evalunit.progress}; default {@link ProgressMode#AUTO}
  * @param interval time between two plain lines, &gt; 0; {@code evalunit.progress.interval}, default 10s
  * @param out      where the bar and the lines go; default {@link System#out}
- * @param nanoTime the clock of plain lines, in nanoseconds; default {@link System#nanoTime()}. Tests pass a
- *                 fake one so that lines appear exactly when they advance it
+ * @param nanoTime the clock of plain lines and of the rate behind the ETA, in nanoseconds; default
+ *                 {@link System#nanoTime()}. Tests pass a fake one so that lines appear exactly when they
+ *                 advance it, and the ETA is exact
  * @param ticker   whether a daemon thread prints plain lines when no invocation finishes for a whole
  *                 interval (long batch waits); default true. Tests turn it off: lines then appear only
  *                 when {@link ProgressReporter#step} finds the interval has passed

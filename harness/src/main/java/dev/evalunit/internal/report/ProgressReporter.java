@@ -1,7 +1,10 @@
 package dev.evalunit.internal.report;
 
 import dev.evalunit.client.ClientMetrics;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -17,12 +20,19 @@ import java.util.function.Supplier;
  * last one:
  *
  * <pre>
- * evalunit TruthfulQA: 1200/3000 (40.0%) 85.3/s ETA 21s errors 2 tokens 153,200 cost $0.0231
+ * evalunit TruthfulQA: 1200/3000+ (40.0%) 85.3/s ETA 6m0s at 5.0/s errors 2 tokens 153,200 cost $0.0231
  * </pre>
  *
+ * <p>The total is what the tests started so far have planned ({@code +}: a later test may add more). The rate
+ * after the percentage is the run's average; the ETA is not, since answers replayed from a checkpoint or
+ * collected from a batch come by the thousand a second and the rest at the pace of the API. The ETA is the
+ * invocations left over the {@linkplain RecentRate recent rate} of those that sent a request of their own,
+ * and is left out ({@code ETA --}) until that rate is known.
+ *
  * <p>Tokens and cost are what the client reports ({@code metrics}): the spend of this run, including
- * requests a hand-written test sends itself. Without metrics they are summed from the results, replayed
- * ones left out since they cost nothing now. Errors are invocations that ended in {@code ERROR}.
+ * requests a hand-written test sends itself, plus the answers collected from a batch, which never pass the
+ * client. Without metrics they are summed from the results, replayed ones left out since they cost nothing
+ * now. Errors are invocations that ended in {@code ERROR}.
  */
 public final class ProgressReporter implements AutoCloseable {
 
@@ -33,14 +43,20 @@ public final class ProgressReporter implements AutoCloseable {
     private final LongAdder errors = new LongAdder();
     private final LongAdder tokens = new LongAdder();
     private final DoubleAdder costUsd = new DoubleAdder();
+    /** The part of {@link #tokens} and {@link #costUsd} collected from batches: not in the client's metrics. */
+    private final LongAdder batchTokens = new LongAdder();
+    private final DoubleAdder batchCostUsd = new DoubleAdder();
+    private final RecentRate recent;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ProgressDisplay display;
+    private volatile Supplier<String> detail = () -> "";
 
     private ProgressReporter(String title, long total, Supplier<ClientMetrics.Snapshot> metrics,
                              ProgressOptions options, ProgressMode mode) {
         this.title = Objects.requireNonNull(title, "title");
         this.total = new AtomicLong(requireNonNegative("total", total));
         this.metrics = metrics;
+        this.recent = new RecentRate(options.nanoTime());
         this.display = switch (mode) {
             case BAR -> new BarDisplay(this, options);
             case PLAIN -> new PlainDisplay(this, options);
@@ -58,8 +74,6 @@ public final class ProgressReporter implements AutoCloseable {
      * @param options mode, interval, stream and clock; {@code AUTO} becomes a bar on a terminal without
      *                {@code CI} set, and plain lines otherwise
      */
-    private volatile Supplier<String> detail = () -> "";
-
     public static ProgressReporter start(String title, long total, Supplier<ClientMetrics.Snapshot> metrics,
                                          ProgressOptions options) {
         return start(title, total, metrics, options, System.console() != null, System.getenv("CI"));
@@ -71,8 +85,19 @@ public final class ProgressReporter implements AutoCloseable {
         return new ProgressReporter(title, total, metrics, options, options.mode().resolve(console, ci));
     }
 
-    /** One invocation finished, however it ended. Ignored once closed. */
+    /** One invocation finished, however it ended, and its answer did not come from a batch. Ignored once closed. */
     public void step(InvocationResult result) {
+        step(result, false);
+    }
+
+    /**
+     * One invocation finished, however it ended. Ignored once closed.
+     *
+     * @param fromBatch whether its answer was collected from a Batch API job: its tokens and cost are then
+     *                  not in the client's metrics, and it waited on no request of its own, so it does not
+     *                  count in the rate of the ETA
+     */
+    public void step(InvocationResult result, boolean fromBatch) {
         Objects.requireNonNull(result, "result");
         if (closed.get()) {
             return;
@@ -84,6 +109,14 @@ public final class ProgressReporter implements AutoCloseable {
         if (!result.replayed()) {
             tokens.add(result.totalTokens());
             costUsd.add(result.costUsd());
+            if (fromBatch) {
+                batchTokens.add(result.totalTokens());
+                batchCostUsd.add(result.costUsd());
+            }
+        }
+        if (!result.replayed() && !fromBatch && result.status() != InvocationResult.Outcome.SKIPPED
+                && result.status() != InvocationResult.Outcome.ABORTED) {
+            recent.record();
         }
         display.stepped();
     }
@@ -127,7 +160,22 @@ public final class ProgressReporter implements AutoCloseable {
     Spend spend() {
         ClientMetrics.Snapshot s = metrics == null ? null : metrics.get();
         return s == null ? new Spend(tokens.sum(), costUsd.sum())
-                : new Spend(s.promptTokens() + s.completionTokens(), s.costUsd());
+                : new Spend(s.promptTokens() + s.completionTokens() + batchTokens.sum(),
+                s.costUsd() + batchCostUsd.sum());
+    }
+
+    /**
+     * The recent rate at {@code now} (on the options' clock) and the time the invocations planned so far
+     * still need at it; empty while that rate is unknown, as the class comment explains.
+     */
+    Optional<Pace> pace(long now) {
+        OptionalDouble rate = recent.perSecond(now);
+        if (rate.isEmpty()) {
+            return Optional.empty();
+        }
+        long left = Math.max(0, total() - done());
+        double perSecond = rate.getAsDouble();
+        return Optional.of(new Pace(perSecond, Duration.ofMillis(Math.round(left * 1000 / perSecond))));
     }
 
     /** "errors 2 tokens 153,200 cost $0.0231": the part of a line the bar library does not draw. */
@@ -147,6 +195,10 @@ public final class ProgressReporter implements AutoCloseable {
     }
 
     record Spend(long tokens, double costUsd) {
+    }
+
+    /** Invocations a second at the recent rate, and the time left at it. */
+    record Pace(double perSecond, Duration eta) {
     }
 
     private static long requireNonNegative(String name, long value) {

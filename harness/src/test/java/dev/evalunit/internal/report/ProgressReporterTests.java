@@ -4,6 +4,7 @@ import static dev.evalunit.internal.report.Results.result;
 import static dev.evalunit.internal.report.Results.spent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.evalunit.ErrorKind;
 import dev.evalunit.client.ClientMetrics;
@@ -41,9 +42,10 @@ class ProgressReporterTests {
             progress.step(result(Outcome.ERROR));
             progress.step(result(Outcome.ERROR));
             assertThat(lines()).as("one line per interval, however many steps").hasSize(1);
-            // 1,000 done at 10 s: 100.0/s, 2,000 to go.
-            assertThat(lines().get(0)).isEqualTo(
-                    "evalunit TruthfulQA: 1000/3000 (33.3%) 100.0/s ETA 20s errors 0 tokens 120,000 cost $0.1000");
+            // 1,000 done in 10 s: 100.0/s on average. The ETA's rate is of the last 512 (a full buffer), 10 s
+            // apart: 511 / 10 s = 51.1/s, so 2,000 to go take 39 s.
+            assertThat(lines().get(0)).isEqualTo("evalunit TruthfulQA: 1000/3000+ (33.3%) 100.0/s ETA 39s at 51.1/s"
+                    + " errors 0 tokens 120,000 cost $0.1000");
 
             clock.addAndGet(5 * SECOND);
         }
@@ -62,8 +64,9 @@ class ProgressReporterTests {
             }
         }
         assertThat(lines()).extracting(l -> l.substring(0, l.indexOf(" (")))
-                .containsExactly("evalunit Smoke: 2/10", "evalunit Smoke: 4/10", "evalunit Smoke: 6/10",
-                        "evalunit Smoke: 8/10", "evalunit Smoke: 10/10", "evalunit Smoke: 10/10");
+                .as("the total may still grow until the last line")
+                .containsExactly("evalunit Smoke: 2/10+", "evalunit Smoke: 4/10+", "evalunit Smoke: 6/10+",
+                        "evalunit Smoke: 8/10+", "evalunit Smoke: 10/10+", "evalunit Smoke: 10/10");
     }
 
     @Test
@@ -75,7 +78,9 @@ class ProgressReporterTests {
             clock.addAndGet(10 * SECOND);
             progress.step(result(Outcome.FAILED));
         }
-        assertThat(lines().get(0)).startsWith("evalunit Smoke: 11/40 (27.5%) 1.1/s ETA 26s ");
+        // 10 at once, then one 10 s later: 10 / 10 s = 1.0/s recently, so 29 to go take 29 s.
+        assertThat(lines().get(0)).startsWith("evalunit Smoke: 11/40+ (27.5%) 1.1/s ETA 29s at 1.0/s ");
+        assertThat(lines().get(1)).startsWith("evalunit Smoke: 11/40 (27.5%) ");
     }
 
     @Test
@@ -107,6 +112,88 @@ class ProgressReporterTests {
             progress.step(spent(Outcome.PASSED, 1, 1, 9.99, false));
         }
         assertThat(lines().get(0)).endsWith("errors 0 tokens 153,200 cost $0.0231");
+    }
+
+    @Test
+    void theEtaGoesAtThePaceOfRequestsNotAtTheAverageThatReplaysInflate() {
+        try (ProgressReporter progress = ProgressReporter.start("TruthfulQA", 3000, null, plain)) {
+            // Given 900 answers replayed from the checkpoint at once
+            for (int i = 0; i < 900; i++) {
+                progress.step(spent(Outcome.PASSED, 100, 20, 0.0001, true));
+            }
+            assertThat(progress.pace(clock.get())).as("no request finished yet: no rate, no ETA").isEmpty();
+
+            // When the next 100 are sent and answered at 5/s, for 20 s
+            for (int i = 0; i < 100; i++) {
+                clock.addAndGet(SECOND / 5);
+                progress.step(result(Outcome.PASSED));
+            }
+
+            // Then the 2,000 left take 400 s at 5/s, not 40 s at the run's average of 50/s
+            assertThat(progress.pace(clock.get())).hasValueSatisfying(pace -> {
+                assertThat(pace.perSecond()).isCloseTo(5.0, within(1e-9));
+                assertThat(pace.eta()).isEqualTo(Duration.ofSeconds(400));
+            });
+        }
+        assertThat(lines()).hasSize(3);
+        assertThat(lines().get(0)).as("at 15 s the requests span 9.8 s, too few to know their pace")
+                .startsWith("evalunit TruthfulQA: 950/3000+ (31.7%) 95.0/s ETA -- errors 0 ");
+        assertThat(lines().get(1)).startsWith("evalunit TruthfulQA: 1000/3000+ (33.3%) 50.0/s ETA 6m40s at 5.0/s ");
+    }
+
+    @Test
+    void batchAnswersSkipsAndAbortsDoNotCountInThePace() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 100, null, plain)) {
+            for (int i = 0; i < 20; i++) {
+                clock.addAndGet(SECOND);
+                progress.step(result(Outcome.PASSED), true);
+                progress.step(result(Outcome.ABORTED), true);
+                progress.step(result(Outcome.SKIPPED));
+                progress.step(result(Outcome.PASSED));
+            }
+            // 20 sent, one a second: 19 / 19 s; the 60 others came as fast but waited on no request of their own.
+            assertThat(progress.pace(clock.get())).hasValueSatisfying(pace -> {
+                assertThat(pace.perSecond()).isCloseTo(1.0, within(1e-9));
+                assertThat(pace.eta()).isEqualTo(Duration.ofSeconds(20));
+            });
+        }
+    }
+
+    @Test
+    void batchAnswersAddTheirTokensAndCostToTheClientsMetrics() {
+        ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 3, 0, 0, 0,
+                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250);
+        ClientMetrics.Snapshot snapshot = new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", model));
+
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 3, () -> snapshot, plain)) {
+            progress.step(spent(Outcome.PASSED, 1000, 500, 0.5, false), true);
+            // Sent through the client, so already in its metrics; and replayed ones cost nothing now.
+            progress.step(spent(Outcome.PASSED, 1, 1, 9.99, false));
+            progress.step(spent(Outcome.PASSED, 1, 1, 9.99, true));
+        }
+        assertThat(lines().get(0)).endsWith("errors 0 tokens 154,700 cost $0.5231");
+    }
+
+    @Test
+    void withoutMetricsBatchAnswersCountOnce() {
+        try (ProgressReporter progress = ProgressReporter.start("Smoke", 2, null, plain)) {
+            progress.step(spent(Outcome.PASSED, 1000, 500, 0.5, false), true);
+            progress.step(spent(Outcome.PASSED, 100, 50, 0.01, false));
+        }
+        assertThat(lines().get(0)).endsWith("errors 0 tokens 1,650 cost $0.5100");
+    }
+
+    @Test
+    void theBarShowsTheEtaAtTheRecentRate() {
+        try (ProgressReporter progress = ProgressReporter.start("TruthfulQA", 100, null,
+                plain.withMode(ProgressMode.BAR))) {
+            for (int i = 0; i < 20; i++) {
+                clock.addAndGet(SECOND);
+                progress.step(result(Outcome.PASSED));
+            }
+        }
+        // 20 answered a second apart: 1/s, so the 80 left take 1 min 20 s.
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("20/100").contains("0:01:20");
     }
 
     @Test
