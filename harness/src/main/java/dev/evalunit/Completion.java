@@ -25,6 +25,9 @@ import java.util.Objects;
  *                          one succeeded, and for answers replayed from a checkpoint or joined from a batch)
  * @param fallbackModel     the model that answered in place of the request's own ({@code evalunit.fallback-model}),
  *                          or {@code null} when the request's own model answered
+ * @param choiceLogprobs    per choice, its per-token log probabilities, when a request asked for several choices
+ *                          and log probabilities; empty otherwise (not kept in checkpoints: each sample's line holds
+ *                          its own choice, see {@link #share})
  */
 public record Completion(
         String text,
@@ -42,15 +45,26 @@ public record Completion(
         double costUsd,
         List<TokenLogprob> logprobs,
         List<FailedAttempt> failedAttempts,
-        String fallbackModel) {
+        String fallbackModel,
+        List<List<TokenLogprob>> choiceLogprobs) {
 
     public Completion {
         Objects.requireNonNull(text, "text");
         choices = List.copyOf(choices);
         logprobs = List.copyOf(logprobs);
+        choiceLogprobs = choiceLogprobs == null ? List.of() : List.copyOf(choiceLogprobs);
         failedAttempts = failedAttempts == null ? List.of() : List.copyOf(failedAttempts);
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /** An answer whose log probabilities, if any, are of its first choice only. */
+    public Completion(String text, List<String> choices, String finishReason, String model, int promptTokens,
+                      int completionTokens, int cachedTokens, Duration latency, Duration elapsed, int attempts,
+                      String requestId, String systemFingerprint, double costUsd, List<TokenLogprob> logprobs,
+                      List<FailedAttempt> failedAttempts, String fallbackModel) {
+        this(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens, latency, elapsed,
+                attempts, requestId, systemFingerprint, costUsd, logprobs, failedAttempts, fallbackModel, List.of());
     }
 
     /** An answer of the request's own model with no failed attempt recorded. */
@@ -64,21 +78,43 @@ public record Completion(
     /** This answer with the attempts that failed before it. */
     public Completion withFailedAttempts(List<FailedAttempt> failed) {
         return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
-                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failed, fallbackModel);
+                latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failed, fallbackModel,
+                choiceLogprobs);
     }
 
     /** This answer, given by {@code fallbackModel} in place of the request's own model. */
     public Completion withFallbackModel(String fallbackModel) {
         return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
                 latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failedAttempts,
-                fallbackModel);
+                fallbackModel, choiceLogprobs);
     }
 
     /** This answer with its token counts and cost, e.g. estimated for a response that reported no usage. */
     public Completion withUsage(int promptTokens, int completionTokens, double costUsd) {
         return new Completion(text, choices, finishReason, model, promptTokens, completionTokens, cachedTokens,
                 latency, elapsed, attempts, requestId, systemFingerprint, costUsd, logprobs, failedAttempts,
-                fallbackModel);
+                fallbackModel, choiceLogprobs);
+    }
+
+    /**
+     * Choice {@code choice} of this answer as one of {@code of} samples that shared its request: its own text and
+     * log probabilities, and an {@code of}-th of the tokens and cost (the first sample takes what does not divide),
+     * so the samples' lines add up to what the request was billed.
+     */
+    public Completion share(int choice, int of) {
+        if (choice < 0 || choice >= choices.size() || of < 1) {
+            throw new IllegalArgumentException("choice " + choice + " of " + of + " samples, but the answer has "
+                    + choices.size() + " choices");
+        }
+        String own = choices.get(choice);
+        List<TokenLogprob> ownLogprobs = choice < choiceLogprobs.size() ? choiceLogprobs.get(choice)
+                : choice == 0 ? logprobs : List.of();
+        int prompt = promptTokens / of + (choice == 0 ? promptTokens % of : 0);
+        int completion = completionTokens / of + (choice == 0 ? completionTokens % of : 0);
+        int cached = cachedTokens / of + (choice == 0 ? cachedTokens % of : 0);
+        return new Completion(own, List.of(own), finishReason, model, prompt, completion, cached, latency, elapsed,
+                attempts, requestId, systemFingerprint, costUsd / of, ownLogprobs, failedAttempts, fallbackModel,
+                List.of());
     }
 
     /** Whether the fallback model answered in place of the request's own. */

@@ -66,6 +66,8 @@ public final class ConfigKeys {
     public static final String ALLURE_RESULTS_DIR = "evalunit.allure.results-dir";
     public static final String JUDGE_MODEL = "evalunit.judge.model";
     public static final String SAMPLES = "evalunit.samples";
+    /** {@code choices}: the samples of a row at a temperature share one request of n choices; {@code requests}: one each. */
+    public static final String SAMPLES_MODE = "evalunit.samples.mode";
     public static final String URGENT = "evalunit.urgent";
     public static final String DATASETS_DIR = "evalunit.datasets.dir";
     public static final String DATASETS_CACHE = "evalunit.datasets.cache";
@@ -143,6 +145,7 @@ public final class ConfigKeys {
             new Key(ALLURE_RESULTS_DIR, "target/allure-results", null),
             new Key(JUDGE_MODEL, null, null),
             new Key(SAMPLES, null, null),
+            new Key(SAMPLES_MODE, "choices", null),
             new Key(URGENT, "false", null),
             new Key(DATASETS_DIR, null, null),
             new Key(DATASETS_CACHE, "~/.cache/evalunit/datasets", null),

@@ -57,6 +57,7 @@ final class BenchmarkPlan implements PlannedTest {
     private final EvalConfig config;
     private final double minPassRate;
     private final List<FollowUpStage> followUps;
+    private final boolean sharedSamples;
 
     private BenchmarkPlan(String suite, String test, String model, double[] temperatures, int samples,
                           Class<?> testClass, Method factory, Method prompt, boolean batchEligible,
@@ -73,6 +74,7 @@ final class BenchmarkPlan implements PlannedTest {
         this.onlyQuestions = onlyQuestions;
         this.config = config;
         this.followUps = followUps;
+        this.sharedSamples = samples > 1 && sharesSamples(config);
         this.minPassRate = AnnotationSupport.findAnnotation(testClass, BenchmarkSuite.class)
                 .map(BenchmarkSuite::minPassRate).orElse(0.0);
     }
@@ -220,6 +222,21 @@ final class BenchmarkPlan implements PlannedTest {
         });
     }
 
+    /**
+     * Whether the samples of a row at one temperature share one request of {@code n} choices
+     * ({@code evalunit.samples.mode=choices}, the default) rather than each sending its own ({@code requests}).
+     */
+    private static boolean sharesSamples(EvalConfig config) {
+        if (config == null) {
+            return true;
+        }
+        return config.values().getAs(ConfigKeys.SAMPLES_MODE, "choices", "choices or requests", v -> switch (v.strip()) {
+            case "choices" -> "choices";
+            case "requests" -> "requests";
+            default -> throw new IllegalArgumentException(v);
+        }).equals("choices");
+    }
+
     @Override
     public List<FollowUpStage> followUps() {
         return followUps;
@@ -324,9 +341,12 @@ final class BenchmarkPlan implements PlannedTest {
                 return Stream.empty();
             }
             ChatRequest base = prompt == null ? null : ask(row, id);
+            // One request of n choices for the samples, unless the prompt asks for choices of its own.
+            int sharedBy = sharedSamples && base != null && base.n() == 1 ? samples : 1;
             return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
                     .mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test, row, id, text, t, s,
-                            base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model))));
+                            base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model)
+                                    .n(sharedBy), sharedBy)));
         });
     }
 

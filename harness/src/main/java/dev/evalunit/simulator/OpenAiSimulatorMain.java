@@ -40,6 +40,7 @@ public final class OpenAiSimulatorMain {
                 case "--latency-ms" -> options.latency(Latency.fixed(Duration.ofMillis(parse(name, value))));
                 case "--rpm" -> options.requestsPerMinute(parse(name, value));
                 case "--tpm" -> options.tokensPerMinute(parse(name, value));
+                case "--burst-ms" -> options.burst(Duration.ofMillis(parse(name, value)));
                 case "--insufficient-quota" -> options.insufficientQuota(Boolean.parseBoolean(value));
                 case "--server-error-share" -> options.serverErrorShare(share(name, value));
                 case "--slow-share" -> options.slowShare(share(name, value));
@@ -106,7 +107,8 @@ public final class OpenAiSimulatorMain {
 
     private static IllegalArgumentException usage(String problem) {
         return new IllegalArgumentException(problem
-                + "; usage: OpenAiSimulatorMain [--port N] [--latency-ms N] [--rpm N] [--tpm N] [--insufficient-quota true]"
+                + "; usage: OpenAiSimulatorMain [--port N] [--latency-ms N] [--rpm N] [--tpm N] [--burst-ms N]"
+                + " [--insufficient-quota true]"
                 + " [--server-error-share X] [--slow-share X --slow-ms N] [--usage-omitted-share X]"
                 + " [--reasoning-models m1,m2] [--unknown-models m1,m2] [--outage-after-ms N --outage-ms N]");
     }

@@ -96,6 +96,11 @@ public record InvocationKey(String suite, String test, String questionId, double
         }
     }
 
+    /** This key for another sample: what the samples sharing one request of n choices are stored under. */
+    public InvocationKey withSample(int sample) {
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash, stage);
+    }
+
     /**
      * The invocation's stable, readable name within its suite: {@code <test>|<questionId>|T=<t>|s=<sample>},
      * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}, followed by {@code |<stage>} for a later stage. It

@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param prompt       the first stage, the {@code @Prompt}'s request (temperature and model applied) and its key;
  *                     {@code null} when the test has no {@code @Prompt}
  * @param route        how its answer came, once it came; {@code null} before
+ * @param sharedBy     how many samples share its prompt's request, one choice each ({@code n} choices of one
+ *                     request, {@code evalunit.samples.mode=choices}); 1 when it has a request of its own
  */
 public record PlannedInvocation(int index, String suite, String test, Object row, String questionId,
-                                String questionText, double temperature, int sample, Stage prompt, Route route) {
+                                String questionText, double temperature, int sample, Stage prompt, Route route,
+                                int sharedBy) {
 
     private static final int SHOWN_CHARS = 60;
 
@@ -60,10 +63,29 @@ public record PlannedInvocation(int index, String suite, String test, Object row
     /** A planned invocation whose first stage sends {@code request} (or none, for a hand-written test). */
     public static PlannedInvocation of(int index, String suite, String test, Object row, String questionId,
                                        String questionText, double temperature, int sample, ChatRequest request) {
+        return of(index, suite, test, row, questionId, questionText, temperature, sample, request, 1);
+    }
+
+    /**
+     * As {@link #of(int, String, String, Object, String, String, double, int, ChatRequest)}, one of {@code sharedBy}
+     * samples whose {@code request} asks for that many choices.
+     */
+    public static PlannedInvocation of(int index, String suite, String test, Object row, String questionId,
+                                       String questionText, double temperature, int sample, ChatRequest request,
+                                       int sharedBy) {
+        if (sharedBy > 1 && (request == null || request.n() != sharedBy || sample > sharedBy)) {
+            throw new IllegalArgumentException("sample " + sample + " of " + sharedBy + " sharing a request needs a "
+                    + "request of " + sharedBy + " choices");
+        }
         Stage prompt = request == null ? null : new Stage("", request, InvocationKey.of(suite, test,
                 questionId == null ? "" : questionId, temperature, sample, request, request.model()));
         return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
-                null);
+                null, sharedBy);
+    }
+
+    /** The key of sample {@code sample} sharing this invocation's request: the same but for the sample. */
+    public InvocationKey keyOfSample(int sample) {
+        return key().withSample(sample);
     }
 
     /** The prompt's request, or {@code null}. */
@@ -114,7 +136,7 @@ public record PlannedInvocation(int index, String suite, String test, Object row
     /** This invocation, answered by way of {@code route}. */
     public PlannedInvocation routed(Route route) {
         return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
-                route);
+                route, sharedBy);
     }
 
     /** {@code [T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds?} */

@@ -58,6 +58,8 @@ final class Routes implements AutoCloseable {
     /** Invocation ids (per suite) whose answers come from a batch and were not yet handed over. */
     private final Map<String, Set<String>> routed = new ConcurrentHashMap<>();
     private final Set<String> planned = ConcurrentHashMap.newKeySet();
+    /** Batch items whose answer the samples of a request of n choices share, by custom id: n. */
+    private final Map<String, Integer> sharedBy = new ConcurrentHashMap<>();
     /** Per test, when its follow-ups were routed (its batched answers are in). */
     private final Map<String, CompletableFuture<Void>> followUpsRouted = new ConcurrentHashMap<>();
     /** Routes follow-ups off the batch threads, which complete the answers they wait for. */
@@ -115,7 +117,13 @@ final class Routes implements AutoCloseable {
                 run.checkpoint(p.test().suite());
                 selected(p).forEach(i -> {
                     Optional<Completion> stored = run.stored(i.key());
-                    if (stored.isEmpty()) {
+                    if (stored.isEmpty() && i.sharedBy() > 1) {
+                        // one line of n choices for the samples that share the request, under the first's key
+                        if (run.stored(i.keyOfSample(1)).isEmpty() && sharedBy.putIfAbsent(i.keyOfSample(1).id(),
+                                i.sharedBy()) == null) {
+                            items.add(new BatchItem(i.keyOfSample(1), i.request()));
+                        }
+                    } else if (stored.isEmpty()) {
                         items.add(new BatchItem(i.key(), i.request()));
                     } else {
                         following.addAll(followUpItems(p.test(), i, stored.get()));
@@ -329,7 +337,14 @@ final class Routes implements AutoCloseable {
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
                 .realtime(item -> run.sendAndStore(item.request(), item.key()))
-                .sink((item, completion) -> store.append(item.key(), completion))
+                .sink((item, completion) -> {
+                    Integer samples = sharedBy.remove(item.customId());
+                    if (samples == null) {
+                        store.append(item.key(), completion);
+                    } else {
+                        run.storeShares(store, item.key(), completion, samples);
+                    }
+                })
                 .budget(client.budget())
                 .origin(run.origin().id())
                 .scheduler(scheduler)

@@ -96,6 +96,8 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
+    /** The answers of requests that samples share, until the last of them asked. */
+    private final Map<String, CompletableFuture<BatchCoordinator.Delivered>> shared = new ConcurrentHashMap<>();
     private volatile boolean interrupted;
 
     /**
@@ -390,6 +392,9 @@ public final class RunEngine implements AutoCloseable {
         }
         ChatRequest request = invocation.request().priority(priority);
         InvocationKey key = invocation.key();
+        if (invocation.sharedBy() > 1) {
+            return sharedAnswer(invocation, request);
+        }
         Optional<CompletableFuture<BatchCoordinator.Delivered>> batched =
                 routes.answer(invocation.suite(), key);
         if (batched.isPresent()) {
@@ -404,6 +409,64 @@ public final class RunEngine implements AutoCloseable {
         }
         return sendAndStore(request, key).thenApply(c -> new Answered(new Answer(request, c, false),
                 PlannedInvocation.Route.REAL_TIME));
+    }
+
+    /**
+     * The answer of one of the samples that share a request of n choices: its own stored line, or its choice of
+     * the request's answer, which the first of them to ask fetches (from the batch, or sent once) and which stores
+     * every sample's line before anyone sees it.
+     */
+    private CompletableFuture<Answered> sharedAnswer(PlannedInvocation invocation, ChatRequest request) {
+        int samples = invocation.sharedBy();
+        InvocationKey first = invocation.keyOfSample(1);
+        String group = invocation.suite() + '\u0000' + first.id() + '\u0000' + first.requestHash();
+        try {
+            Optional<Completion> stored = stored(invocation.key());
+            if (stored.isPresent()) {
+                return CompletableFuture.completedFuture(new Answered(new Answer(request, stored.get(), true),
+                        PlannedInvocation.Route.REPLAYED));
+            }
+            int choice = invocation.sample() - 1;
+            return shared.computeIfAbsent(group, g -> fetchShared(invocation, request, first)).thenApply(d ->
+                    new Answered(new Answer(request, d.completion().share(choice, samples), false),
+                            d.batchId() == null ? PlannedInvocation.Route.REAL_TIME
+                                    : PlannedInvocation.Route.batch(d.batchId())));
+        } finally {
+            if (invocation.sample() == samples) {
+                shared.remove(group); // the samples are asked in order: the last one lets go of the request
+            }
+        }
+    }
+
+    private CompletableFuture<BatchCoordinator.Delivered> fetchShared(PlannedInvocation invocation, ChatRequest request,
+                                                                      InvocationKey first) {
+        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(invocation.suite(), first);
+        if (batched.isPresent()) {
+            return batched.get(); // its sink stored every sample's line
+        }
+        CheckpointStore store = checkpoint(first.suite());
+        saving.enter();
+        CompletableFuture<BatchCoordinator.Delivered> stored;
+        try {
+            stored = client.client().generateAsync(request).thenApply(c -> {
+                storeShares(store, first, c, invocation.sharedBy());
+                return new BatchCoordinator.Delivered(c, null);
+            });
+        } catch (RuntimeException e) {
+            saving.exit();
+            throw e;
+        }
+        return stored.whenComplete((c, e) -> saving.exit());
+    }
+
+    /** Appends each sample's choice of {@code whole} under its own key, but for samples already stored. */
+    void storeShares(CheckpointStore store, InvocationKey first, Completion whole, int samples) {
+        for (int s = 1; s <= samples; s++) {
+            InvocationKey key = first.withSample(s);
+            if (store.lookup(key).isEmpty()) {
+                store.append(key, whole.share(s - 1, samples));
+            }
+        }
     }
 
     /**
@@ -472,7 +535,7 @@ public final class RunEngine implements AutoCloseable {
                 f.card().label().orElse(null), f.card().scores());
         summary.add(result);
         end.counted(f.outcome(), f.waitingForBatch(), c);
-        progress.step(result);
+        progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
         if (allure.enabled()) {
             PlannedInvocation.Route route = invocation.route();
             // The model that answered: the fallback's name when it stood in for the request's own.

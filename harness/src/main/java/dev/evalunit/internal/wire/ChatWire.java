@@ -103,9 +103,13 @@ public final class ChatWire {
         long output = body.usage().map(u -> u.completionTokens()).orElse(0L);
         long cached = body.usage().flatMap(u -> u.promptTokensDetails()).flatMap(d -> d.cachedTokens()).orElse(0L);
         double cost = price.map(p -> p.cost(prompt, cached, output, batch)).orElse(0.0);
+        List<List<Completion.TokenLogprob>> perChoice = new ArrayList<>();
+        if (body.choices().size() > 1) {
+            body.choices().forEach(choice -> perChoice.add(logprobs(choice)));
+        }
         return new Completion(choices.get(0), choices, first.finishReason().asString(), body.model(),
                 (int) prompt, (int) output, (int) cached, latency, elapsed, attempt, requestId,
-                body.systemFingerprint().orElse(null), cost, logprobs(first));
+                body.systemFingerprint().orElse(null), cost, logprobs(first), List.of(), null, perChoice);
     }
 
     private static List<Completion.TokenLogprob> logprobs(ChatCompletion.Choice choice) {
