@@ -120,6 +120,8 @@ public final class ModelThrottle implements AutoCloseable {
     private boolean closed;
     /** Average round trip of answered requests, nanoseconds; 0 before the first. */
     private double latencyNanos;
+    /** With derived concurrency, the share of what the rate needs that is used: halved by a 429, regrown by successes. */
+    private double derivedShare = 1;
     /** Average tokens reserved per request; 0 before the first. */
     private double tokensPerRequest;
     private final List<String> warnings = new ArrayList<>();
@@ -243,22 +245,36 @@ public final class ModelThrottle implements AutoCloseable {
         if (!limitsKnown || !probed) {
             return 1;
         }
+        if (settings.derived() && rateKnown()) {
+            // what the rate needs, from the first answer on; a 429 halves the share of it we use
+            int needed = derivedLimit();
+            return settings.adaptive() ? (int) Math.max(1, Math.ceil(needed * derivedShare)) : needed;
+        }
         int aim = settings.derived() ? derivedLimit() : settings.maxConcurrency();
         return settings.adaptive() ? Math.min(aimd.getLimit(), aim) : aim;
+    }
+
+    private boolean rateKnown() {
+        return !requests.isUnlimited() || !tokens.isUnlimited() && tokensPerRequest > 0;
     }
 
     /**
      * What the limits need in flight: the rate they allow (requests a second, or the token limit over the
      * tokens a request reserves, whichever is lower) times the average round trip, with headroom, up to the
-     * cap. While no rate or latency is known, the old fixed default; the AIMD limit still grows from it.
+     * cap. While no latency is known, the old fixed default; while no rate is, the cap, under the AIMD limit
+     * that grows from that default.
      */
     private int derivedLimit() {
         double perSecond = requests.isUnlimited() ? Double.POSITIVE_INFINITY : requests.perMinute() / 60;
         if (!tokens.isUnlimited() && tokensPerRequest > 0) {
             perSecond = Math.min(perSecond, tokens.perMinute() / 60 / tokensPerRequest);
         }
-        if (Double.isInfinite(perSecond) || latencyNanos <= 0) {
+        if (Double.isInfinite(perSecond)) {
+            // no rate to aim at: the AIMD limit grows from DERIVED_START when adaptive
             return settings.adaptive() ? settings.maxConcurrency() : Math.min(DERIVED_START, settings.maxConcurrency());
+        }
+        if (latencyNanos <= 0) {
+            return Math.min(DERIVED_START, settings.maxConcurrency()); // no answer yet to time
         }
         double needed = perSecond * latencyNanos / 1e9 * DERIVED_HEADROOM;
         return (int) Math.max(1, Math.min(settings.maxConcurrency(), Math.ceil(needed) + 1));
@@ -429,6 +445,11 @@ public final class ModelThrottle implements AutoCloseable {
                 }
                 if (newCongestion) {
                     lastDecreaseAt = now;
+                }
+                if (settings.derived() && rateKnown()) {
+                    int needed = derivedLimit();
+                    derivedShare = newCongestion ? Math.max(1.0 / needed, derivedShare / 2)
+                            : feedback.rateLimited() ? derivedShare : Math.min(1, derivedShare + 1.0 / needed);
                 }
             }
         } finally {

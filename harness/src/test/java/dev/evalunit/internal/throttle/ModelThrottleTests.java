@@ -340,24 +340,33 @@ class ModelThrottleTests {
     }
 
     @Test
-    void adaptiveDerivedConcurrencyStartsAtTenAndGrowsTowardsWhatTheRateNeeds() {
+    void adaptiveDerivedConcurrencyStartsAtWhatTheRateNeedsHalvesOnA429AndGrowsBack() {
         // 30,000 a minute at 100 ms: 50 in flight, 64 with headroom; the bucket holds 500, so only concurrency binds
         ModelThrottle throttle = probedAfter(derived(null, 256, true), 100, 1,
                 new RateLimitHeaders(30_000, 100_000_000, 29_999, 99_999_999, null, null, null));
-        assertThat(throttle.concurrencyLimit()).isEqualTo(10);
-
-        for (int round = 0; round < 20; round++) {
-            List<ModelThrottle.Permit> sent = new ArrayList<>();
-            for (int i = 0; i < throttle.concurrencyLimit(); i++) {
-                var permit = throttle.acquire(Priority.NORMAL, 1);
-                assertThat(permit).isDone();
-                sent.add(permit.join());
-            }
-            time.advanceMillis(100);
-            sent.forEach(p -> p.release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE)));
-        }
-
         assertThat(throttle.concurrencyLimit()).isEqualTo(64);
+
+        List<ModelThrottle.Permit> burst = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            burst.add(throttle.acquire(Priority.NORMAL, 1).join());
+        }
+        time.advanceMillis(100);
+        burst.get(0).release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, true, Duration.ofMillis(10)));
+        burst.get(1).release(ModelThrottle.Feedback.failure(RateLimitHeaders.NONE, true, Duration.ofMillis(10)));
+        assertThat(throttle.concurrencyLimit()).as("one burst halves it once").isEqualTo(32);
+
+        burst.subList(2, 64).forEach(p -> p.release(ModelThrottle.Feedback.success(1, RateLimitHeaders.NONE)));
+        assertThat(throttle.concurrencyLimit()).as("62 successes regrow it by one each").isEqualTo(64);
+    }
+
+    @Test
+    void derivedConcurrencyWithoutALatencyYetStaysAtTen() {
+        ModelThrottle throttle = derived(null, 256, true);
+        // the probe met an error that carried the limits: a rate, but no round trip to time
+        throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.failure(
+                new RateLimitHeaders(30_000, 100_000_000, 29_999, 99_999_999, null, null, null), false, null));
+
+        assertThat(throttle.concurrencyLimit()).isEqualTo(10);
     }
 
     @Test
