@@ -189,7 +189,13 @@ final class Routes implements AutoCloseable {
             route.run();
             return CompletableFuture.completedFuture(null);
         }
-        return coordinators.get(test.test().suite()).whenSettled(batchedIds).thenRunAsync(route, followUpRouting);
+        return coordinators.get(test.test().suite()).whenSettled(batchedIds).thenRunAsync(route, followUpRouting)
+                .exceptionally(failed -> {
+                    // its follow-ups are then sent in real time, as each answer's body comes
+                    LOG.log(System.Logger.Level.WARNING, "evalunit " + test.test().test() + ": its follow-ups could "
+                            + "not be routed to a batch (" + RunProblems.firstLine(failed) + "); they go in real time");
+                    return null;
+                });
     }
 
     /**
