@@ -30,13 +30,13 @@ import org.junit.jupiter.api.Timeout;
  * Measures the shared client against the simulator and writes {@code target/bench/client.json}.
  * Each figure is the median of several runs. It prints figures; it asserts nothing about speed.
  * {@code -Dbench.runs=N} sets the number of runs (default 3), {@code -Dbench.window=S} the seconds
- * of each rate-bound run (default 30), {@code -Dbench.only=overhead,rate} a subset (speedup,
+ * of each rate-bound run (default 15), {@code -Dbench.only=overhead,rate} a subset (speedup,
  * overhead, rate, latency).
  */
 class ClientBench {
 
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
-    private static final int WINDOW_SECONDS = Integer.getInteger("bench.window", 30);
+    private static final int WINDOW_SECONDS = Integer.getInteger("bench.window", 15);
     private static final int OVERHEAD_REQUESTS = 10_000;
 
     private static ChatRequest question(int i) {
