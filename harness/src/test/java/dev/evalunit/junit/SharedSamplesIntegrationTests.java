@@ -3,11 +3,23 @@ package dev.evalunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
+import dev.evalunit.LlmException;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
@@ -26,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** {@code @Samples(n)} served by one request of n choices: one checkpoint line and outcome per sample. */
@@ -132,5 +145,37 @@ class SharedSamplesIntegrationTests {
         run(Map.of("evalunit.batch.mode", "batch"));
         assertThat(simulator.requests().batchesCreated()).isZero();
         assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aServerThatIgnoresNErrsEachSampleNamingTheModeThatSendsOneRequestEach() {
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        try {
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                    .withHeader("content-type", "application/json").withBody("""
+                            {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
+                             "choices":[{"index":0,"message":{"role":"assistant","content":"A","refusal":null},
+                                         "logprobs":null,"finish_reason":"stop"}],
+                             "usage":{"prompt_tokens":12,"completion_tokens":1,"total_tokens":13}}
+                            """)));
+            Map<String, String> p = new HashMap<>(Map.of(
+                    "evalunit.checkpoint.dir", state.toString(),
+                    "evalunit.progress", "off",
+                    "evalunit.openai.api-key", "sk-" + "test-samples0123456789abcde",
+                    "evalunit.openai.base-url", server.baseUrl() + "/v1",
+                    "evalunit.retry.max-attempts", "1",
+                    "evalunit.urgent", "true",
+                    "evalunit.question", "q-1"));
+            EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").configurationParameters(p)
+                    .selectors(selectClass(SampledTestCase.class)).execute();
+
+            results.testEvents().assertThatEvents().haveExactly(2 * SAMPLES, event(test(), finishedWithFailure(
+                    instanceOf(LlmException.class), message(m -> m.contains("answered 1 choices to a request for 3")
+                            && m.contains("-Devalunit.samples.mode=requests")))));
+            assertThat(server.getAllServeEvents()).hasSize(2);
+        } finally {
+            server.stop();
+        }
     }
 }

@@ -4,7 +4,9 @@ import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmClient;
+import dev.evalunit.LlmException;
 import dev.evalunit.Priority;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
@@ -459,8 +461,18 @@ public final class RunEngine implements AutoCloseable {
         return stored.whenComplete((c, e) -> saving.exit());
     }
 
-    /** Appends each sample's choice of {@code whole} under its own key, but for samples already stored. */
+    /**
+     * Appends each sample's choice of {@code whole} under its own key, but for samples already stored.
+     *
+     * @throws LlmException when the answer has fewer choices than samples (a server that ignores {@code n})
+     */
     void storeShares(CheckpointStore store, InvocationKey first, Completion whole, int samples) {
+        if (whole.choices().size() < samples) {
+            throw LlmException.of(ErrorKind.MALFORMED_RESPONSE, first.model(), whole.attempts(), 200,
+                    whole.requestId(), null, null, "the server answered " + whole.choices().size() + " choices to a "
+                            + "request for " + samples + " (it ignores n); run with -Devalunit.samples.mode=requests "
+                            + "to send one request per sample", null);
+        }
         for (int s = 1; s <= samples; s++) {
             InvocationKey key = first.withSample(s);
             if (store.lookup(key).isEmpty()) {

@@ -125,6 +125,7 @@ public final class ModelThrottle implements AutoCloseable {
     /** Average tokens reserved per request; 0 before the first. */
     private double tokensPerRequest;
     private final List<String> warnings = new ArrayList<>();
+    private volatile boolean warned;
 
     public ModelThrottle(String model, Settings settings, LongSupplier nanoTime, Wakeups wakeups) {
         this.model = model;
@@ -295,10 +296,14 @@ public final class ModelThrottle implements AutoCloseable {
      * forgets it. The client logs these.
      */
     public List<String> takeWarnings() {
+        if (!warned) {
+            return List.of(); // the common case, without the lock
+        }
         lock.lock();
         try {
             List<String> taken = List.copyOf(warnings);
             warnings.clear();
+            warned = false;
             return taken;
         } finally {
             lock.unlock();
@@ -493,6 +498,7 @@ public final class ModelThrottle implements AutoCloseable {
         boolean learned = false;
         if (limit > 0 && (learn ? limit != bucket.perMinute() : limit < bucket.perMinute())) {
             if (!learn) {
+                warned = true;
                 warnings.add(String.format(Locale.ROOT, "%s: the server allows %,d %s per minute, fewer than "
                         + "the %,.0f configured; the server's limit is used", model, limit, what, bucket.perMinute()));
             }
