@@ -423,7 +423,9 @@ public final class RunEngine implements AutoCloseable {
         InvocationKey first = invocation.keyOfSample(1);
         String group = invocation.suite() + '\u0000' + first.id() + '\u0000' + first.requestHash();
         try {
-            Optional<Completion> stored = stored(invocation.key());
+            // A sample whose request this run already asked takes its choice of that answer (its line may be stored
+            // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
+            Optional<Completion> stored = shared.containsKey(group) ? Optional.empty() : stored(invocation.key());
             if (stored.isPresent()) {
                 return CompletableFuture.completedFuture(new Answered(new Answer(request, stored.get(), true),
                         PlannedInvocation.Route.REPLAYED));
