@@ -69,6 +69,8 @@ public final class ConfigKeys {
     /** {@code choices}: the samples of a row at a temperature share one request of n choices; {@code requests}: one each. */
     public static final String SAMPLES_MODE = "evalunit.samples.mode";
     public static final String URGENT = "evalunit.urgent";
+    /** Whether unknown {@code evalunit.*} settings are ignored with a warning instead of failing the run. */
+    public static final String CONFIG_LENIENT = "evalunit.config.lenient";
     public static final String DATASETS_DIR = "evalunit.datasets.dir";
     public static final String DATASETS_CACHE = "evalunit.datasets.cache";
     public static final String DATASETS_DOWNLOAD = "evalunit.datasets.download";
@@ -147,6 +149,7 @@ public final class ConfigKeys {
             new Key(SAMPLES, null, null),
             new Key(SAMPLES_MODE, "choices", null),
             new Key(URGENT, "false", null),
+            new Key(CONFIG_LENIENT, "false", null),
             new Key(DATASETS_DIR, null, null),
             new Key(DATASETS_CACHE, "~/.cache/evalunit/datasets", null),
             new Key(DATASETS_DOWNLOAD, "true", null),

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The raw configuration: every {@code evalunit.*} value as written, with where it came from.
@@ -29,9 +30,30 @@ public final class ConfigValues {
     private final List<Layer> layers;
     private final List<String> warnings;
 
+    private final List<Typos.Unknown> unknown;
+
     private ConfigValues(List<Layer> layers) {
         this.layers = List.copyOf(layers);
         this.warnings = Typos.warnings(this.layers);
+        this.unknown = Typos.unknown(this.layers);
+    }
+
+    /**
+     * Fails on a setting no run reads (an unknown {@code evalunit.*} key, a misspelt environment variable),
+     * naming each with the key meant, unless {@code evalunit.config.lenient=true}: a misspelt
+     * {@code evalunit.question} must not start a full, paid run.
+     *
+     * @throws ConfigException naming every unknown setting, the first one's key and origin
+     */
+    void checkKnown() {
+        if (unknown.isEmpty() || getBoolean(ConfigKeys.CONFIG_LENIENT, false)) {
+            return;
+        }
+        Typos.Unknown first = unknown.get(0);
+        String all = unknown.stream().map(u -> u.why() + " (from " + u.origin() + ")")
+                .collect(Collectors.joining("; "));
+        throw new ConfigException(first.key(), first.value(), first.origin(), all + ". Nothing was sent. Correct it, "
+                + "or set " + ConfigKeys.CONFIG_LENIENT + "=true to run with unknown settings ignored", null);
     }
 
     /** Reads every layer of {@code sources} now; files are not read again. */

@@ -69,10 +69,12 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
     /**
      * Reads {@code sources} and validates every value.
      *
-     * @throws ConfigException for the first value that is not allowed, naming key, value, origin and what is allowed
+     * @throws ConfigException for the first value that is not allowed, naming key, value, origin and what is allowed,
+     *                         or for settings no run reads (see {@code evalunit.config.lenient})
      */
     public static EvalConfig load(ConfigSources sources) {
         ConfigValues values = ConfigValues.read(sources);
+        values.checkKnown();
         values.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         return EvalConfigLoader.load(values);
     }

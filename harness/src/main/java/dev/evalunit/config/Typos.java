@@ -36,6 +36,39 @@ final class Typos {
         return List.copyOf(warnings);
     }
 
+    /**
+     * The settings in {@code layers} that no run reads: every {@code evalunit.*} key that is not a known one
+     * (a slip of the keyboard, or a setting of another version), and environment variables that are probably
+     * misspelt known ones. Each names where it came from and, when one is near, the key meant.
+     */
+    static List<Unknown> unknown(List<Layer> layers) {
+        List<Unknown> unknown = new ArrayList<>();
+        List<String> envNames = ConfigKeys.all().stream().map(ConfigKeys.Key::envName).toList();
+        for (Layer layer : layers) {
+            if (layer.kind() == Layer.Kind.DEFAULT) {
+                continue;
+            }
+            for (String key : layer.byKey().keySet().stream().sorted().toList()) {
+                if (key.startsWith("evalunit.") && !ConfigKeys.isKnown(key)) {
+                    String why = warningForKey(key).map(w -> w.replace(" is ignored", ""))
+                            .orElse("unknown setting " + key + " (the README's Configuration table lists them)");
+                    unknown.add(new Unknown(key, layer.byKey().get(key), layer.origin(key), why));
+                }
+            }
+            for (String name : layer.byEnvName().keySet().stream().sorted().toList()) {
+                if (ConfigKeys.keyForEnvName(name).isEmpty()) {
+                    closest(name, envNames).ifPresent(c -> unknown.add(new Unknown(name, layer.byEnvName().get(name),
+                            layer.origin(name), "unknown setting " + name + "; did you mean " + c + "?")));
+                }
+            }
+        }
+        return List.copyOf(unknown);
+    }
+
+    /** A setting no run reads: its key or variable name, value, origin, and what is wrong with it. */
+    record Unknown(String key, String value, String origin, String why) {
+    }
+
     static Optional<String> warningForKey(String key) {
         if (ConfigKeys.isKnown(key)) {
             return Optional.empty();

@@ -84,8 +84,25 @@ class ConfigValuesTests {
     }
 
     @Test
-    void typosDoNotFailTheLoad() {
-        EvalConfig config = EvalConfig.load(ConfigSources.of(Map.of("evalunit.rate-limit.rmp", "5"), Map.of(), null));
+    void anUnknownSettingFailsTheLoadNamingTheKeyMeantAndWhereItCameFrom() {
+        ConfigSources sources = ConfigSources.of(Map.of("evalunit.questions", "tqa-0001", "evalunit.frobnicate", "1"),
+                Map.of(), null);
+
+        assertThatThrownBy(() -> EvalConfig.load(sources))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting evalunit.frobnicate (the README's Configuration table lists them) "
+                        + "(from system property -Devalunit.frobnicate)")
+                .hasMessageContaining("unknown setting evalunit.questions; did you mean evalunit.question? "
+                        + "(from system property -Devalunit.questions)")
+                .hasMessageContaining("Nothing was sent")
+                .hasMessageContaining("evalunit.config.lenient=true")
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("evalunit.frobnicate"));
+    }
+
+    @Test
+    void withLeniencyUnknownSettingsAreIgnored() {
+        EvalConfig config = EvalConfig.load(ConfigSources.of(Map.of("evalunit.rate-limit.rmp", "5",
+                "evalunit.config.lenient", "true"), Map.of(), null));
 
         assertThat(config.rateLimit().requestsPerMinute()).isEmpty();
     }
