@@ -294,10 +294,15 @@ public final class OpenAiClient implements LlmClient {
                     .withSuccessThreshold(1)
                     .onOpen(e -> {
                         self[0].breakerOpened();
+                        // Failures without any response are refused or dropped connections, not a server's errors.
+                        LlmException unanswered = self[0].reachedServer() ? null : lastFailures.get(m);
                         LOG.log(System.Logger.Level.WARNING, "circuit breaker for " + m + " opened after "
-                                + config.circuitBreaker().failureThreshold() + " server failures in a row; requests "
-                                + "wait for it (up to evalunit.circuit-breaker.outage-budget = "
-                                + Durations.format(config.circuitBreaker().outageBudget()) + ")");
+                                + config.circuitBreaker().failureThreshold() + (unanswered == null
+                                ? " server failures in a row; requests wait for it (up to "
+                                + "evalunit.circuit-breaker.outage-budget = "
+                                + Durations.format(config.circuitBreaker().outageBudget()) + ")"
+                                : " failures in a row and no answer ever from " + config.openai().baseUrl()
+                                + " (the last: " + unanswered.getMessage() + ")"));
                     })
                     .onClose(e -> {
                         self[0].breakerClosed();

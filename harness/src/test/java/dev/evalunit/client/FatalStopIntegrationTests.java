@@ -14,6 +14,7 @@ import dev.evalunit.internal.wire.Failures;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
+import dev.evalunit.testing.Logs;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -183,7 +186,9 @@ class FatalStopIntegrationTests {
                 .withCircuitBreaker(new CircuitBreakerConfig(5, Duration.ofSeconds(30))));
 
         // When 50 requests are asked for
-        List<CompletableFuture<Completion>> answers = send(50, i -> ChatRequest.user("Question " + i));
+        Logs.Captured<List<CompletableFuture<Completion>>> sent = Logs.capture("dev.evalunit", Level.WARNING,
+                () -> send(50, i -> ChatRequest.user("Question " + i)));
+        List<CompletableFuture<Completion>> answers = sent.value();
 
         // Then the five refused connections that open the breaker (one request at a time, as nothing ever
         // answered) stop the model: nobody waits out an "outage" of a server that was never there. Those of
@@ -194,5 +199,10 @@ class FatalStopIntegrationTests {
         assertThat(outcomes.get("NOT_SENT")).isEqualTo(50 - outcomes.get("CONNECTION"));
         assertThat(client.stops()).singleElement().satisfies(s -> assertThat(s.advice())
                 .contains("check evalunit.openai.base-url (http://127.0.0.1:" + port + "/v1)", "no request ever reached"));
+        // and the breaker's warning names the address and the refusal, not "server failures"
+        assertThat(sent.records()).map(LogRecord::getMessage).filteredOn(m -> m.contains("circuit breaker"))
+                .singleElement().asString()
+                .contains("no answer ever from http://127.0.0.1:" + port + "/v1", "ConnectException")
+                .doesNotContain("server failures");
     }
 }
