@@ -62,6 +62,7 @@ final class Routes implements AutoCloseable {
     private final Map<String, Integer> sharedBy = new ConcurrentHashMap<>();
     /** Per test, when its follow-ups were routed (its batched answers are in). */
     private final Map<String, CompletableFuture<Void>> followUpsRouted = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     /** Routes follow-ups off the batch threads, which complete the answers they wait for. */
     private final ExecutorService followUpRouting = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "evalunit-follow-ups");
@@ -191,6 +192,9 @@ final class Routes implements AutoCloseable {
         }
         return coordinators.get(test.test().suite()).whenSettled(batchedIds).thenRunAsync(route, followUpRouting)
                 .exceptionally(failed -> {
+                    if (closed) {
+                        return null; // the run ended before its batches did: the next run routes the follow-ups
+                    }
                     // its follow-ups are then sent in real time, as each answer's body comes
                     LOG.log(System.Logger.Level.WARNING, "evalunit " + test.test().test() + ": its follow-ups could "
                             + "not be routed to a batch (" + RunProblems.firstLine(failed) + "); they go in real time");
@@ -415,6 +419,7 @@ final class Routes implements AutoCloseable {
     /** The run ended: batches still running stay recorded for the next run. */
     @Override
     public void close() {
+        closed = true;
         try {
             coordinators.values().forEach(BatchCoordinator::close);
         } finally {
@@ -425,6 +430,7 @@ final class Routes implements AutoCloseable {
 
     /** Ctrl-C: as {@link #close()}, cancelling running batches when so configured. */
     void interrupt(Duration grace) {
+        closed = true;
         try {
             coordinators.values().forEach(c -> c.interrupt(grace));
         } finally {
