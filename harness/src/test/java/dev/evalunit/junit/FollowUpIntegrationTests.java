@@ -14,11 +14,13 @@ import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.simulator.BatchOptions;
+import dev.evalunit.simulator.ManualClock;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +185,28 @@ class FollowUpIntegrationTests {
             }
         }
         return removed;
+    }
+
+    @Test
+    void withoutWaitingEachRunCollectsWhatIsDoneAndTheJudgesGoToTheirBatchOnceTheAnswersAreIn() {
+        ManualClock clock = new ManualClock();
+        simulator.close();
+        simulator = OpenAiSimulator.start(SimulatorOptions.builder().nanoTime(clock)
+                .batch(BatchOptions.builder().validatingTime(Duration.ofMinutes(1)).build()).build());
+        Map<String, String> noWait = Map.of("evalunit.batch.mode", "batch", "evalunit.batch.wait", "false");
+
+        // the answers' batch is still validating: every invocation waits for it
+        run(JudgedTestCase.class, noWait).testEvents().assertStatistics(stats -> stats.aborted(2 * ROWS));
+        clock.advance(Duration.ofHours(2));
+        // its answers are collected, and the judges go to a second batch, which is still validating
+        run(JudgedTestCase.class, noWait).testEvents().assertStatistics(stats -> stats.aborted(2 * ROWS));
+        assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
+        clock.advance(Duration.ofHours(2));
+
+        run(JudgedTestCase.class, noWait).testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+        assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
+        assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, 2 * ROWS);
     }
 
     @Test
