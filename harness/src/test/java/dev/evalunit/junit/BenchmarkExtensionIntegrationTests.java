@@ -413,6 +413,30 @@ class BenchmarkExtensionIntegrationTests {
                 .as("the suite's threshold, written for the reports module's gate").isEqualTo(0.9);
     }
 
+    @BenchmarkSuite(name = "Ungraded", temperatures = {0.0, 1.0})
+    static class PartlyUngradedTestCase {
+        @BenchmarkTest
+        void graded(Temperature t) {
+        }
+
+        @BenchmarkTest
+        void ungraded(Temperature t) {
+            org.junit.jupiter.api.Assumptions.abort("the judge's reply has no verdict");
+        }
+    }
+
+    @Test
+    void aTestWhoseInvocationsWereAllAbortedFailsTheRunThoughAnotherTestPassed() {
+        Path results = state.resolve("results");
+
+        run(Map.of("evalunit.results.dir", results.toString()), selectClass(PartlyUngradedTestCase.class))
+                .testEvents().assertStatistics(stats -> stats.succeeded(2).aborted(2));
+
+        var verdict = BuildOutcome.Verdict.read(results.resolve("verdict.json"));
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.reason()).contains("every invocation of Ungraded · PartlyUngradedTestCase.ungraded was aborted");
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * How a run ends: what it counted along the way, the notes and verdict it prints, and the verdict and
  * analysis it writes to {@code evalunit.results.dir} for the build's gate. A run whose result cannot be
  * trusted fails however its answers scored: a problem ({@link RunProblems}), no invocation run at all,
- * or every invocation aborted. Each cause is printed once, in full. Thread-safe.
+ * or every invocation of a test aborted (a judge that never gave a verdict is no result, not a pass). Each cause is printed once, in full. Thread-safe.
  */
 final class RunEnd {
 
@@ -36,6 +38,8 @@ final class RunEnd {
     private final Path resultsDir;
     private final LongAdder invocations = new LongAdder();
     private final LongAdder aborted = new LongAdder();
+    /** Per test ({@code suite · test}), its invocations ended and those aborted, in the order tests first ended. */
+    private final Map<String, LongAdder[]> byTest = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
 
     /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
@@ -64,11 +68,17 @@ final class RunEnd {
         return new RunEnd(dir);
     }
 
-    /** One invocation ended; {@code waitingForBatch} when it was aborted because its batch is still running. */
-    void counted(Outcome outcome, boolean waitingForBatch, Completion answer) {
+    /**
+     * One invocation of {@code test} ended; {@code waitingForBatch} when it was aborted because its batch is
+     * still running.
+     */
+    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer) {
         invocations.increment();
+        LongAdder[] counts = byTest.computeIfAbsent(test, t -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        counts[0].increment();
         if (outcome == Outcome.ABORTED && !waitingForBatch) {
             aborted.increment();
+            counts[1].increment();
         }
         if (answer != null && answer.fromFallback()) {
             byFallback.computeIfAbsent(answer.fallbackModel(), m -> new LongAdder()).increment();
@@ -100,6 +110,17 @@ final class RunEnd {
         } else if (ran > 0 && aborted.sum() == ran) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
                     + "there is no result: the reasons are in the tests' output above");
+        } else {
+            synchronized (byTest) {
+                byTest.forEach((test, counts) -> {
+                    long ended = counts[0].sum();
+                    if (ended > 0 && counts[1].sum() == ended) {
+                        problems.add("every invocation of " + test + " was aborted", "every one of the "
+                                + ended + " invocations of " + test + " was aborted, so it has no result (the other "
+                                + "tests' results are not its): the reasons are in its output above");
+                    }
+                });
+            }
         }
         List<String> reasons = new ArrayList<>();
         problems.all().forEach(p -> reasons.add(p.summary()));
