@@ -1,8 +1,11 @@
 package dev.evalunit.report;
 
 import dev.evalunit.internal.report.BuildOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The build's gate on a benchmark run: a wrong answer fails its invocation, not the build (a
@@ -10,11 +13,12 @@ import java.nio.file.Path;
  * fails the build when the run missed its thresholds ({@code evalunit.min-pass-rate},
  * {@code evalunit.max-error-rate}, {@code @BenchmarkSuite(minPassRate)}).
  *
- * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json</pre>
+ * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json [2026-12-05T01:37:00Z]</pre>
  *
  * Exits normally when the run wrote a verdict that passed; throws, with the reason, when it failed
  * (thresholds missed, or a problem that kept the run from being a result), or when there is no verdict at
- * all: then no benchmark ran to its end, and a build that ran nothing must not pass. Either way
+ * all, or only one written before the build started (the second argument, {@code ${maven.build.timestamp}}): then
+ * no benchmark ran to its end, and a build that ran nothing must not pass. Either way
  * {@code exec:java} fails.
  */
 public final class BenchmarkVerdict {
@@ -23,13 +27,29 @@ public final class BenchmarkVerdict {
     }
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: BenchmarkVerdict <verdict.json>");
+        if (args.length != 1 && args.length != 2) {
+            throw new IllegalArgumentException("usage: BenchmarkVerdict <verdict.json> [<build start, e.g. "
+                    + "2026-12-05T01:37:00Z: a verdict written before it is an earlier run's>]");
         }
         Path file = Path.of(args[0]);
         if (!Files.exists(file)) {
             throw new RunFailedException("no benchmark run wrote its verdict to " + file + ": no benchmark ran to "
                     + "its end (the tests' output above says why, e.g. -Dsuite named no suite of this module)");
+        }
+        if (args.length == 2) {
+            Instant buildStart = Instant.parse(args[1]);
+            Instant written;
+            try {
+                written = Files.getLastModifiedTime(file).toInstant();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read when " + file + " was written", e);
+            }
+            // the build's start is in whole seconds; a verdict of this build is written after it
+            if (written.isBefore(buildStart)) {
+                throw new RunFailedException("the verdict in " + file + " was written by an earlier run (at " + written
+                        + "), before this build started (at " + buildStart + "): no benchmark ran to its end in this "
+                        + "build (the tests' output above says why, e.g. -Dtest or -Dsuite selected no benchmark)");
+            }
         }
         BuildOutcome.Verdict verdict = BuildOutcome.Verdict.read(file);
         if (!verdict.passed()) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evalunit.internal.report.BuildOutcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,5 +46,20 @@ class BenchmarkVerdictTests {
         BenchmarkVerdict.main(new String[] {file.toString()});
 
         assertThat(BuildOutcome.Verdict.read(file).passed()).isTrue();
+    }
+
+    @Test
+    void aPassedVerdictWrittenBeforeTheBuildStartedIsAnEarlierRunsAndFailsTheBuild() throws Exception {
+        Path file = dir.resolve("verdict.json");
+        new BuildOutcome.Verdict(true, "Suite meets its thresholds").write(file);
+        Instant written = Instant.parse("2026-12-05T01:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(written));
+
+        assertThatThrownBy(() -> BenchmarkVerdict.main(new String[] {file.toString(), "2026-12-05T01:30:00Z"}))
+                .isInstanceOf(BenchmarkVerdict.RunFailedException.class)
+                .hasMessageContaining("was written by an earlier run (at 2026-12-05T01:00:00Z), before this build "
+                        + "started (at 2026-12-05T01:30:00Z)");
+        // the same verdict, written by this build, passes
+        BenchmarkVerdict.main(new String[] {file.toString(), "2026-12-05T00:59:59Z"});
     }
 }
