@@ -16,7 +16,7 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @FollowUp
  * static ChatRequest judge(Question q, Answer answer, EvalConfig config) {
- *     return Judge.request(q, answer.text()).model(config.judgeModel());
+ *     return Judge.request(q, answer.text(), config.judgeModel());
  * }
  * }</pre>
  *
