@@ -34,8 +34,8 @@ public final class ConfigValues {
 
     private ConfigValues(List<Layer> layers) {
         this.layers = List.copyOf(layers);
-        this.warnings = Typos.warnings(this.layers);
         this.unknown = Typos.unknown(this.layers);
+        this.warnings = unknown.stream().filter(Typos.Unknown::typo).map(Typos.Unknown::warning).toList();
     }
 
     /**
@@ -50,8 +50,7 @@ public final class ConfigValues {
             return;
         }
         Typos.Unknown first = unknown.get(0);
-        String all = unknown.stream().map(u -> u.why() + " (from " + u.origin() + ")")
-                .collect(Collectors.joining("; "));
+        String all = unknown.stream().map(Typos.Unknown::problem).collect(Collectors.joining("; "));
         throw new ConfigException(first.key(), first.value(), first.origin(), all + ". Nothing was sent. Correct it, "
                 + "or set " + ConfigKeys.CONFIG_LENIENT + "=true to run with unknown settings ignored", null);
     }

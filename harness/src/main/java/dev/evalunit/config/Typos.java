@@ -14,28 +14,6 @@ final class Typos {
     private Typos() {
     }
 
-    /** Warnings for the keys and environment variable names set in {@code layers}. */
-    static List<String> warnings(List<Layer> layers) {
-        List<String> warnings = new ArrayList<>();
-        List<String> envNames = ConfigKeys.all().stream().map(ConfigKeys.Key::envName).toList();
-        for (Layer layer : layers) {
-            if (layer.kind() == Layer.Kind.DEFAULT) {
-                continue;
-            }
-            for (String key : layer.byKey().keySet().stream().sorted().toList()) {
-                warningForKey(key).ifPresent(w -> warnings.add(w + " (from " + layer.origin(key) + ")"));
-            }
-            for (String name : layer.byEnvName().keySet().stream().sorted().toList()) {
-                if (ConfigKeys.keyForEnvName(name).isEmpty()) {
-                    closest(name, envNames).ifPresent(c -> warnings.add(
-                            "unknown setting " + name + " is ignored; did you mean " + c + "? (from "
-                                    + layer.origin(name) + ")"));
-                }
-            }
-        }
-        return List.copyOf(warnings);
-    }
-
     /**
      * The settings in {@code layers} that no run reads: every {@code evalunit.*} key that is not a known one
      * (a slip of the keyboard, or a setting of another version), and environment variables that are probably
@@ -50,41 +28,59 @@ final class Typos {
             }
             for (String key : layer.byKey().keySet().stream().sorted().toList()) {
                 if (key.startsWith("evalunit.") && !ConfigKeys.isKnown(key)) {
-                    String why = warningForKey(key).map(w -> w.replace(" is ignored", ""))
-                            .orElse("unknown setting " + key + " (the README's Configuration table lists them)");
-                    unknown.add(new Unknown(key, layer.byKey().get(key), layer.origin(key), why));
+                    unknown.add(new Unknown(key, layer.byKey().get(key), layer.origin(key), hint(key)));
                 }
             }
             for (String name : layer.byEnvName().keySet().stream().sorted().toList()) {
                 if (ConfigKeys.keyForEnvName(name).isEmpty()) {
                     closest(name, envNames).ifPresent(c -> unknown.add(new Unknown(name, layer.byEnvName().get(name),
-                            layer.origin(name), "unknown setting " + name + "; did you mean " + c + "?")));
+                            layer.origin(name), "; did you mean " + c + "?")));
                 }
             }
         }
         return List.copyOf(unknown);
     }
 
-    /** A setting no run reads: its key or variable name, value, origin, and what is wrong with it. */
-    record Unknown(String key, String value, String origin, String why) {
+    /**
+     * A setting no run reads.
+     *
+     * @param key    its key or environment variable name
+     * @param value  its value as written
+     * @param origin where it came from
+     * @param hint   the key it probably means, e.g. {@code "; did you mean evalunit.question?"}, or {@code ""}
+     */
+    record Unknown(String key, String value, String origin, String hint) {
+
+        /** Whether it resembles a known setting: a slip of the keyboard. */
+        boolean typo() {
+            return !hint.isEmpty();
+        }
+
+        /** What a lenient run warns of. */
+        String warning() {
+            return "unknown setting " + key + " is ignored" + hint + " (from " + origin + ")";
+        }
+
+        /** What a run refuses to start with. */
+        String problem() {
+            return "unknown setting " + key + (typo() ? hint : " (the README's Configuration table lists them)")
+                    + " (from " + origin + ")";
+        }
     }
 
-    static Optional<String> warningForKey(String key) {
-        if (ConfigKeys.isKnown(key)) {
-            return Optional.empty();
-        }
+    /** What an unknown {@code key} probably means, as {@code "; did you mean ...?"}; {@code ""} when nothing is near. */
+    private static String hint(String key) {
         for (String prefix : List.of(ConfigKeys.MODELS_PREFIX, ConfigKeys.PRICES_PREFIX)) {
             if (key.startsWith(prefix)) {
                 List<String> settings = prefix.equals(ConfigKeys.MODELS_PREFIX)
                         ? ConfigKeys.MODEL_SETTINGS : ConfigKeys.PRICE_SETTINGS;
                 String model = ConfigKeys.modelOf(key, prefix).orElse("");
-                return Optional.of("unknown setting " + key + " is ignored; " + prefix + "<model>. takes "
-                        + String.join(", ", settings)
+                return "; " + prefix + "<model>. takes " + String.join(", ", settings)
                         + ConfigKeys.perModelSetting(key, prefix).flatMap(s -> closest(s, settings))
-                                .map(s -> "; did you mean " + prefix + model + "." + s + "?").orElse(""));
+                                .map(s -> "; did you mean " + prefix + model + "." + s + "?").orElse("");
             }
         }
-        return closest(key, ConfigKeys.names()).map(c -> "unknown setting " + key + " is ignored; did you mean " + c + "?");
+        return closest(key, ConfigKeys.names()).map(c -> "; did you mean " + c + "?").orElse("");
     }
 
     /** The candidate nearest to {@code name}, if it is near enough to be a slip of the keyboard. */

@@ -230,11 +230,11 @@ final class BenchmarkPlan implements PlannedTest {
         if (config == null) {
             return true;
         }
-        return config.values().getAs(ConfigKeys.SAMPLES_MODE, "choices", "choices or requests", v -> switch (v.strip()) {
-            case "choices" -> "choices";
-            case "requests" -> "requests";
+        return config.values().getAs(ConfigKeys.SAMPLES_MODE, true, "choices or requests", v -> switch (v.strip()) {
+            case "choices" -> true;
+            case "requests" -> false;
             default -> throw new IllegalArgumentException(v);
-        }).equals("choices");
+        });
     }
 
     @Override

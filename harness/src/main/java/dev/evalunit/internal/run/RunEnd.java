@@ -29,17 +29,16 @@ import java.util.concurrent.atomic.LongAdder;
  * How a run ends: what it counted along the way, the notes and verdict it prints, and the verdict and
  * analysis it writes to {@code evalunit.results.dir} for the build's gate. A run whose result cannot be
  * trusted fails however its answers scored: a problem ({@link RunProblems}), no invocation run at all,
- * or every invocation of a test aborted (a judge that never gave a verdict is no result, not a pass). Each cause is printed once, in full. Thread-safe.
+ * or every invocation of a test aborted (a judge that never gave a verdict is no result, not a pass). Each cause
+ * is printed once, in full. Thread-safe.
  */
 final class RunEnd {
 
     private static final System.Logger LOG = System.getLogger(RunEnd.class.getName());
 
     private final Path resultsDir;
-    private final LongAdder invocations = new LongAdder();
-    private final LongAdder aborted = new LongAdder();
-    /** Per test ({@code suite · test}), its invocations ended and those aborted, in the order tests first ended. */
-    private final Map<String, LongAdder[]> byTest = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Per test ({@code suite · test}), in the order tests first ended. */
+    private final Map<String, Ended> byTest = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
 
     /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
@@ -73,12 +72,10 @@ final class RunEnd {
      * still running.
      */
     void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer) {
-        invocations.increment();
-        LongAdder[] counts = byTest.computeIfAbsent(test, t -> new LongAdder[] {new LongAdder(), new LongAdder()});
-        counts[0].increment();
+        Ended ended = byTest.computeIfAbsent(test, t -> new Ended());
+        ended.invocations.increment();
         if (outcome == Outcome.ABORTED && !waitingForBatch) {
-            aborted.increment();
-            counts[1].increment();
+            ended.aborted.increment();
         }
         if (answer != null && answer.fromFallback()) {
             byFallback.computeIfAbsent(answer.fallbackModel(), m -> new LongAdder()).increment();
@@ -103,24 +100,22 @@ final class RunEnd {
                             + "been billed: $%.4f possibly spent, counted in the spend for evalunit.budget.usd",
                     budget.possiblySpentAttempts(), budget.possiblySpentUsd()));
         }
-        long ran = invocations.sum();
+        List<Map.Entry<String, Ended>> tests;
+        synchronized (byTest) {
+            tests = List.copyOf(byTest.entrySet());
+        }
+        long ran = tests.stream().mapToLong(t -> t.getValue().invocations.sum()).sum();
         if (ran == 0 && !problems.any()) {
             problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
                     + origin + ", so there is no result; check -Dsuite, -Devalunit.question and the tests' output above");
-        } else if (ran > 0 && aborted.sum() == ran) {
+        } else if (ran > 0 && tests.stream().allMatch(t -> t.getValue().allAborted())) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
                     + "there is no result: the reasons are in the tests' output above");
         } else {
-            synchronized (byTest) {
-                byTest.forEach((test, counts) -> {
-                    long ended = counts[0].sum();
-                    if (ended > 0 && counts[1].sum() == ended) {
-                        problems.add("every invocation of " + test + " was aborted", "every one of the "
-                                + ended + " invocations of " + test + " was aborted, so it has no result (the other "
-                                + "tests' results are not its): the reasons are in its output above");
-                    }
-                });
-            }
+            tests.stream().filter(t -> t.getValue().allAborted()).forEach(t -> problems.add("every invocation of "
+                    + t.getKey() + " was aborted", "every one of the " + t.getValue().invocations.sum()
+                    + " invocations of " + t.getKey() + " was aborted, so it has no result (the other tests' results "
+                    + "are not its): the reasons are in its output above"));
         }
         List<String> reasons = new ArrayList<>();
         problems.all().forEach(p -> reasons.add(p.summary()));
@@ -178,5 +173,16 @@ final class RunEnd {
             System.out.println(table + "analysis written to " + file.toAbsolutePath());
         }
         return BuildOutcome.judge(summary.figures(), thresholds);
+    }
+
+    /** The invocations of one test that ended, and those of them aborted (not waiting for a batch). */
+    private static final class Ended {
+        final LongAdder invocations = new LongAdder();
+        final LongAdder aborted = new LongAdder();
+
+        boolean allAborted() {
+            long n = invocations.sum();
+            return n > 0 && aborted.sum() == n;
+        }
     }
 }

@@ -352,22 +352,13 @@ public final class RunEngine implements AutoCloseable {
         if (interrupted) {
             return CompletableFuture.failedFuture(new RunInterruptedException());
         }
-        PlannedInvocation.Stage stage;
         try {
-            stage = invocation.followUp(followUp, answer, test.model());
+            PlannedInvocation.Stage stage = invocation.followUp(followUp, answer, test.model());
+            return answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
+                    () -> storedFollowUp(invocation, stage)).thenApply(Answered::answer);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e); // the follow-up's own method failed
         }
-        ChatRequest request = stage.request().priority(priority);
-        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(invocation.suite(), stage.key());
-        if (batched.isPresent()) {
-            return batched.get().thenApply(d -> new Answer(request, d.completion(), false));
-        }
-        Optional<Completion> stored = storedFollowUp(invocation, stage);
-        if (stored.isPresent()) {
-            return CompletableFuture.completedFuture(new Answer(request, stored.get(), true));
-        }
-        return sendAndStore(request, stage.key()).thenApply(c -> new Answer(request, c, false));
     }
 
     /**
@@ -397,16 +388,23 @@ public final class RunEngine implements AutoCloseable {
         if (invocation.sharedBy() > 1) {
             return sharedAnswer(invocation, request);
         }
-        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched =
-                routes.answer(invocation.suite(), key);
+        return answerOf(invocation.suite(), request, key, () -> stored(key));
+    }
+
+    /**
+     * The answer of one stage: from the batch that holds it (checkpointed when it came), the checkpoint
+     * ({@code stored}), or the client (appended to the checkpoint before anyone sees it).
+     */
+    private CompletableFuture<Answered> answerOf(String suite, ChatRequest request, InvocationKey key,
+                                                 Supplier<Optional<Completion>> stored) {
+        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(suite, key);
         if (batched.isPresent()) {
-            // checkpointed when it came
             return batched.get().thenApply(d -> new Answered(new Answer(request, d.completion(), false),
                     d.batchId() == null ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
         }
-        Optional<Completion> stored = stored(key);
-        if (stored.isPresent()) {
-            return CompletableFuture.completedFuture(new Answered(new Answer(request, stored.get(), true),
+        Optional<Completion> replayed = stored.get();
+        if (replayed.isPresent()) {
+            return CompletableFuture.completedFuture(new Answered(new Answer(request, replayed.get(), true),
                     PlannedInvocation.Route.REPLAYED));
         }
         return sendAndStore(request, key).thenApply(c -> new Answered(new Answer(request, c, false),
