@@ -60,6 +60,14 @@ public final class ConfigKeys {
     public static final String CHECKPOINT_LOCK_WAIT = "evalunit.checkpoint.lock-wait";
     public static final String FRESH = "evalunit.fresh";
     public static final String QUESTION = "evalunit.question";
+    /** Keep only the first N rows of dataset-driven tests, or N drawn at random with {@link #LIMIT_SEED}. */
+    public static final String LIMIT = "evalunit.limit";
+    /** With {@link #LIMIT}: the N rows are drawn at random with this seed (the same seed, the same rows). */
+    public static final String LIMIT_SEED = "evalunit.limit.seed";
+    /** Keep only rows of these categories (comma-separated, any case). */
+    public static final String CATEGORY = "evalunit.category";
+    /** {@code record}: a wrong answer is the run's finding, not a failed test; {@code fail}: it fails its test. */
+    public static final String WRONG_ANSWERS = "evalunit.wrong-answers";
     public static final String SHUTDOWN_GRACE = "evalunit.shutdown-grace";
     public static final String RESULTS_DIR = "evalunit.results.dir";
     public static final String ALLURE = "evalunit.allure";
@@ -141,6 +149,10 @@ public final class ConfigKeys {
             new Key(CHECKPOINT_LOCK_WAIT, "0s", null),
             new Key(FRESH, "false", null),
             new Key(QUESTION, null, null),
+            new Key(LIMIT, null, null),
+            new Key(LIMIT_SEED, null, null),
+            new Key(CATEGORY, null, null),
+            new Key(WRONG_ANSWERS, null, null),
             new Key(SHUTDOWN_GRACE, "10s", null),
             new Key(RESULTS_DIR, "target/evalunit", null),
             new Key(ALLURE, "true", null),

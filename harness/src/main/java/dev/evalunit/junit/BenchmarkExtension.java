@@ -52,7 +52,9 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         Set<Integer> selected = Selections.selected(template, testClass, method.getName());
         Lookahead lookahead;
         String model;
+        boolean recordsWrongAnswers;
         try {
+            recordsWrongAnswers = SuiteFilter.recordsWrongAnswers(engine.config());
             BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, engine.config().defaultModel(),
                     engine.onlyQuestions(), engine.config());
             model = plan.model();
@@ -78,7 +80,8 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
 
                             @Override
                             public List<Extension> getAdditionalExtensions() {
-                                return List.of(new InvocationParameters(engine, lookahead, model, invocation));
+                                return List.of(new InvocationParameters(engine, lookahead, model, invocation,
+                                        recordsWrongAnswers));
                             }
                         };
                     }

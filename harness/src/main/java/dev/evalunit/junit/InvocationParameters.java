@@ -53,19 +53,28 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
     private Answer answer;
     private Map<String, Answer> followUps = Map.of();
     private long startMillis = System.currentTimeMillis();
+    /** A wrong answer or a request error kept as the run's finding, not as JUnit's failure ({@code evalunit.wrong-answers=record}). */
+    private final boolean recordsFindings;
+    private Throwable wrongAnswer;
+    private LlmException error;
 
-    InvocationParameters(RunEngine engine, Lookahead lookahead, String model, PlannedInvocation invocation) {
+    InvocationParameters(RunEngine engine, Lookahead lookahead, String model, PlannedInvocation invocation,
+                         boolean recordsFindings) {
         this.engine = engine;
         this.lookahead = lookahead;
         this.model = model;
         this.invocation = invocation;
         this.client = engine.stageClient(invocation);
+        this.recordsFindings = recordsFindings;
     }
 
-    // The outcome table of DESIGN.md: a wrong answer fails, a request that failed for good errs.
+    // The outcome table of DESIGN.md: a wrong answer fails, a request that failed for good errs. When the
+    // run records findings, JUnit sees a wrong answer pass (it was measured) and an error skip (it has no
+    // answer); the engine still counts each as what it is.
     @Override
     public void testSuccessful(ExtensionContext context) {
-        finished(context, InvocationResult.Outcome.PASSED, null);
+        finished(context, wrongAnswer == null ? InvocationResult.Outcome.PASSED : InvocationResult.Outcome.FAILED,
+                wrongAnswer);
     }
 
     @Override
@@ -76,6 +85,10 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
+        if (error != null) {
+            finished(context, InvocationResult.Outcome.ERROR, error);
+            return;
+        }
         if (cause instanceof BatchWaitingException waiting && waiting.batchId() != null) {
             invocation = invocation.routed(PlannedInvocation.Route.batch(waiting.batchId()));
         }
@@ -100,8 +113,21 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
     @Override
     public void beforeTestExecution(ExtensionContext context) {
         if (invocation.request() != null) {
-            answer();
+            try {
+                answer();
+            } catch (LlmException failed) {
+                throw recorded(failed);
+            }
         }
+    }
+
+    /** {@code failed} itself, or, when the run records findings, a skip that says the invocation has no answer. */
+    private RuntimeException recorded(LlmException failed) {
+        if (!recordsFindings) {
+            return failed;
+        }
+        error = failed;
+        return new TestAbortedException("no answer, counted as an error of the run: " + failed.getMessage(), failed);
     }
 
     @Override
@@ -204,6 +230,13 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
             if (aborted != null) {
                 throw aborted;
             }
+        }
+        if (recordsFindings && thrown instanceof AssertionError) {
+            wrongAnswer = thrown; // the run's finding: counted, reported, judged by the thresholds
+            return;
+        }
+        if (thrown instanceof LlmException failed) {
+            throw recorded(failed); // a call the body made failed after retries
         }
         throw thrown;
     }

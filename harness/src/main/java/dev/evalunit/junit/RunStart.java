@@ -63,8 +63,8 @@ record RunStart(RunEngine engine, RuntimeException failure, ConfigSources source
 
     private RunEngine run() {
         if (failure != null) {
-            throw new BenchmarkConfigurationException("the benchmark run could not start: "
-                    + RunEngine.shortReason(failure) + " (the end of the run says more)", failure);
+            throw new BenchmarkConfigurationException("the benchmark run could not start (the run's failure, at the "
+                    + "end, says why)", failure);
         }
         return engine;
     }

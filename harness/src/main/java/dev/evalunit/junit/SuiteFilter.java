@@ -1,6 +1,9 @@
 package dev.evalunit.junit;
 
 import dev.evalunit.BenchmarkSuite;
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.EvalConfig;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +52,25 @@ public final class SuiteFilter implements PostDiscoveryFilter {
         String name = suiteName(testClass.get());
         return FilterResult.includedIf(suite.equals(name), () -> "suite " + suite,
                 () -> name == null ? "not a benchmark suite" : "suite " + name + ", not " + suite);
+    }
+
+    /**
+     * Whether a wrong answer is recorded as the run's finding instead of failing its test
+     * ({@code evalunit.wrong-answers}): by default in a suite run ({@code -Dsuite}), where the thresholds
+     * judge the build and a console listing thousands of wrong answers would bury the result; otherwise (an
+     * IDE, {@code -Dtest}) a wrong answer fails its test.
+     *
+     * @throws dev.evalunit.config.ConfigException naming the key when its value is neither {@code record} nor {@code fail}
+     */
+    static boolean recordsWrongAnswers(EvalConfig config) {
+        String suite = System.getProperty("suite");
+        boolean suiteRun = suite != null && !suite.isBlank();
+        return config.values().getAs(ConfigKeys.WRONG_ANSWERS, suiteRun, "record or fail", value -> switch (
+                value.strip().toLowerCase(Locale.ROOT)) {
+            case "record" -> true;
+            case "fail" -> false;
+            default -> throw new IllegalArgumentException("neither record nor fail");
+        });
     }
 
     private Set<String> known(TestDescriptor descriptor) {

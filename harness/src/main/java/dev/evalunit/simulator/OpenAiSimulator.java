@@ -35,6 +35,13 @@ public final class OpenAiSimulator implements AutoCloseable {
     // Jetty needs a few threads for acceptors and selectors on top of the ones serving requests.
     private static final int CONTAINER_THREADS = 300;
     private static final int DELAY_THREADS = 8;
+    /**
+     * Jetty's and WireMock's start-up chatter (they log through SLF4J to java.util.logging) is not a run's
+     * news: their loggers warn only, unless the user's logging configuration sets their levels. Held here so
+     * the levels are not lost with a collected logger.
+     */
+    private static final List<java.util.logging.Logger> QUIET = quiet("org.eclipse.jetty", "org.wiremock", "wiremock",
+            "com.github.tomakehurst");
 
     private final WireMockServer server;
     private final SimulatorState state;
@@ -54,6 +61,19 @@ public final class OpenAiSimulator implements AutoCloseable {
         return start(options, 0);
     }
 
+    private static List<java.util.logging.Logger> quiet(String... names) {
+        List<java.util.logging.Logger> loggers = new ArrayList<>();
+        java.util.logging.LogManager manager = java.util.logging.LogManager.getLogManager();
+        for (String name : names) {
+            if (manager.getProperty(name + ".level") == null) {
+                java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+                logger.setLevel(java.util.logging.Level.WARNING);
+                loggers.add(logger);
+            }
+        }
+        return List.copyOf(loggers);
+    }
+
     /** Starts a simulator on the given loopback port, or a free one when {@code port} is 0. */
     public static OpenAiSimulator start(SimulatorOptions options, int port) {
         Objects.requireNonNull(options, "options");
@@ -66,6 +86,8 @@ public final class OpenAiSimulator implements AutoCloseable {
                 .port(port)
                 .disableRequestJournal()
                 .containerThreads(CONTAINER_THREADS)
+                // one thread accepts (clients pool their connections); more than the cores makes Jetty warn
+                .jettyAcceptors(1)
                 .jettyAcceptQueueSize(1024)
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(DELAY_THREADS)

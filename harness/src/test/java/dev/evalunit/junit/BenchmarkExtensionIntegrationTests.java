@@ -413,6 +413,48 @@ class BenchmarkExtensionIntegrationTests {
                 .as("the suite's threshold, written for the reports module's gate").isEqualTo(0.9);
     }
 
+    @Test
+    void aSuiteRunRecordsAWrongAnswerAsTheRunsFindingAndTheThresholdsFailTheRunOnce() {
+        Path results = state.resolve("results");
+
+        EngineExecutionResults run = run(Map.of("evalunit.results.dir", results.toString(),
+                "evalunit.wrong-answers", "record"), selectClass(StrictTestCase.class));
+
+        // JUnit sees both measured; the run counts one right and one wrong, and its thresholds fail it
+        run.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        assertThat(readJson(results.resolve("analysis.json")).at("/suites/0/tests").findValuesAsText("test"))
+                .containsExactlyInAnyOrder("StrictTestCase.right", "StrictTestCase.wrong");
+        assertThat(BuildOutcome.Verdict.read(results.resolve("verdict.json")).reason())
+                .startsWith("Strict pass rate 50.0% at T=0.0 is below the suite's threshold 90.0%");
+        run.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m -> m.startsWith(
+                "evalunit: the run failed: Strict pass rate 50.0% at T=0.0")))));
+    }
+
+    @Test
+    void aSuiteRunSkipsAnInvocationWhoseRequestFailedAndCountsItAsAnError() {
+        simulator.reconfigure(SimulatorOptions.builder().insufficientQuota(true).build());
+        Path results = state.resolve("results");
+
+        EngineExecutionResults run = run(Map.of("evalunit.results.dir", results.toString(),
+                "evalunit.wrong-answers", "record"), selectClass(DatasetTestCase.class));
+
+        run.testEvents().assertThatEvents()
+                .haveExactly(2, event(test(), abortedWithReason(instanceOf(TestAbortedException.class),
+                        message(m -> m.startsWith("no answer, counted as an error of the run: ")))))
+                .noneMatch(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .map(r -> r.getStatus() == org.junit.platform.engine.TestExecutionResult.Status.FAILED)
+                        .orElse(false));
+        assertThat(BuildOutcome.Verdict.read(results.resolve("verdict.json")).reason())
+                .contains("Fixture error rate 100.0% is above evalunit.max-error-rate 1.0% (2 of 2 invocations failed");
+    }
+
+    @Test
+    void aWrongAnswersModeThatIsNeitherRecordNorFailNamesTheSetting() {
+        run(Map.of("evalunit.wrong-answers", "ignore"), selectClass(StrictTestCase.class)).containerEvents()
+                .assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m -> m.startsWith(
+                        "evalunit: the run failed: ") && m.contains("evalunit.wrong-answers")))));
+    }
+
     @BenchmarkSuite(name = "Ungraded", temperatures = {0.0, 1.0})
     static class PartlyUngradedTestCase {
         @BenchmarkTest

@@ -235,8 +235,8 @@ public final class ChildRun {
             if (!id.isTest()) {
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     containersFailed.increment();
-                    // One line, as a build prints a failure with trimStackTrace: the message says what and why.
-                    System.err.println("ChildRun: " + id.getDisplayName() + " failed: " + thrown);
+                    // As a build prints a failure with trimStackTrace, on its console: the message says what and why.
+                    System.out.println("ChildRun: " + id.getDisplayName() + " failed: " + thrown);
                 }
                 return;
             }

@@ -98,7 +98,9 @@ final class SummaryTable {
         if (sent > 0) {
             parts.add(Formats.count(sent) + (sent == 1 ? " request" : " requests"));
         }
-        parts.add("throughput " + Formats.rate(metrics.throughputPerSecond()));
+        if (metrics.succeeded() > 0) { // a replayed, all-batch or all-failed run has no real-time throughput
+            parts.add("throughput " + Formats.rate(metrics.throughputPerSecond()));
+        }
         List<ClientMetrics.ModelSnapshot> answered = metrics.models().values().stream()
                 .filter(m -> m.succeeded() > 0).toList();
         if (answered.size() == 1) {

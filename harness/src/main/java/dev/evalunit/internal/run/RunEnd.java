@@ -126,16 +126,14 @@ final class RunEnd {
             if (!scored.passed() || reasons.isEmpty()) {
                 reasons.add(scored.reason());
             }
-            System.out.println((scored.passed() ? "evalunit: thresholds met: " : "evalunit: THRESHOLDS MISSED: ")
-                    + scored.reason());
+            if (scored.passed()) {
+                System.out.println("evalunit: thresholds met: " + scored.reason());
+            } // a miss is the run's failure, printed once at the end
         }
         BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(passed, String.join("\n", reasons));
         verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-        if (problems.any()) {
-            print(problems.all());
-        }
         if (!passed) {
-            throw new AssertionError("evalunit: the run failed: " + String.join("; ", reasons));
+            throw failure(reasons, problems.all());
         }
     }
 
@@ -143,19 +141,21 @@ final class RunEnd {
     void failed(List<RunProblems.Problem> problems) {
         List<String> reasons = problems.stream().map(RunProblems.Problem::summary).toList();
         new BuildOutcome.Verdict(false, String.join("\n", reasons)).write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-        print(problems);
-        throw new AssertionError("evalunit: the run failed: " + String.join("; ", reasons));
+        throw failure(reasons, problems);
     }
 
-    private static void print(List<RunProblems.Problem> problems) {
-        StringBuilder out = new StringBuilder("evalunit: THE RUN FAILED (")
-                .append(problems.size()).append(problems.size() == 1 ? " problem):" : " problems):");
+    /**
+     * The run's failure: one line of reasons, then each problem in full. It is the run's last word, printed
+     * once where the build lists its failures (Surefire's, an IDE's), so nothing prints it before.
+     */
+    private static AssertionError failure(List<String> reasons, List<RunProblems.Problem> problems) {
+        StringBuilder message = new StringBuilder("evalunit: the run failed: ").append(String.join("; ", reasons));
         int n = 0;
         for (RunProblems.Problem p : problems) {
-            out.append(System.lineSeparator()).append("  ").append(++n).append(". ")
+            message.append(System.lineSeparator()).append("  ").append(++n).append(". ")
                     .append(p.detail().replace("\n", System.lineSeparator() + "     "));
         }
-        System.out.println(out);
+        return new AssertionError(message.toString());
     }
 
     /** The thresholds of each suite, its analysis written and printed, and the verdict on its figures. */

@@ -235,11 +235,6 @@ public final class RunEngine implements AutoCloseable {
         return new BenchmarkConfigurationException(summary + " (the end of the run says more)", cause);
     }
 
-    /** The first line of what went wrong, inside the wrappers that only say where: for a one-line failure. */
-    public static String shortReason(Throwable failure) {
-        return RunProblems.firstLine(failure);
-    }
-
     public EvalConfig config() {
         return config;
     }
