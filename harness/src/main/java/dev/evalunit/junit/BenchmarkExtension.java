@@ -56,7 +56,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         try {
             recordsWrongAnswers = SuiteFilter.recordsWrongAnswers(engine.config());
             BenchmarkPlan plan = BenchmarkPlan.of(testClass, method, engine.config().defaultModel(),
-                    engine.onlyQuestions(), engine.config());
+                    engine.rows(), engine.config());
             model = plan.model();
             lookahead = engine.start(plan, template.toString(), selected);
         } catch (RuntimeException unplanned) {

@@ -17,6 +17,7 @@ import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.run.FollowUpStage;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.PlannedTest;
+import dev.evalunit.internal.run.RowSelection;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -25,7 +26,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,7 +53,7 @@ final class BenchmarkPlan implements PlannedTest {
     private final Method factory;
     private final Method prompt;
     private final boolean batchEligible;
-    private final Set<String> onlyQuestions;
+    private final RowSelection rows;
     private final EvalConfig config;
     private final double minPassRate;
     private final List<FollowUpStage> followUps;
@@ -61,7 +61,7 @@ final class BenchmarkPlan implements PlannedTest {
 
     private BenchmarkPlan(String suite, String test, String model, double[] temperatures, int samples,
                           Class<?> testClass, Method factory, Method prompt, boolean batchEligible,
-                          Set<String> onlyQuestions, EvalConfig config, List<FollowUpStage> followUps) {
+                          RowSelection rows, EvalConfig config, List<FollowUpStage> followUps) {
         this.suite = suite;
         this.test = test;
         this.model = model;
@@ -71,7 +71,7 @@ final class BenchmarkPlan implements PlannedTest {
         this.factory = factory;
         this.prompt = prompt;
         this.batchEligible = batchEligible;
-        this.onlyQuestions = onlyQuestions;
+        this.rows = rows;
         this.config = config;
         this.followUps = followUps;
         this.sharedSamples = samples > 1 && sharesSamples(config);
@@ -81,17 +81,17 @@ final class BenchmarkPlan implements PlannedTest {
 
     /**
      * Reads and checks the plan of {@code method}. {@code defaultModel} applies when the suite names
-     * none; {@code onlyQuestions}, when not empty, narrows the run to those question ids.
+     * none; {@code rows} narrows the run to some rows (ids, categories, a limit).
      */
-    public static BenchmarkPlan of(Class<?> testClass, Method method, String defaultModel, Set<String> onlyQuestions) {
-        return of(testClass, method, defaultModel, onlyQuestions, null);
+    public static BenchmarkPlan of(Class<?> testClass, Method method, String defaultModel, RowSelection rows) {
+        return of(testClass, method, defaultModel, rows, null);
     }
 
     /**
-     * As {@link #of(Class, Method, String, Set)}, with the run's configuration, which a
+     * As {@link #of(Class, Method, String, RowSelection)}, with the run's configuration, which a
      * {@code @Questions} factory taking an {@link EvalConfig} receives (to find its dataset files).
      */
-    public static BenchmarkPlan of(Class<?> testClass, Method method, String defaultModel, Set<String> onlyQuestions,
+    public static BenchmarkPlan of(Class<?> testClass, Method method, String defaultModel, RowSelection rows,
                                    EvalConfig config) {
         String where = "[" + testClass.getSimpleName() + "." + method.getName() + "]";
         BenchmarkSuite suite = AnnotationSupport.findAnnotation(testClass, BenchmarkSuite.class).orElseThrow(() ->
@@ -141,7 +141,7 @@ final class BenchmarkPlan implements PlannedTest {
         String model = suite.model().isBlank() ? defaultModel : suite.model();
         return new BenchmarkPlan(suite.name(), testClass.getSimpleName() + "." + method.getName(), model,
                 temperatures.clone(), samples, testClass, factory, wantsAnswer || !followUps.isEmpty() ? prompt : null,
-                AnnotationSupport.isAnnotated(method, BatchEligible.class), onlyQuestions, config, followUps);
+                AnnotationSupport.isAnnotated(method, BatchEligible.class), rows, config, followUps);
     }
 
     /**
@@ -333,13 +333,15 @@ final class BenchmarkPlan implements PlannedTest {
         }
         AtomicInteger rowNumber = new AtomicInteger();
         AtomicInteger index = new AtomicInteger();
-        return rows().flatMap(row -> {
+        // ids count every row of the dataset, before the run's selection narrows them
+        Stream<Row> all = rows().map(row -> {
             int number = rowNumber.incrementAndGet();
-            String id = row instanceof QuestionRow q ? q.id() : String.format("q-%04d", number);
+            return new Row(row, row instanceof QuestionRow q ? q.id() : String.format("q-%04d", number));
+        });
+        return rows.apply(all, Row::id, r -> r.row() instanceof QuestionRow q ? q.category() : null).flatMap(r -> {
+            Object row = r.row();
+            String id = r.id();
             String text = row instanceof QuestionRow q ? q.text() : null;
-            if (!onlyQuestions.isEmpty() && !onlyQuestions.contains(id)) {
-                return Stream.empty();
-            }
             ChatRequest base = prompt == null ? null : ask(row, id);
             // One request of n choices for the samples, unless the prompt asks for choices of its own.
             int sharedBy = sharedSamples && base != null && base.n() == 1 ? samples : 1;
@@ -348,6 +350,10 @@ final class BenchmarkPlan implements PlannedTest {
                             base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model)
                                     .n(sharedBy), sharedBy)));
         });
+    }
+
+    /** A dataset row and its id. */
+    private record Row(Object row, String id) {
     }
 
     private ChatRequest ask(Object row, String id) {

@@ -52,7 +52,7 @@ record RunStart(RunEngine engine, RuntimeException failure, ConfigSources source
             String id = t.uniqueId().toString();
             try {
                 plans.add(new SelectedTest(BenchmarkPlan.of(t.testClass(), t.method(), engine.config().defaultModel(),
-                        engine.onlyQuestions(), engine.config()), id,
+                        engine.rows(), engine.config()), id,
                         Selections.selected(t.uniqueId(), t.testClass(), t.method().getName())));
             } catch (RuntimeException badDeclaration) {
                 engine.unplannable(id, badDeclaration); // its own test reports it

@@ -389,6 +389,15 @@ class BenchmarkExtensionIntegrationTests {
     }
 
     @Test
+    void aLimitRunsTheFirstQuestionsOnlyAndSendsNothingForTheOthers() {
+        EngineExecutionResults results = run(Map.of("evalunit.limit", "1"), selectClass(DatasetTestCase.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(4).succeeded(4));
+        assertThat(seen).allMatch(line -> line.startsWith("q-a "));
+        assertThat(simulator.requests().chatRequests()).as("one request of 2 choices per temperature").isEqualTo(2);
+    }
+
+    @Test
     void evalunitSamplesOverridesTheSampleCountOfEveryTest() {
         EngineExecutionResults results = run(Map.of("evalunit.samples", "3"), selectClass(DatasetTestCase.class));
 

@@ -35,7 +35,6 @@ import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
@@ -83,7 +81,7 @@ public final class RunEngine implements AutoCloseable {
     private final EvalConfig config;
     private final RunClient client;
     private final Origin origin;
-    private final Set<String> onlyQuestions;
+    private final RowSelection rows;
     private final CheckpointOptions checkpoints;
     private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
     private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
@@ -112,10 +110,7 @@ public final class RunEngine implements AutoCloseable {
     public RunEngine(EvalConfig config, boolean narrow, boolean cleanResults) {
         this.config = config;
         this.checkpoints = CheckpointOptions.from(config);
-        this.onlyQuestions = config.values().get(ConfigKeys.QUESTION)
-                .map(q -> Arrays.stream(q.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                        .collect(Collectors.toUnmodifiableSet()))
-                .orElse(Set.of());
+        this.rows = RowSelection.from(config);
         // Everything that reads a setting comes first: a bad value must not leave a simulator running.
         ProgressOptions progressOptions = ProgressOptions.from(config);
         AllureOptions allureOptions = AllureOptions.from(config);
@@ -269,8 +264,8 @@ public final class RunEngine implements AutoCloseable {
     }
 
     /** The questions {@code evalunit.question} narrows the run to; empty for all. */
-    public Set<String> onlyQuestions() {
-        return onlyQuestions;
+    public RowSelection rows() {
+        return rows;
     }
 
     /** How far ahead of the bodies requests are started: enough to keep every connection busy. */
