@@ -1,7 +1,9 @@
 package dev.evalunit.client;
 
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.simulator.Answerer;
 import dev.evalunit.simulator.OpenAiSimulator;
+import dev.evalunit.simulator.SimulatorOptions;
 import java.net.URI;
 import java.util.Optional;
 
@@ -30,7 +32,7 @@ public final class RunClient implements AutoCloseable {
         OpenAiSimulator simulator = null;
         EvalConfig effective = config;
         if (!config.openai().hasApiKey()) {
-            simulator = OpenAiSimulator.start();
+            simulator = OpenAiSimulator.start(SimulatorOptions.builder().answerer(Answerer.registered()).build());
             effective = config.withOpenAI(config.openai().withApiKey(SIMULATOR_KEY)
                     .withBaseUrl(URI.create(simulator.baseUrl())));
             String line = "evalunit: no OpenAI API key (OPENAI_API_KEY) is set, so answers are SIMULATED by the "

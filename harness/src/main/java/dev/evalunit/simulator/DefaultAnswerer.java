@@ -37,6 +37,13 @@ final class DefaultAnswerer implements Answerer {
         if (!form.isEmpty()) {
             return form;
         }
+        String grade = grade(request.lastUserMessage(), random);
+        if (!grade.isEmpty()) {
+            return grade;
+        }
+        if (asksYesOrNo(request.lastUserMessage())) {
+            return random.nextInt(3) < 2 ? "Yes" : "No";
+        }
         String hash = Integer.toHexString(promptHash(request) & 0xFFFFFF);
         return "Simulated answer " + "000000".substring(hash.length()) + hash + ": "
                 + ENDINGS[random.nextInt(ENDINGS.length)];
@@ -91,6 +98,55 @@ final class DefaultAnswerer implements Answerer {
             }
         }
         return form.toString();
+    }
+
+    private static final String[] GRADES = {"CORRECT", "INCORRECT", "NOT_ATTEMPTED"};
+
+    /**
+     * A grader's verdict when {@code text} asks for one: it names {@code CORRECT} and {@code INCORRECT} (and
+     * maybe {@code NOT_ATTEMPTED}) as words in capitals. Two in three are correct, the rest split between the
+     * others named. When lines such as {@code A: CORRECT} give each grade a letter (SimpleQA's grader), the
+     * letter; otherwise the word. Empty when no verdict is asked for.
+     */
+    static String grade(String text, Random random) {
+        if (!hasWord(text, GRADES[0]) || !hasWord(text, GRADES[1])) {
+            return "";
+        }
+        int draw = random.nextInt(6);
+        String grade = draw < 4 ? GRADES[0] : draw == 5 && hasWord(text, GRADES[2]) ? GRADES[2] : GRADES[1];
+        for (String line : text.split("\n")) {
+            String stripped = line.strip();
+            if (stripped.length() > 3 && isLetter(stripped.charAt(0)) && stripped.charAt(1) == ':'
+                    && stripped.substring(2).strip().equals(grade)) {
+                return String.valueOf(stripped.charAt(0));
+            }
+        }
+        return grade;
+    }
+
+    /** Whether {@code word} occurs in {@code text} on its own (not inside a longer word of capitals or underscores). */
+    private static boolean hasWord(String text, String word) {
+        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+            int end = at + word.length();
+            boolean startsAlone = at == 0 || !isWordChar(text.charAt(at - 1));
+            boolean endsAlone = end == text.length() || !isWordChar(text.charAt(end));
+            if (startsAlone && endsAlone) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWordChar(char c) {
+        return isLetter(c) || c == '_';
+    }
+
+    /** Whether the message asks for a yes or a no: its last line says {@code yes or no} or {@code yes/no}, in any case. */
+    static boolean asksYesOrNo(String text) {
+        String stripped = text.strip();
+        int newline = stripped.lastIndexOf('\n');
+        String last = (newline < 0 ? stripped : stripped.substring(newline + 1)).toLowerCase(java.util.Locale.ROOT);
+        return last.contains("yes or no") || last.contains("yes/no");
     }
 
     private static boolean isLetter(char c) {
