@@ -72,6 +72,8 @@ public final class ConfigKeys {
     public static final String RESULTS_DIR = "evalunit.results.dir";
     public static final String ALLURE = "evalunit.allure";
     public static final String ALLURE_RESULTS_DIR = "evalunit.allure.results-dir";
+    /** {@code light}: one attachment per call; {@code full}: every part of a call an attachment of its own. */
+    public static final String ALLURE_DETAIL = "evalunit.allure.detail";
     public static final String JUDGE_MODEL = "evalunit.judge.model";
     public static final String SAMPLES = "evalunit.samples";
     /** {@code choices}: the samples of a row at a temperature share one request of n choices; {@code requests}: one each. */
@@ -157,6 +159,7 @@ public final class ConfigKeys {
             new Key(RESULTS_DIR, "target/evalunit", null),
             new Key(ALLURE, "true", null),
             new Key(ALLURE_RESULTS_DIR, "target/allure-results", null),
+            new Key(ALLURE_DETAIL, "light", null),
             new Key(JUDGE_MODEL, null, null),
             new Key(SAMPLES, null, null),
             new Key(SAMPLES_MODE, "choices", null),

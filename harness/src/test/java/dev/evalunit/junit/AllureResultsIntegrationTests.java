@@ -173,6 +173,8 @@ class AllureResultsIntegrationTests {
                 "evalunit.retry.max-attempts", "1",
                 "evalunit.allure", "true",
                 "evalunit.allure.results-dir", results.toString(),
+                // the tests below read each part of a call as an attachment of its own; the light layout has its own tests
+                "evalunit.allure.detail", "full",
                 "evalunit.batch.poll-interval", "50ms"));
         p.putAll(more);
         return p;
@@ -272,6 +274,65 @@ class AllureResultsIntegrationTests {
                     assertThat(history.at("/retried/0/httpStatus").asInt()).isEqualTo(500);
                     assertThat(history.get("retried")).hasSize(1);
                 });
+    }
+
+    @Test
+    void theLightLayoutKeepsEachCallInOneAttachmentTheScoresAsParametersAndTheTraceToTheTestsOwnFrames()
+            throws IOException {
+        simulator.failNext(1, 500, "server_error");
+        run(Map.of("evalunit.allure.detail", "light", "evalunit.retry.max-attempts", "2",
+                "evalunit.retry.base-delay", "0ms"), OutcomesTestCase.class);
+
+        List<JsonNode> all = results();
+        JsonNode passed = find(all, "OutcomesTestCase.passes", "q-b", "0.0");
+        assertThat(attachmentNames(passed)).containsExactly("request and answer");
+        JsonNode exchange = JSON.readTree(attachment(passed, "request and answer"));
+        assertThat(exchange.at("/request/messages/0/content").asText()).isEqualTo("What is B?\nA. a\nB. b");
+        assertThat(exchange.at("/request/max_completion_tokens").asInt()).isEqualTo(5);
+        assertThat(exchange.get("answer").asText()).isNotBlank();
+        assertThat(exchange.at("/usage/promptTokens").asInt()).isPositive();
+        assertThat(exchange.at("/usage/requestId").asText()).isNotBlank();
+        assertThat(parameter(passed, "score picked")).contains("1.0");
+        assertThat(parameter(passed, "label")).isPresent();
+        assertThat(all).as("the retried request keeps its history; the others say nothing of retries")
+                .filteredOn(r -> exchangeOf(r).has("retries")).hasSize(1)
+                .allSatisfy(r -> assertThat(exchangeOf(r).at("/retries/retried/0/httpStatus").asInt()).isEqualTo(500));
+
+        JsonNode wrong = find(all, "OutcomesTestCase.answersWrongly", "q-b", "0.0");
+        String trace = wrong.at("/statusDetails/trace").asText();
+        assertThat(trace).contains("AllureResultsIntegrationTests$OutcomesTestCase.answersWrongly")
+                .contains("frames of the test framework").doesNotContain("at org.junit.");
+        // one result and one attachment per invocation: 12 invocations, 4 of them aborted before their answer
+        try (Stream<Path> files = Files.list(results)) {
+            assertThat(files.filter(f -> RunFilesNames.isInvocationFile(f.getFileName().toString()))).hasSize(12 + 12);
+        }
+    }
+
+    @Test
+    void theLightLayoutPutsAHandWrittenTestsCallsInOneAttachmentEach() throws IOException {
+        run(Map.of("evalunit.allure.detail", "light"), HandWrittenTestCase.class).testEvents()
+                .assertStatistics(s -> s.succeeded(1));
+
+        JsonNode steps = results().get(0).get("steps");
+        assertThat(steps).hasSize(2);
+        assertThat(attachmentNames(steps.get(0))).containsExactly("request and answer");
+        assertThat(JSON.readTree(attachment(steps.get(1), "request and answer")).at("/request/messages/0/content")
+                .asText()).startsWith("Is '");
+    }
+
+    private JsonNode exchangeOf(JsonNode result) {
+        try {
+            return JSON.readTree(attachment(result, "request and answer"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Allure's per-invocation files: results and attachments. */
+    private static final class RunFilesNames {
+        static boolean isInvocationFile(String name) {
+            return name.endsWith("-result.json") || name.contains("-attachment.");
+        }
     }
 
     @Test

@@ -7,18 +7,27 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Whether and where a run writes Allure results. Immutable.
+ * Whether and where a run writes Allure results, and how much of each invocation. Immutable.
  *
  * @param enabled    {@code evalunit.allure}; default true
  * @param resultsDir {@code evalunit.allure.results-dir}; default {@code target/allure-results}, relative to
  *                   the working directory (the module's, under Maven)
+ * @param full       {@code evalunit.allure.detail=full}: each call's request, answer, usage, retries and batch as
+ *                   attachments of their own, the scores as one more, and whole stack traces; by default
+ *                   ({@code light}) one attachment per call holds them all, the scores are parameters, and a
+ *                   trace stops at the test's own frames
  */
-public record AllureOptions(boolean enabled, Path resultsDir) {
+public record AllureOptions(boolean enabled, Path resultsDir, boolean full) {
 
     public static final Path DEFAULT_RESULTS_DIR = Path.of("target", "allure-results");
 
     public AllureOptions {
         Objects.requireNonNull(resultsDir, "resultsDir");
+    }
+
+    /** The light layout. */
+    public AllureOptions(boolean enabled, Path resultsDir) {
+        this(enabled, resultsDir, false);
     }
 
     /**
@@ -33,7 +42,13 @@ public record AllureOptions(boolean enabled, Path resultsDir) {
     /** The options from raw values, for code that runs before a run loads (and validates) its configuration. */
     public static AllureOptions from(ConfigValues values) {
         return new AllureOptions(values.getBoolean(ConfigKeys.ALLURE, true),
-                values.getAs(ConfigKeys.ALLURE_RESULTS_DIR, DEFAULT_RESULTS_DIR, "a directory path", Path::of));
+                values.getAs(ConfigKeys.ALLURE_RESULTS_DIR, DEFAULT_RESULTS_DIR, "a directory path", Path::of),
+                values.getAs(ConfigKeys.ALLURE_DETAIL, false, "light or full", text -> switch (
+                        text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                    case "light" -> false;
+                    case "full" -> true;
+                    default -> throw new IllegalArgumentException(text);
+                }));
     }
 
     /** Off: nothing is written and nothing cleaned. */

@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AllureReport implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AllureReport.class.getName());
-    private static final AllureReport OFF = new AllureReport(null, Redactor.forKey(null), Map.of());
+    private static final AllureReport OFF = new AllureReport(null, Redactor.forKey(null), Map.of(), false);
 
     private final Path dir;
     private final AllureLifecycle lifecycle;
@@ -55,9 +55,12 @@ public final class AllureReport implements AutoCloseable {
     private final Set<String> suites = ConcurrentHashMap.newKeySet();
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean warned = new AtomicBoolean();
+    /** {@code evalunit.allure.detail=full}: every part of a call an attachment of its own, whole traces. */
+    private final boolean full;
 
-    private AllureReport(Path dir, Redactor redactor, Map<String, String> environment) {
+    private AllureReport(Path dir, Redactor redactor, Map<String, String> environment, boolean full) {
         this.dir = dir;
+        this.full = full;
         this.lifecycle = dir == null ? null : new AllureLifecycle(new FileSystemResultsWriter(dir));
         this.redactor = redactor;
         this.environment = environment;
@@ -83,7 +86,7 @@ public final class AllureReport implements AutoCloseable {
             clean(dir);
         }
         AllureReport report = new AllureReport(dir, Redactor.forKey(config.openai().apiKey()),
-                RunFiles.environment(config, baseUrl, simulated));
+                RunFiles.environment(config, baseUrl, simulated), options.full());
         report.writeRunFiles();
         return report;
     }
@@ -157,8 +160,32 @@ public final class AllureReport implements AutoCloseable {
                 .setDescription(redact(r.questionText()))
                 .setLabels(labels(r))
                 .setParameters(parameters(r));
+        if (!full) {
+            result.getParameters().addAll(scores(res));
+        }
         lifecycle.scheduleTestCase(result);
         lifecycle.startTestCase(uuid);
+        if (full) {
+            attachEachPart(r);
+        } else if (r.request() != null) {
+            attach(attachments.exchange(r.model(), r.request(), r.completion(), r.failure(), res.replayed(),
+                    r.batchId(), res.status() == InvocationResult.Outcome.ABORTED));
+        }
+        int n = 0;
+        for (InvocationReport.Call call : r.calls()) {
+            step(++n, call);
+        }
+        Status status = status(res.status(), r.failure());
+        StatusDetails details = details(r.failure());
+        lifecycle.updateTestCase(uuid, t -> t.setStatus(status).setStatusDetails(details).setStart(r.startMillis()));
+        lifecycle.stopTestCase(uuid);
+        lifecycle.updateTestCase(uuid, t -> t.setStop(Math.max(r.startMillis(), r.stopMillis())));
+        lifecycle.writeTestCase(uuid);
+    }
+
+    /** The full layout: the request, answer, usage, retries, batch and scores, each an attachment of its own. */
+    private void attachEachPart(InvocationReport r) {
+        InvocationResult res = r.result();
         if (r.request() != null) {
             attach(attachments.request(r.model(), r.request()));
         }
@@ -173,16 +200,6 @@ public final class AllureReport implements AutoCloseable {
             attach(attachments.batch(r.batchId(), res.status() == InvocationResult.Outcome.ABORTED ? r.failure() : null));
         }
         attachments.scores(res).ifPresent(this::attach);
-        int n = 0;
-        for (InvocationReport.Call call : r.calls()) {
-            step(++n, call);
-        }
-        Status status = status(res.status(), r.failure());
-        StatusDetails details = details(r.failure());
-        lifecycle.updateTestCase(uuid, t -> t.setStatus(status).setStatusDetails(details).setStart(r.startMillis()));
-        lifecycle.stopTestCase(uuid);
-        lifecycle.updateTestCase(uuid, t -> t.setStop(Math.max(r.startMillis(), r.stopMillis())));
-        lifecycle.writeTestCase(uuid);
     }
 
     /**
@@ -246,9 +263,20 @@ public final class AllureReport implements AutoCloseable {
         };
     }
 
+    /** The label and scores a test recorded, as parameters: {@code label}, {@code score truthful}. */
+    private List<Parameter> scores(InvocationResult res) {
+        List<Parameter> parameters = new ArrayList<>();
+        if (res.label() != null) {
+            parameters.add(ResultsUtils.createParameter("label", redact(res.label())));
+        }
+        new java.util.TreeMap<>(res.scores()).forEach((name, value) -> parameters.add(
+                ResultsUtils.createParameter("score " + redact(name), String.valueOf(value))));
+        return parameters;
+    }
+
     private StatusDetails details(Throwable failure) {
         return ResultsUtils.getStatusDetails(failure)
-                .map(d -> d.setMessage(redact(d.getMessage())).setTrace(redact(d.getTrace()))
+                .map(d -> d.setMessage(redact(d.getMessage())).setTrace(redact(full ? d.getTrace() : Traces.cut(failure)))
                         .setActual(redact(d.getActual())).setExpected(redact(d.getExpected())))
                 .orElse(null);
     }
@@ -259,12 +287,17 @@ public final class AllureReport implements AutoCloseable {
         String name = "call " + n + ": " + call.model() + (call.replayed() ? " (replayed from the checkpoint)" : "");
         StepResult step = new StepResult().setName(redact(name));
         lifecycle.startStep(uuid, step);
-        attach(attachments.request(call.model(), call.request()));
-        if (call.completion() != null) {
-            attach(attachments.answer(call.completion()));
-            attach(attachments.usage(call.completion(), call.replayed(), null));
+        if (!full) {
+            attach(attachments.exchange(call.model(), call.request(), call.completion(), call.failure(), call.replayed(),
+                    null, false));
+        } else {
+            attach(attachments.request(call.model(), call.request()));
+            if (call.completion() != null) {
+                attach(attachments.answer(call.completion()));
+                attach(attachments.usage(call.completion(), call.replayed(), null));
+            }
+            attachments.retries(call.completion(), call.failure()).ifPresent(this::attach);
         }
-        attachments.retries(call.completion(), call.failure()).ifPresent(this::attach);
         Status status = call.failure() == null ? Status.PASSED : status(InvocationResult.Outcome.ERROR, call.failure());
         StatusDetails details = details(call.failure());
         lifecycle.updateStep(uuid, s -> s.setStatus(status).setStatusDetails(details).setStart(call.startMillis()));

@@ -35,6 +35,37 @@ final class Attachments {
     record Content(String name, String type, String extension, String text) {
     }
 
+    /**
+     * The light layout's one attachment of a call, {@code request and answer}: the request body as sent, the
+     * answer (each choice when there are several), usage and cost, the retries when there were any or the
+     * request failed, and the batch that answered it or that the invocation waits on.
+     */
+    Content exchange(String model, ChatRequest request, Completion c, Throwable failure, boolean replayed,
+                     String batchId, boolean waiting) {
+        ObjectNode x = mapper.createObjectNode();
+        try {
+            x.set("request", mapper.readTree(ChatWire.body(model, request)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (c != null) {
+            if (c.choices().size() <= 1) {
+                x.put("answer", c.text());
+            } else {
+                x.set("answer", mapper.valueToTree(c.choices()));
+            }
+            x.set("usage", usageNode(c, replayed, batchId));
+        }
+        Optional<ObjectNode> retries = retriesNode(c, failure);
+        if (retries.isPresent() && (c == null || c.attempts() > 1)) {
+            x.set("retries", retries.get());
+        }
+        if (batchId != null) {
+            x.set("batch", batchNode(batchId, waiting ? failure : null));
+        }
+        return json("request and answer", x);
+    }
+
     /** The body of {@code POST /v1/chat/completions}, exactly as it is (or would be) sent; no headers. */
     Content request(String model, ChatRequest request) {
         try {
@@ -61,6 +92,10 @@ final class Attachments {
      * {@code costThisRunUsd} is 0 for an answer replayed from the checkpoint, which this run did not pay for.
      */
     Content usage(Completion c, boolean replayed, String batchId) {
+        return json("usage and cost", usageNode(c, replayed, batchId));
+    }
+
+    private ObjectNode usageNode(Completion c, boolean replayed, String batchId) {
         ObjectNode u = mapper.createObjectNode();
         u.put("model", c.model());
         u.put("finishReason", c.finishReason());
@@ -77,7 +112,7 @@ final class Attachments {
         u.put("systemFingerprint", c.systemFingerprint());
         u.put("replayed", replayed);
         u.put("batchId", batchId);
-        return json("usage and cost", u);
+        return u;
     }
 
     /**
@@ -86,6 +121,10 @@ final class Attachments {
      * last failure.
      */
     Optional<Content> retries(Completion c, Throwable failure) {
+        return retriesNode(c, failure).map(r -> json("retry history", r));
+    }
+
+    private Optional<ObjectNode> retriesNode(Completion c, Throwable failure) {
         ObjectNode r = mapper.createObjectNode();
         if (failure instanceof LlmException e) {
             r.put("attempts", e.attempts());
@@ -106,17 +145,21 @@ final class Attachments {
         } else {
             return Optional.empty();
         }
-        return Optional.of(json("retry history", r));
+        return Optional.of(r);
     }
 
     /** The batch that answered the invocation, or that it waits on (with where it stands). */
     Content batch(String batchId, Throwable aborted) {
+        return json("batch", batchNode(batchId, aborted));
+    }
+
+    private ObjectNode batchNode(String batchId, Throwable aborted) {
         ObjectNode b = mapper.createObjectNode();
         b.put("batchId", batchId);
         if (aborted != null) {
             b.put("status", aborted.getMessage());
         }
-        return json("batch", b);
+        return b;
     }
 
     /** What the test recorded on its Scorecard; empty when it recorded nothing. */
