@@ -7,6 +7,7 @@ import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.FollowUp;
+import dev.evalunit.Metric;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -138,6 +140,7 @@ final class BenchmarkPlan implements PlannedTest {
                     + "or call the injected LlmClient yourself");
         }
         List<FollowUpStage> followUps = followUps(testClass, method, factory, prompt, where, config);
+        metrics(testClass); // checked now: a mistake fails the test before anything is sent
         String model = suite.model().isBlank() ? defaultModel : suite.model();
         return new BenchmarkPlan(suite.name(), testClass.getSimpleName() + "." + method.getName(), model,
                 temperatures.clone(), samples, testClass, factory, wantsAnswer || !followUps.isEmpty() ? prompt : null,
@@ -240,6 +243,42 @@ final class BenchmarkPlan implements PlannedTest {
     @Override
     public List<FollowUpStage> followUps() {
         return followUps;
+    }
+
+    @Override
+    public Map<String, ToDoubleFunction<Map<String, Double>>> metrics() {
+        return metrics(testClass);
+    }
+
+    /**
+     * The {@code @Metric} methods of {@code testClass}: static, returning {@code double}, taking the
+     * {@code Map<String, Double>} of means.
+     */
+    static Map<String, ToDoubleFunction<Map<String, Double>>> metrics(Class<?> testClass) {
+        Map<String, ToDoubleFunction<Map<String, Double>>> metrics = new LinkedHashMap<>();
+        for (Method m : AnnotationSupport.findAnnotatedMethods(testClass, Metric.class,
+                org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN)) {
+            String name = m.getAnnotation(Metric.class).value().isBlank() ? m.getName() : m.getAnnotation(Metric.class).value();
+            if (!Modifier.isStatic(m.getModifiers()) || m.getReturnType() != double.class || m.getParameterCount() != 1
+                    || m.getParameterTypes()[0] != Map.class) {
+                throw new BenchmarkConfigurationException("@Metric " + testClass.getSimpleName() + "." + m.getName()
+                        + " must be declared static double " + m.getName() + "(Map<String, Double> means)");
+            }
+            if (metrics.containsKey(name)) {
+                throw new BenchmarkConfigurationException("@Metric(\"" + name + "\") is declared twice in "
+                        + testClass.getSimpleName());
+            }
+            m.setAccessible(true);
+            metrics.put(name, means -> {
+                try {
+                    return (double) m.invoke(null, means);
+                } catch (ReflectiveOperationException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                }
+            });
+        }
+        return metrics;
     }
 
     private static Method factory(Class<?> testClass, String name, String where) {

@@ -17,6 +17,7 @@ import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
+import dev.evalunit.Metric;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
@@ -378,6 +379,66 @@ class BenchmarkExtensionIntegrationTests {
         // the thresholds in force, so a later step can gate on the file alone: the default error rate, no pass rate
         assertThat(json.at("/thresholds/Scored/maxErrorRate").asDouble()).isEqualTo(0.01);
         assertThat(json.at("/thresholds/Scored/minPassRate").asDouble()).isZero();
+    }
+
+    /** SimpleQA's way: a grade per answer, scored as correct and attempted, and F1 computed from their means. */
+    @BenchmarkSuite(name = "Graded", temperatures = 0.0)
+    static class GradedTestCase {
+        static Stream<Categorized> rows() {
+            return Stream.of(new Categorized("q-1", "One", "Even"), new Categorized("q-2", "Two", "Even"),
+                    new Categorized("q-3", "Three", "Odd"), new Categorized("q-4", "Four", "Odd"));
+        }
+
+        @Metric("f1")
+        static double f1(Map<String, Double> means) {
+            double correct = means.get("correct");
+            double givenAttempted = correct / means.get("attempted");
+            return 2 * correct * givenAttempted / (correct + givenAttempted);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        void graded(Categorized row, Scorecard card) {
+            // q-1 correct, q-2 not attempted, q-3 and q-4 attempted, q-3 correct
+            card.score("correct", row.id().equals("q-1") || row.id().equals("q-3"));
+            card.score("attempted", !row.id().equals("q-2"));
+        }
+    }
+
+    @BenchmarkSuite(name = "BadMetric", temperatures = 0.0)
+    static class BadMetricTestCase {
+        @Metric
+        static int f1(Map<String, Double> means) {
+            return 0;
+        }
+
+        @BenchmarkTest
+        void runs(Temperature t) {
+        }
+    }
+
+    @Test
+    void scoresAreBrokenDownByCategoryAndASuitesMetricIsComputedFromTheirMeans() {
+        Path results = state.resolve("results");
+
+        run(Map.of("evalunit.results.dir", results.toString()), selectClass(GradedTestCase.class))
+                .testEvents().assertStatistics(stats -> stats.succeeded(4));
+
+        var at0 = readJson(results.resolve("analysis.json")).at("/suites/0/tests/0/temperatures/0");
+        // correct 2/4, attempted 3/4: correct given attempted 2/3, F1 = 2 * 0.5 * 0.667 / 1.167 = 0.571
+        assertThat(at0.at("/metrics/f1").asDouble()).isCloseTo(4.0 / 7, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(at0.at("/categories/Even/scores/correct").asDouble()).isEqualTo(0.5);
+        assertThat(at0.at("/categories/Even/scores/attempted").asDouble()).isEqualTo(0.5);
+        assertThat(at0.at("/categories/Odd/scores/attempted").asDouble()).isEqualTo(1.0);
+        // Even: correct 0.5, given attempted 1.0, F1 2/3; Odd: correct 0.5, given attempted 0.5, F1 0.5
+        assertThat(at0.at("/categories/Even/metrics/f1").asDouble()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(at0.at("/categories/Odd/metrics/f1").asDouble()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aMetricWithTheWrongSignatureFailsItsTestNamingTheFix() {
+        assertContainerFailure(BadMetricTestCase.class,
+                "@Metric BadMetricTestCase.f1 must be declared static double f1(Map<String, Double> means)");
     }
 
     @Test

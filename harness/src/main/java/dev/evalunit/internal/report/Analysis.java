@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The temperature and hallucination analysis of a run: per benchmark test and temperature, accuracy
@@ -37,6 +38,17 @@ public final class Analysis {
     static final double Z95 = 1.959963984540054;
 
     private final Map<TestKey, TestState> tests = new ConcurrentHashMap<>();
+    private final Map<TestKey, Map<String, ToDoubleFunction<Map<String, Double>>>> metrics = new ConcurrentHashMap<>();
+
+    /**
+     * The metrics of a test, each computed from the means of its scores and of {@code accuracy} at a
+     * temperature and in a category. A metric that throws or gives no finite number is left out there.
+     */
+    public void metrics(String suite, String test, Map<String, ToDoubleFunction<Map<String, Double>>> byName) {
+        if (!byName.isEmpty()) {
+            metrics.put(new TestKey(suite, test), Map.copyOf(byName));
+        }
+    }
 
     /** Counts one finished invocation. */
     public void add(InvocationResult result) {
@@ -61,7 +73,8 @@ public final class Analysis {
     public Report report() {
         Map<String, List<TestFigures>> bySuite = new TreeMap<>();
         new TreeMap<>(tests).forEach((key, state) ->
-                bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test())));
+                bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test(),
+                        metrics.getOrDefault(key, Map.of()))));
         List<SuiteAnalysis> suites = new ArrayList<>();
         bySuite.forEach((suite, figures) -> suites.add(new SuiteAnalysis(suite, figures)));
         return new Report(suites, Map.of());
@@ -156,18 +169,55 @@ public final class Analysis {
      * @param agreement   mean share of samples giving a question's most common answer, over questions
      *                    with two or more answered samples; {@code null} when there are none
      * @param scores      each named score's mean and interval
-     * @param categories  accuracy per category, for rows that have one
+     * @param categories  accuracy, each score's mean and each metric per category, for rows that have one
+     * @param metrics     each {@link dev.evalunit.Metric} of the test, from the means of its scores and accuracy
      */
     public record TemperatureAnalysis(double temperature, long invocations, long answered, long passed, long errors,
                                       Double accuracy, Interval ci95, Double agreement, long questionsWithSamples,
-                                      Map<String, ScoreFigures> scores, Map<String, CategoryFigures> categories) {
+                                      Map<String, ScoreFigures> scores, Map<String, CategoryFigures> categories,
+                                      Map<String, Double> metrics) {
     }
 
     /** A score's mean over the invocations that recorded it, with a 95 % interval (Wilson for yes/no scores). */
     public record ScoreFigures(long n, double mean, Interval ci95) {
     }
 
-    public record CategoryFigures(long answered, long passed, Double accuracy) {
+    /**
+     * @param scores  each score's mean over the category's answered invocations that recorded it
+     * @param metrics each metric of the test, from the category's means
+     */
+    public record CategoryFigures(long answered, long passed, Double accuracy, Map<String, Double> scores,
+                                  Map<String, Double> metrics) {
+
+        /** A category of a test that records no scores and has no metrics. */
+        public CategoryFigures(long answered, long passed, Double accuracy) {
+            this(answered, passed, accuracy, Map.of(), Map.of());
+        }
+    }
+
+    /** Each metric computed from {@code means} (and {@code accuracy}); those that fail or are not finite are left out. */
+    static Map<String, Double> metrics(Map<String, ToDoubleFunction<Map<String, Double>>> metrics, Double accuracy,
+                                       Map<String, Double> means) {
+        if (metrics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Double> inputs = new HashMap<>(means);
+        if (accuracy != null) {
+            inputs.put("accuracy", accuracy);
+        }
+        Map<String, Double> out = new TreeMap<>();
+        Map<String, Double> view = Collections.unmodifiableMap(inputs);
+        metrics.forEach((name, metric) -> {
+            try {
+                double value = metric.applyAsDouble(view);
+                if (Double.isFinite(value)) {
+                    out.put(name, value);
+                }
+            } catch (RuntimeException missingInput) {
+                // e.g. a score no invocation recorded here: the metric has no value in this cell
+            }
+        });
+        return out;
     }
 
     /**
@@ -214,11 +264,12 @@ public final class Analysis {
             }
             r.scores().forEach((name, value) -> cell.scores.computeIfAbsent(name, n -> new Moments()).add(value));
             if (r.category() != null) {
-                long[] c = cell.categories.computeIfAbsent(r.category(), x -> new long[2]);
-                c[0]++;
+                CategoryCell c = cell.categories.computeIfAbsent(r.category(), x -> new CategoryCell());
+                c.answered++;
                 if (passed) {
-                    c[1]++;
+                    c.passed++;
                 }
+                r.scores().forEach((name, value) -> c.scores.computeIfAbsent(name, n -> new Moments()).add(value));
             }
             QuestionCell q = cell(r.questionId(), t);
             q.answered++;
@@ -262,7 +313,7 @@ public final class Analysis {
             return agreement;
         }
 
-        synchronized TestFigures figures(String test) {
+        synchronized TestFigures figures(String test, Map<String, ToDoubleFunction<Map<String, Double>>> metrics) {
             Map<Double, double[]> agreement = agreementSums();
             long multi = 0;
             long answerFlips = 0;
@@ -299,13 +350,24 @@ public final class Analysis {
             new TreeMap<>(cells).forEach((t, c) -> {
                 double[] acc = agreement.get(t);
                 Map<String, ScoreFigures> scores = new TreeMap<>();
-                c.scores.forEach((name, m) -> scores.put(name, m.figures()));
+                Map<String, Double> means = new TreeMap<>();
+                c.scores.forEach((name, m) -> {
+                    scores.put(name, m.figures());
+                    means.put(name, m.mean);
+                });
                 Map<String, CategoryFigures> categories = new TreeMap<>();
-                c.categories.forEach((name, v) -> categories.put(name,
-                        new CategoryFigures(v[0], v[1], v[0] == 0 ? null : (double) v[1] / v[0])));
+                c.categories.forEach((name, v) -> {
+                    Map<String, Double> categoryMeans = new TreeMap<>();
+                    v.scores.forEach((score, m) -> categoryMeans.put(score, m.mean));
+                    Double accuracy = v.answered == 0 ? null : (double) v.passed / v.answered;
+                    categories.put(name, new CategoryFigures(v.answered, v.passed, accuracy, categoryMeans,
+                            metrics(metrics, accuracy, categoryMeans)));
+                });
+                Double accuracy = c.answered == 0 ? null : (double) c.passed / c.answered;
                 rows.add(new TemperatureAnalysis(t, c.invocations, c.answered, c.passed, c.errors,
-                        c.answered == 0 ? null : (double) c.passed / c.answered, wilson(c.passed, c.answered),
-                        acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories));
+                        accuracy, wilson(c.passed, c.answered),
+                        acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories,
+                        metrics(metrics, accuracy, means)));
             });
             return new TestFigures(test, rows, new Flips(multi, answerFlips, passFlips, flipped));
         }
@@ -317,7 +379,13 @@ public final class Analysis {
         long passed;
         long errors;
         final Map<String, Moments> scores = new TreeMap<>();
-        final Map<String, long[]> categories = new TreeMap<>(); // {answered, passed}
+        final Map<String, CategoryCell> categories = new TreeMap<>();
+    }
+
+    private static final class CategoryCell {
+        long answered;
+        long passed;
+        final Map<String, Moments> scores = new TreeMap<>();
     }
 
     /**

@@ -57,6 +57,9 @@ final class AnalysisTable {
         List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("T", "answered", "accuracy", "95% CI", "agree"));
         header.addAll(scoreNames);
+        TreeSet<String> metricNames = new TreeSet<>();
+        test.temperatures().forEach(t -> metricNames.addAll(t.metrics().keySet()));
+        header.addAll(metricNames);
         rows.add(header);
         for (TemperatureAnalysis t : test.temperatures()) {
             List<String> row = new ArrayList<>(List.of(Formats.temperature(t.temperature()), Formats.count(t.answered()),
@@ -64,6 +67,10 @@ final class AnalysisTable {
             for (String name : scoreNames) {
                 ScoreFigures s = t.scores().get(name);
                 row.add(s == null ? "-" : Formats.percent(s.mean()) + " (" + interval(s.ci95()) + ")");
+            }
+            for (String name : metricNames) {
+                Double m = t.metrics().get(name);
+                row.add(m == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", m));
             }
             rows.add(row);
         }

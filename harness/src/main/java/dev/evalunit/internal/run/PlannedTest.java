@@ -33,6 +33,14 @@ public interface PlannedTest {
     }
 
     /**
+     * Its suite-level metrics by name, each computed from the means of its scores (and of {@code accuracy})
+     * at one temperature, or in one category; empty for none.
+     */
+    default java.util.Map<String, java.util.function.ToDoubleFunction<java.util.Map<String, Double>>> metrics() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Its invocations in their fixed order, lazily (a dataset is read as JUnit asks for them).
      *
      * @throws RuntimeException when its questions cannot be loaded or a {@code @Prompt} fails, when the stream is used

@@ -213,6 +213,7 @@ public final class RunEngine implements AutoCloseable {
             throw failed;
         }
         suiteMinPassRates.merge(test.suite(), test.minPassRate(), Math::max);
+        summary.analysis().metrics(test.suite(), test.test(), test.metrics());
         progress.addTotal(selected.isEmpty() ? test.invocations().count() : selected.size());
         return new Lookahead(this, test, selected, lookAhead());
     }

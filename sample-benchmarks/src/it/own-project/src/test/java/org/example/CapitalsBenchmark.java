@@ -7,12 +7,14 @@ import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
+import dev.evalunit.Metric;
 import dev.evalunit.Prompt;
 import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
 import java.util.List;
+import java.util.Map;
 
 /** A model-graded suite: the model answers, a grader model says CORRECT, INCORRECT or NOT_ATTEMPTED. */
 @BenchmarkSuite(name = "Capitals")
@@ -40,7 +42,16 @@ class CapitalsBenchmark {
     void knowsTheCapital(Capital q, Answer answer, @FollowUp Answer graded, Scorecard card) {
         String grade = graded.text().strip();
         card.label(grade);
-        card.score("attempted", !grade.startsWith("NOT_ATTEMPTED"));
+        card.score("correct", grade.equals("CORRECT"));
+        card.score("attempted", !grade.equals("NOT_ATTEMPTED"));
         assertEquals("CORRECT", grade, () -> q.country() + ": " + answer.text());
+    }
+
+    /** SimpleQA's F1: the harmonic mean of correct and correct-given-attempted, per temperature and category. */
+    @Metric("f1")
+    static double f1(Map<String, Double> means) {
+        double correct = means.get("correct");
+        double givenAttempted = correct / means.get("attempted");
+        return 2 * correct * givenAttempted / (correct + givenAttempted);
     }
 }
