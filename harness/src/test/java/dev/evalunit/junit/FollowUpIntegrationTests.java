@@ -158,6 +158,25 @@ class FollowUpIntegrationTests {
     }
 
     @Test
+    void theEstimateBeforeTheRunCountsTheFollowUpsTheAnswersWillSend() {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
+                    .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
+        } finally {
+            System.setOut(original);
+        }
+
+        String estimate = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("@BatchEligible invocations without a stored answer go to the Batch API"))
+                .findFirst().orElseThrow();
+        assertThat(estimate).contains("; their " + 2 * ROWS + " follow-ups ")
+                .endsWith("(assuming each answer as long as its max_tokens allows)");
+    }
+
+    @Test
     void storedAnswersWhoseJudgesAreMissingAreJudgedInABatchOfTheirOwn() throws IOException {
         run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));

@@ -108,6 +108,7 @@ final class Routes implements AutoCloseable {
         Map<String, RuntimeException> failures = new LinkedHashMap<>();
         Map<SelectedTest, List<String>> promptIds = new LinkedHashMap<>();
         Map<String, List<BatchItem>> followUps = new LinkedHashMap<>();
+        List<BatchItem> guessedFollowUps = new ArrayList<>();
         for (SelectedTest p : templates) {
             if (!p.test().batchEligible() || !p.test().sendsRequests() || !planned.add(p.id())) {
                 continue;
@@ -126,6 +127,9 @@ final class Routes implements AutoCloseable {
                         }
                     } else if (stored.isEmpty()) {
                         items.add(new BatchItem(i.key(), i.request()));
+                    }
+                    if (stored.isEmpty()) {
+                        guessedFollowUps.addAll(guessedFollowUps(p.test(), i));
                     } else {
                         following.addAll(followUpItems(p.test(), i, stored.get()));
                     }
@@ -144,8 +148,9 @@ final class Routes implements AutoCloseable {
                 promptIds.put(p, items.stream().map(BatchItem::customId).toList());
             }
         }
-        Set<String> batched = routeToBatches(bySuite, "@BatchEligible invocations without a stored answer");
-        routeToBatches(followUps, "follow-up requests of stored answers");
+        Set<String> batched = routeToBatches(bySuite, "@BatchEligible invocations without a stored answer",
+                guessedFollowUps);
+        routeToBatches(followUps, "follow-up requests of stored answers", List.of());
         promptIds.forEach((test, ids) -> followUpsRouted.put(key(test.test()), followUpsOf(test,
                 ids.stream().filter(batched::contains).toList())));
         return failures;
@@ -184,7 +189,7 @@ final class Routes implements AutoCloseable {
             Map<String, List<BatchItem>> items = new LinkedHashMap<>();
             selected(test).forEach(i -> run.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
                     test.test().suite(), s -> new ArrayList<>()).addAll(followUpItems(test.test(), i, answer))));
-            routeToBatches(items, "follow-up requests of batched answers");
+            routeToBatches(items, "follow-up requests of batched answers", List.of());
         };
         if (!batch.waitForCompletion()) {
             route.run();
@@ -214,8 +219,41 @@ final class Routes implements AutoCloseable {
         return test.suite() + '\u0000' + test.test();
     }
 
-    /** Routes {@code bySuite}, described as {@code what} in what it prints; returns the ids that went to batches. */
-    private Set<String> routeToBatches(Map<String, List<BatchItem>> bySuite, String what) {
+    /**
+     * The follow-ups an invocation without an answer will send, as the estimate assumes them: built from an
+     * answer as long as its request's {@code max_tokens} allows ({@value #UNBOUNDED_ANSWER_TOKENS} tokens when it
+     * sets none). Empty when it has none, or when a follow-up cannot be built from such an answer.
+     */
+    private List<BatchItem> guessedFollowUps(PlannedTest test, PlannedInvocation invocation) {
+        if (test.followUps().isEmpty()) {
+            return List.of();
+        }
+        ChatRequest request = invocation.request();
+        int tokens = request.maxTokens() != null ? request.maxTokens() : UNBOUNDED_ANSWER_TOKENS;
+        String longest = " word".repeat(tokens).strip();
+        Completion guess = new Completion(longest, List.of(longest), "length", test.model(), 0, tokens, 0,
+                java.time.Duration.ZERO, java.time.Duration.ZERO, 1, null, null, 0, List.of());
+        List<BatchItem> items = new ArrayList<>();
+        for (FollowUpStage followUp : test.followUps()) {
+            try {
+                PlannedInvocation.Stage stage = invocation.followUp(followUp, new Answer(request, guess, false),
+                        test.model());
+                items.add(new BatchItem(stage.key(), stage.request()));
+            } catch (RuntimeException unbuildable) {
+                // left out of the estimate; the invocation meets the failure when it runs
+            }
+        }
+        return items;
+    }
+
+    /** The answer length the estimate assumes for a request without {@code max_tokens}. */
+    private static final int UNBOUNDED_ANSWER_TOKENS = 512;
+
+    /**
+     * Routes {@code bySuite}, described as {@code what} in what it prints, with the estimate of the
+     * {@code followUps} its answers will send; returns the ids that went to batches.
+     */
+    private Set<String> routeToBatches(Map<String, List<BatchItem>> bySuite, String what, List<BatchItem> followUps) {
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
             return Set.of();
@@ -235,11 +273,13 @@ final class Routes implements AutoCloseable {
             }
             if (reattached < eligible) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible - reattached)
-                        + " " + what + " go to real time (" + reason + "); " + costs(bySuite));
+                        + " " + what + " go to real time (" + reason + "); " + costs(bySuite)
+                        + followUpCosts(followUps));
             }
         } else {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
-                    + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite));
+                    + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite)
+                    + followUpCosts(followUps));
         }
         Set<String> sent = new HashSet<>();
         batched.forEach((suite, items) -> {
@@ -317,6 +357,16 @@ final class Routes implements AutoCloseable {
         }
         return new Decision(true, false, "batch: auto, at least evalunit.batch.threshold=" + batch.threshold()
                 + " and the run is not urgent");
+    }
+
+    /** What the follow-ups of the answers would add, and the assumption it rests on; empty when there are none. */
+    private String followUpCosts(List<BatchItem> followUps) {
+        if (followUps.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.US, "; their %,d follow-ups ", followUps.size())
+                + costs(Map.of("", followUps)).replace("at most ", "at most another ")
+                + " (assuming each answer as long as its max_tokens allows)";
     }
 
     /** The most each way could cost: prompt tokens counted, every answer as long as allowed. */
