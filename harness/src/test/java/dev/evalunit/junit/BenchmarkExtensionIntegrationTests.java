@@ -484,6 +484,44 @@ class BenchmarkExtensionIntegrationTests {
     }
 
     @Test
+    void aBadSettingFailsTheRunOnceWithItsReasonAndEachTestPointsThereAndNothingIsSent() {
+        EngineExecutionResults run = run(Map.of("evalunit.max-error-rate", "5"), selectClass(DatasetTestCase.class));
+
+        run.containerEvents().assertThatEvents()
+                .haveExactly(1, event(finishedWithFailure(message(m -> m.equals(
+                        "the benchmark run could not start (the run's failure, at the end, says why)")))))
+                .haveExactly(1, event(finishedWithFailure(message(m -> m.startsWith("evalunit: the run failed: ")
+                        && m.contains("evalunit.max-error-rate must be a number from 0 to 1")))));
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aMisspeltSettingFailsTheRunNamingTheKeyMeantBeforeAnythingIsSent() {
+        // as -Devalunit.questions=q-a on Maven's command line
+        EngineExecutionResults run;
+        System.setProperty("evalunit.questions", "q-a");
+        try {
+            run = run(selectClass(DatasetTestCase.class));
+        } finally {
+            System.clearProperty("evalunit.questions");
+        }
+
+        run.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m -> m.startsWith(
+                "evalunit: the run failed: ") && m.contains("unknown setting evalunit.questions; did you mean "
+                + "evalunit.question?")))));
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aRunThatSelectedNoInvocationFailsSayingNothingRan() {
+        EngineExecutionResults run = run(Map.of("evalunit.question", "no-such-question"), selectClass(DatasetTestCase.class));
+
+        run.testEvents().assertStatistics(stats -> stats.started(0));
+        run.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m -> m.startsWith(
+                "evalunit: the run failed: no benchmark invocation ran")))));
+    }
+
+    @Test
     void aSuiteRunRecordsAWrongAnswerAsTheRunsFindingAndTheThresholdsFailTheRunOnce() {
         Path results = state.resolve("results");
 
