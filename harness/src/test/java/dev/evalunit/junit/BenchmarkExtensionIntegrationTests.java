@@ -553,7 +553,11 @@ class BenchmarkExtensionIntegrationTests {
                         .map(r -> r.getStatus() == org.junit.platform.engine.TestExecutionResult.Status.FAILED)
                         .orElse(false));
         assertThat(BuildOutcome.Verdict.read(results.resolve("verdict.json")).reason())
-                .contains("Fixture error rate 100.0% is above evalunit.max-error-rate 1.0% (2 of 2 invocations failed");
+                .contains("Fixture error rate 100.0% is above evalunit.max-error-rate 1.0% (2 of 2 invocations failed")
+                // what failed, not only how many
+                .contains("2 invocations failed after retries: 2 × quota exhausted (HTTP 429) from gpt-4o-mini");
+        run.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m -> m.contains(
+                "2 invocations failed after retries: 2 × quota exhausted (HTTP 429)")))));
     }
 
     @Test

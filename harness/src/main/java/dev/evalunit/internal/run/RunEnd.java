@@ -40,6 +40,8 @@ final class RunEnd {
     /** Per test ({@code suite · test}), in the order tests first ended. */
     private final Map<String, Ended> byTest = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
+    /** Invocations that failed after retries, by what failed (the failure's first line). */
+    private final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
 
     /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
     RunEnd(EvalConfig config) {
@@ -71,11 +73,14 @@ final class RunEnd {
      * One invocation of {@code test} ended; {@code waitingForBatch} when it was aborted because its batch is
      * still running.
      */
-    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer) {
+    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer, Throwable failure) {
         Ended ended = byTest.computeIfAbsent(test, t -> new Ended());
         ended.invocations.increment();
         if (outcome == Outcome.ABORTED && !waitingForBatch) {
             ended.aborted.increment();
+        }
+        if (outcome == Outcome.ERROR && failure != null) {
+            errorsByCause.computeIfAbsent(RunProblems.firstLine(failure), c -> new LongAdder()).increment();
         }
         if (answer != null && answer.fromFallback()) {
             byFallback.computeIfAbsent(answer.fallbackModel(), m -> new LongAdder()).increment();
@@ -110,15 +115,19 @@ final class RunEnd {
                     + origin + ", so there is no result; check -Dsuite, -Devalunit.question and the tests' output above");
         } else if (ran > 0 && tests.stream().allMatch(t -> t.getValue().allAborted())) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
-                    + "there is no result: the reasons are in the tests' output above");
+                    + "there is no result: each one's reason is in its test's result (Allure, surefire-reports)");
         } else {
             tests.stream().filter(t -> t.getValue().allAborted()).forEach(t -> problems.add("every invocation of "
                     + t.getKey() + " was aborted", "every one of the " + t.getValue().invocations.sum()
                     + " invocations of " + t.getKey() + " was aborted, so it has no result (the other tests' results "
-                    + "are not its): the reasons are in its output above"));
+                    + "are not its): each one's reason is in its result (Allure, surefire-reports)"));
         }
         List<String> reasons = new ArrayList<>();
         problems.all().forEach(p -> reasons.add(p.summary()));
+        String errors = errors();
+        if (!errors.isEmpty()) {
+            System.out.println("evalunit: " + errors);
+        }
         boolean passed = !problems.any();
         if (!summary.figures().isEmpty()) {
             BuildOutcome.Verdict scored = judge(summary, suiteMinPassRates, config);
@@ -130,11 +139,40 @@ final class RunEnd {
                 System.out.println("evalunit: thresholds met: " + scored.reason());
             } // a miss is the run's failure, printed once at the end
         }
+        if (!passed && !errors.isEmpty()) {
+            reasons.add(errors); // what failed, where: the cause, not only the count
+        }
         BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(passed, String.join("\n", reasons));
         verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
         if (!passed) {
             throw failure(reasons, problems.all());
         }
+    }
+
+    /**
+     * The invocations that failed after retries and why, the most common cause first, e.g. {@code 180
+     * invocations failed after retries: 180 × connection from the Batch API after 6 attempts: ConnectException:
+     * Failed to connect to /127.0.0.1:9}; empty when none did.
+     */
+    private String errors() {
+        List<Map.Entry<String, Long>> causes = new ArrayList<>();
+        errorsByCause.forEach((cause, n) -> causes.add(Map.entry(cause, n.sum())));
+        if (causes.isEmpty()) {
+            return "";
+        }
+        causes.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        long total = causes.stream().mapToLong(Map.Entry::getValue).sum();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%,d invocation%s failed after retries: ",
+                total, total == 1 ? "" : "s"));
+        int shown = Math.min(3, causes.size());
+        for (int i = 0; i < shown; i++) {
+            out.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%,d × ", causes.get(i).getValue()))
+                    .append(causes.get(i).getKey());
+        }
+        if (causes.size() > shown) {
+            out.append("; ").append(causes.size() - shown).append(" other causes (in the Allure results)");
+        }
+        return out.toString();
     }
 
     /** A run that could not start: its problems, printed and written as a failed verdict. */

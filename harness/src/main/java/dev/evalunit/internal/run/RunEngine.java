@@ -537,7 +537,7 @@ public final class RunEngine implements AutoCloseable {
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
                 f.card().label().orElse(null), f.card().scores());
         summary.add(result);
-        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c);
+        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure());
         progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
         if (allure.enabled()) {
             PlannedInvocation.Route route = invocation.route();
