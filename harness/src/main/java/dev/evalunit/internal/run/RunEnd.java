@@ -112,7 +112,7 @@ final class RunEnd {
         long ran = tests.stream().mapToLong(t -> t.getValue().invocations.sum()).sum();
         if (ran == 0 && !problems.any()) {
             problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
-                    + origin + ", so there is no result; check -Dsuite, -Devalunit.question and the tests' output above");
+                    + origin + ", so there is no result; check -Dsuite, -Devalunit.question, -Devalunit.category and the tests' output above");
         } else if (ran > 0 && tests.stream().allMatch(t -> t.getValue().allAborted())) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
                     + "there is no result: each one's reason is in its test's result (Allure, surefire-reports)");
