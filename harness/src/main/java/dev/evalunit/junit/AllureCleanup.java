@@ -7,16 +7,12 @@ import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.run.RunEngine;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.LauncherSession;
-import org.junit.platform.launcher.LauncherSessionListener;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -26,29 +22,14 @@ import org.junit.platform.launcher.TestPlan;
  * they do not leak into the new report, and only then: whatever the session writes afterwards (other
  * test classes' results, written by Allure's own listener into the same directory, or a rerun of
  * failed tests) stays. A run without a launcher (EngineTestKit) has its results cleaned by the
- * benchmark run when it starts. Registered through {@code META-INF/services} as both a session and an
- * execution listener; thread-safe.
+ * benchmark run when it starts. One per launcher session ({@link RunSession} registers it); thread-safe.
  */
-public final class AllureCleanup implements LauncherSessionListener, TestExecutionListener {
+final class AllureCleanup implements TestExecutionListener {
 
     private static final System.Logger LOG = System.getLogger(AllureCleanup.class.getName());
 
-    /** The directories cleaned in each open session, innermost session first (a test may nest launchers). */
-    private static final Deque<Set<Path>> SESSIONS = new ArrayDeque<>();
-
-    @Override
-    public void launcherSessionOpened(LauncherSession session) {
-        synchronized (SESSIONS) {
-            SESSIONS.push(new HashSet<>());
-        }
-    }
-
-    @Override
-    public void launcherSessionClosed(LauncherSession session) {
-        synchronized (SESSIONS) {
-            SESSIONS.poll();
-        }
-    }
+    /** The directories this session has cleaned. */
+    private final Set<Path> cleaned = ConcurrentHashMap.newKeySet();
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
@@ -72,19 +53,13 @@ public final class AllureCleanup implements LauncherSessionListener, TestExecuti
         }
     }
 
-    /** Whether the launcher session running now has cleaned {@code dir} already. */
-    static boolean cleanedInThisSession(Path dir) {
-        synchronized (SESSIONS) {
-            Set<Path> cleaned = SESSIONS.peek();
-            return cleaned != null && cleaned.contains(normalized(dir));
-        }
+    /** Whether this session has cleaned {@code dir} already. */
+    boolean cleanedInThisSession(Path dir) {
+        return cleaned.contains(normalized(dir));
     }
 
-    private static boolean firstInSession(Path dir) {
-        synchronized (SESSIONS) {
-            Set<Path> cleaned = SESSIONS.peek();
-            return cleaned == null || cleaned.add(normalized(dir));
-        }
+    private boolean firstInSession(Path dir) {
+        return cleaned.add(normalized(dir));
     }
 
     private static Path normalized(Path dir) {

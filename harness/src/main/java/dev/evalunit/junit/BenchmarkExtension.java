@@ -49,7 +49,7 @@ public final class BenchmarkExtension implements TestTemplateInvocationContextPr
         Method method = context.getRequiredTestMethod();
         RunEngine engine = RunStart.of(context);
         UniqueId template = UniqueId.parse(context.getUniqueId());
-        Set<Integer> selected = Selections.selected(template, testClass, method.getName());
+        Set<Integer> selected = RunSession.of(context).selected(template, testClass, method.getName());
         Lookahead lookahead;
         String model;
         boolean recordsWrongAnswers;

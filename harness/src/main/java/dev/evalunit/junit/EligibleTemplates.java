@@ -16,16 +16,16 @@ import org.junit.platform.launcher.TestPlan;
 /**
  * Learns, when a launcher starts executing, every selected {@code @BatchEligible} benchmark test of
  * the run, so their batches are submitted when the first benchmark starts rather than when each
- * test's turn comes (real-time tests then run while the batches do). Registered through
- * {@code META-INF/services}. Without a launcher (EngineTestKit), each test is batched when it starts.
+ * test's turn comes (real-time tests then run while the batches do). One per launcher session
+ * ({@link RunSession} registers it). Without a launcher (EngineTestKit), each test is batched when it starts.
  */
-public final class EligibleTemplates implements TestExecutionListener {
+final class EligibleTemplates implements TestExecutionListener {
 
     /** A selected batch-eligible test template. */
     record Template(Class<?> testClass, Method method, UniqueId uniqueId) {
     }
 
-    private static volatile List<Template> current = List.of();
+    private volatile List<Template> current = List.of();
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
@@ -57,7 +57,7 @@ public final class EligibleTemplates implements TestExecutionListener {
     }
 
     /** The eligible templates of the plan being executed; empty outside a launcher. */
-    static List<Template> current() {
+    List<Template> current() {
         return current;
     }
 }

@@ -36,9 +36,9 @@ record RunStart(RunEngine engine, RuntimeException failure, ConfigSources source
         try {
             EvalConfig config = EvalConfig.load(sources);
             AllureOptions allure = AllureOptions.from(config);
-            RunEngine engine = new RunEngine(config, Selections.narrow(),
-                    !AllureCleanup.cleanedInThisSession(allure.resultsDir()));
-            routeAtStart(engine);
+            RunSession.State session = RunSession.of(context);
+            RunEngine engine = new RunEngine(config, session.narrow(), !session.cleaned(allure.resultsDir()));
+            routeAtStart(engine, session);
             return new RunStart(engine, null, sources);
         } catch (RuntimeException e) {
             return new RunStart(null, e, sources);
@@ -46,14 +46,14 @@ record RunStart(RunEngine engine, RuntimeException failure, ConfigSources source
     }
 
     /** Every selected batch-eligible test of the launcher's plan is routed now, so batches run meanwhile. */
-    private static void routeAtStart(RunEngine engine) {
+    private static void routeAtStart(RunEngine engine, RunSession.State session) {
         List<SelectedTest> plans = new ArrayList<>();
-        for (EligibleTemplates.Template t : EligibleTemplates.current()) {
+        for (EligibleTemplates.Template t : session.eligibleTemplates()) {
             String id = t.uniqueId().toString();
             try {
                 plans.add(new SelectedTest(BenchmarkPlan.of(t.testClass(), t.method(), engine.config().defaultModel(),
                         engine.rows(), engine.config()), id,
-                        Selections.selected(t.uniqueId(), t.testClass(), t.method().getName())));
+                        session.selected(t.uniqueId(), t.testClass(), t.method().getName())));
             } catch (RuntimeException badDeclaration) {
                 engine.unplannable(id, badDeclaration); // its own test reports it
             }

@@ -18,29 +18,29 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * id ending in {@code [test-template-invocation:#N]}, or an iteration selector), so the extension
  * sends the requests of exactly those invocations. JUnit reads a template's whole invocation
  * stream and drops the unselected ones itself; without this, look-ahead would pay for answers
- * nobody asked for. Registered through {@code META-INF/services}; thread-safe.
+ * nobody asked for. One per launcher session ({@link RunSession} registers it); thread-safe.
  */
-public final class Selections implements LauncherDiscoveryListener {
+final class Selections implements LauncherDiscoveryListener {
 
     private static final String INVOCATION = "test-template-invocation";
-    private static final List<UniqueId> UNIQUE_IDS = new CopyOnWriteArrayList<>();
-    private static final List<IterationSelector> ITERATIONS = new CopyOnWriteArrayList<>();
-    private static volatile boolean narrow;
+    private final List<UniqueId> uniqueIds = new CopyOnWriteArrayList<>();
+    private final List<IterationSelector> iterations = new CopyOnWriteArrayList<>();
+    private volatile boolean narrow;
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
         record(request.getSelectorsByType(DiscoverySelector.class));
     }
 
-    /** Adds the selectors of a discovery request (public for tests that drive the engine directly). */
-    public static void record(List<? extends DiscoverySelector> selectors) {
+    /** Adds the selectors of a discovery request. */
+    void record(List<? extends DiscoverySelector> selectors) {
         narrow = !selectors.isEmpty() && selectors.stream().allMatch(s -> s instanceof MethodSelector
                 || s instanceof UniqueIdSelector || s instanceof IterationSelector);
         for (DiscoverySelector selector : selectors) {
             if (selector instanceof UniqueIdSelector u && isInvocation(u.getUniqueId())) {
-                UNIQUE_IDS.add(u.getUniqueId());
+                uniqueIds.add(u.getUniqueId());
             } else if (selector instanceof IterationSelector i && i.getParentSelector() instanceof MethodSelector) {
-                ITERATIONS.add(i);
+                iterations.add(i);
             }
         }
     }
@@ -49,15 +49,8 @@ public final class Selections implements LauncherDiscoveryListener {
      * Whether the run selected single tests or invocations only (methods, unique ids, iterations), as
      * an IDE does when a scientist runs one question: such a run is urgent, never batched in auto mode.
      */
-    public static boolean narrow() {
+    boolean narrow() {
         return narrow;
-    }
-
-    /** Forgets everything recorded. */
-    public static void clear() {
-        narrow = false;
-        UNIQUE_IDS.clear();
-        ITERATIONS.clear();
     }
 
     private static boolean isInvocation(UniqueId id) {
@@ -69,15 +62,15 @@ public final class Selections implements LauncherDiscoveryListener {
      * The 1-based invocation numbers selected for the template, or an empty set when the whole
      * template runs.
      */
-    public static Set<Integer> selected(UniqueId template, Class<?> testClass, String methodName) {
+    Set<Integer> selected(UniqueId template, Class<?> testClass, String methodName) {
         Set<Integer> numbers = new TreeSet<>();
-        for (UniqueId id : new ArrayList<>(UNIQUE_IDS)) {
+        for (UniqueId id : new ArrayList<>(uniqueIds)) {
             if (id.removeLastSegment().equals(template)) {
                 String value = id.getLastSegment().getValue();
                 numbers.add(Integer.parseInt(value.substring(value.indexOf('#') + 1)));
             }
         }
-        for (IterationSelector i : new ArrayList<>(ITERATIONS)) {
+        for (IterationSelector i : new ArrayList<>(iterations)) {
             MethodSelector m = (MethodSelector) i.getParentSelector();
             if (m.getClassName().equals(testClass.getName()) && m.getMethodName().equals(methodName)) {
                 i.getIterationIndices().forEach(index -> numbers.add(index + 1));

@@ -67,13 +67,11 @@ class AllureResultsIntegrationTests {
     void start() {
         simulator = OpenAiSimulator.start(SimulatorOptions.builder().nanoTime(clock).batch(BatchOptions.instant()).build());
         results = state.resolve("allure-results");
-        Selections.clear();
     }
 
     @AfterEach
     void stop() {
         simulator.close();
-        Selections.clear();
     }
 
     // --- fixtures ------------------------------------------------------------------------------------

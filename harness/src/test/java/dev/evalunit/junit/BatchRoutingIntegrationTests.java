@@ -57,7 +57,6 @@ class BatchRoutingIntegrationTests {
     void start() {
         simulator = OpenAiSimulator.start(SimulatorOptions.builder().nanoTime(clock)
                 .batch(BatchOptions.builder().validatingTime(Duration.ofMinutes(1)).build()).build());
-        Selections.clear();
     }
 
     @AfterEach

@@ -64,7 +64,6 @@ class BenchmarkExtensionIntegrationTests {
     @AfterEach
     void clear() {
         seen.clear();
-        Selections.clear();
     }
 
     @TempDir
@@ -75,18 +74,39 @@ class BenchmarkExtensionIntegrationTests {
     }
 
     private EngineExecutionResults run(Map<String, String> more, DiscoverySelector... selectors) {
-        Selections.record(List.of(selectors));
         return EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("evalunit.checkpoint.dir", state.toString())
-                .configurationParameter("evalunit.progress", "off")
-                .configurationParameters(more)
-                .configurationParameter("evalunit.openai.api-key", "sk-" + "test-extension0123456789abcdef")
-                .configurationParameter("evalunit.openai.base-url", simulator.baseUrl())
-                .configurationParameter("evalunit.rate-limit.rpm", "600000")
-                .configurationParameter("evalunit.rate-limit.tpm", "100000000")
-                .configurationParameter("evalunit.retry.max-attempts", "1")
+                .configurationParameters(settings(more))
                 .selectors(selectors)
                 .execute();
+    }
+
+    private Map<String, String> settings(Map<String, String> more) {
+        Map<String, String> p = new java.util.HashMap<>(Map.of(
+                "evalunit.checkpoint.dir", state.toString(),
+                "evalunit.progress", "off"));
+        p.putAll(more);
+        p.putAll(Map.of(
+                "evalunit.openai.api-key", "sk-" + "test-extension0123456789abcdef",
+                "evalunit.openai.base-url", simulator.baseUrl(),
+                "evalunit.rate-limit.rpm", "600000",
+                "evalunit.rate-limit.tpm", "100000000",
+                "evalunit.retry.max-attempts", "1"));
+        return p;
+    }
+
+    /**
+     * Runs {@code selectors} as an IDE does, through a launcher session: its listeners learn which single
+     * invocations were selected (EngineTestKit runs the engine without a session).
+     */
+    private org.junit.platform.launcher.listeners.TestExecutionSummary launch(DiscoverySelector... selectors) {
+        org.junit.platform.launcher.listeners.SummaryGeneratingListener summary =
+                new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
+        try (org.junit.platform.launcher.LauncherSession session =
+                     org.junit.platform.launcher.core.LauncherFactory.openSession()) {
+            session.getLauncher().execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectors).configurationParameters(settings(Map.of())).build(), summary);
+        }
+        return summary.getSummary();
     }
 
     // --- fixtures ------------------------------------------------------------------------------------
@@ -601,22 +621,24 @@ class BenchmarkExtensionIntegrationTests {
 
     @Test
     void oneSelectedInvocationSendsExactlyOneRequest() {
-        EngineExecutionResults results = run(selectUniqueId(
+        var results = launch(selectUniqueId(
                 "[engine:junit-jupiter]/[class:" + DatasetTestCase.class.getName()
                         + "]/[test-template:answers(dev.evalunit.junit.BenchmarkExtensionIntegrationTests$Row, "
                         + "dev.evalunit.Temperature, int, dev.evalunit.Answer)]/[test-template-invocation:#6]"));
 
-        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(results.getTestsStartedCount()).isEqualTo(1);
+        assertThat(results.getTestsSucceededCount()).isEqualTo(1);
         assertThat(seen).containsExactly("q-b T=0.0 s=2 0.0");
         assertThat(simulator.requests().chatRequests()).isEqualTo(1);
     }
 
     @Test
     void iterationSelectorsAreHonouredToo() {
-        EngineExecutionResults results = run(selectIteration(selectMethod(DatasetTestCase.class, "answers",
+        var results = launch(selectIteration(selectMethod(DatasetTestCase.class, "answers",
                 Row.class.getName() + ", dev.evalunit.Temperature, int, dev.evalunit.Answer"), 0, 7));
 
-        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        assertThat(results.getTestsStartedCount()).isEqualTo(2);
+        assertThat(results.getTestsSucceededCount()).isEqualTo(2);
         assertThat(simulator.requests().chatRequests()).isEqualTo(2);
     }
 

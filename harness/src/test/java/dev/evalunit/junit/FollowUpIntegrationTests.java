@@ -47,7 +47,6 @@ class FollowUpIntegrationTests {
     @BeforeEach
     void start() {
         simulator = OpenAiSimulator.start(SimulatorOptions.builder().batch(BatchOptions.instant()).build());
-        Selections.clear();
     }
 
     @AfterEach

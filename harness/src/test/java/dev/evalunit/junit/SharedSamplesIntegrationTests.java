@@ -55,7 +55,6 @@ class SharedSamplesIntegrationTests {
     @BeforeEach
     void start() {
         simulator = OpenAiSimulator.start(SimulatorOptions.builder().batch(BatchOptions.instant()).build());
-        Selections.clear();
         seen.clear();
     }
 

@@ -1,0 +1,62 @@
+package dev.evalunit.junit;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.store.Namespace;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * What a launcher session (Surefire's, an IDE's) tells the benchmark runs it executes: which single
+ * invocations were selected, which {@code @BatchEligible} templates its plan holds, which Allure results it
+ * has cleaned. Kept in the session's own store, which the extension reads as
+ * {@link ExtensionContext.StoreScope#LAUNCHER_SESSION}, never in static fields: a nested or a later session
+ * starts with nothing. Registered through {@code META-INF/services}; it registers the session's listeners on
+ * the session's launcher. Without a launcher (EngineTestKit) there is no session state: every invocation of
+ * a template runs, none was routed at the start, nothing was cleaned.
+ */
+public final class RunSession implements LauncherSessionListener {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunSession.class);
+
+    /** A session's listeners, and what they learned. */
+    record State(Selections selections, EligibleTemplates templates, AllureCleanup cleanup) {
+
+        /** No session: nothing selected, no plan, nothing cleaned. */
+        static final State NONE = new State(new Selections(), new EligibleTemplates(), new AllureCleanup());
+
+        boolean narrow() {
+            return selections.narrow();
+        }
+
+        Set<Integer> selected(UniqueId template, Class<?> testClass, String methodName) {
+            return selections.selected(template, testClass, methodName);
+        }
+
+        List<EligibleTemplates.Template> eligibleTemplates() {
+            return templates.current();
+        }
+
+        boolean cleaned(Path allureResults) {
+            return cleanup.cleanedInThisSession(allureResults);
+        }
+    }
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        State state = new State(new Selections(), new EligibleTemplates(), new AllureCleanup());
+        session.getStore().put(Namespace.create(NAMESPACE.getParts()), State.class, state);
+        session.getLauncher().registerLauncherDiscoveryListeners(state.selections());
+        session.getLauncher().registerTestExecutionListeners(state.templates(), state.cleanup());
+    }
+
+    /** The state of the launcher session running {@code context}, or {@link State#NONE} without one. */
+    static State of(ExtensionContext context) {
+        State state = context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NAMESPACE)
+                .get(State.class, State.class);
+        return state != null ? state : State.NONE;
+    }
+}
