@@ -22,14 +22,24 @@ public final class RunSession implements LauncherSessionListener {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunSession.class);
 
-    /** A session's listeners, and what they learned. */
-    record State(Selections selections, EligibleTemplates templates, AllureCleanup cleanup) {
+    /**
+     * A session's listeners, and what they learned.
+     *
+     * @param session whether a launcher session made it ({@link #NONE} is none's)
+     */
+    record State(Selections selections, EligibleTemplates templates, AllureCleanup cleanup, boolean session) {
 
-        /** No session: nothing selected, no plan, nothing cleaned. */
-        static final State NONE = new State(new Selections(), new EligibleTemplates(), new AllureCleanup());
+        /** No session (EngineTestKit): nothing selected, no plan, nothing cleaned. */
+        static final State NONE = new State(new Selections(), new EligibleTemplates(), new AllureCleanup(), false);
 
+        /**
+         * Whether the run selected single tests or invocations. A session that executes a plan another session
+         * discovered (a launcher made by {@code LauncherFactory.create()} opens one per request) cannot know what
+         * was selected: its run counts as narrow, so it is urgent and never batched, as an IDE's run of one
+         * question must be.
+         */
         boolean narrow() {
-            return selections.narrow();
+            return session && !selections.discovered() || selections.narrow();
         }
 
         Set<Integer> selected(UniqueId template, Class<?> testClass, String methodName) {
@@ -47,7 +57,7 @@ public final class RunSession implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        State state = new State(new Selections(), new EligibleTemplates(), new AllureCleanup());
+        State state = new State(new Selections(), new EligibleTemplates(), new AllureCleanup(), true);
         session.getStore().put(Namespace.create(NAMESPACE.getParts()), State.class, state);
         session.getLauncher().registerLauncherDiscoveryListeners(state.selections());
         session.getLauncher().registerTestExecutionListeners(state.templates(), state.cleanup());

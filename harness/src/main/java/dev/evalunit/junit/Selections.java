@@ -26,6 +26,7 @@ final class Selections implements LauncherDiscoveryListener {
     private final List<UniqueId> uniqueIds = new CopyOnWriteArrayList<>();
     private final List<IterationSelector> iterations = new CopyOnWriteArrayList<>();
     private volatile boolean narrow;
+    private volatile boolean discovered;
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
@@ -34,6 +35,7 @@ final class Selections implements LauncherDiscoveryListener {
 
     /** Adds the selectors of a discovery request. */
     void record(List<? extends DiscoverySelector> selectors) {
+        discovered = true;
         narrow = !selectors.isEmpty() && selectors.stream().allMatch(s -> s instanceof MethodSelector
                 || s instanceof UniqueIdSelector || s instanceof IterationSelector);
         for (DiscoverySelector selector : selectors) {
@@ -51,6 +53,11 @@ final class Selections implements LauncherDiscoveryListener {
      */
     boolean narrow() {
         return narrow;
+    }
+
+    /** Whether a discovery happened in this session (a launcher may discover in one session and execute in another). */
+    boolean discovered() {
+        return discovered;
     }
 
     private static boolean isInvocation(UniqueId id) {

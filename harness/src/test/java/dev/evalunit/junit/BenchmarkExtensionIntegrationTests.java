@@ -632,6 +632,46 @@ class BenchmarkExtensionIntegrationTests {
         assertThat(simulator.requests().chatRequests()).isEqualTo(1);
     }
 
+    @BenchmarkSuite(name = "Eligible", temperatures = {0.0, 1.0})
+    static class EligibleTestCase {
+        static Stream<Row> rows() {
+            return DatasetTestCase.rows();
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(5);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @dev.evalunit.BatchEligible
+        void answers(Row row, Answer answer) {
+            seen.add(row.id() + " " + answer.request().temperature());
+        }
+    }
+
+    @Test
+    void aLauncherThatDiscoversInOneSessionAndExecutesInAnotherRunsTheSelectionUrgentlyNotInABatch() {
+        // LauncherFactory.create() opens a session per request: discovery's session saw the selectors, the
+        // execution's did not; without them the run must not batch the whole test for one invocation
+        org.junit.platform.launcher.Launcher launcher = org.junit.platform.launcher.core.LauncherFactory.create();
+        org.junit.platform.launcher.TestPlan plan = launcher.discover(
+                org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectUniqueId("[engine:junit-jupiter]/[class:" + EligibleTestCase.class.getName()
+                                + "]/[test-template:answers(dev.evalunit.junit.BenchmarkExtensionIntegrationTests$Row, "
+                                + "dev.evalunit.Answer)]/[test-template-invocation:#3]"))
+                        .configurationParameters(settings(Map.of("evalunit.batch.threshold", "1"))).build());
+        org.junit.platform.launcher.listeners.SummaryGeneratingListener summary =
+                new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
+
+        launcher.execute(plan, summary);
+
+        assertThat(summary.getSummary().getTestsSucceededCount()).isEqualTo(1);
+        assertThat(seen).containsExactly("q-b 0.0");
+        assertThat(simulator.requests().batchesCreated()).isZero();
+    }
+
     @Test
     void iterationSelectorsAreHonouredToo() {
         var results = launch(selectIteration(selectMethod(DatasetTestCase.class, "answers",
