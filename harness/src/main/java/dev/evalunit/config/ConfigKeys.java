@@ -64,6 +64,8 @@ public final class ConfigKeys {
     public static final String LIMIT = "evalunit.limit";
     /** With {@link #LIMIT}: the N rows are drawn at random with this seed (the same seed, the same rows). */
     public static final String LIMIT_SEED = "evalunit.limit.seed";
+    /** {@code i/n}: keep the i-th of every n rows of each dataset, so n runs (CI shards) split it. */
+    public static final String SHARD = "evalunit.shard";
     /** Keep only rows of these categories (comma-separated, any case). */
     public static final String CATEGORY = "evalunit.category";
     /** {@code record}: a wrong answer is the run's finding, not a failed test; {@code fail}: it fails its test. */
@@ -154,6 +156,7 @@ public final class ConfigKeys {
             new Key(LIMIT, null, null),
             new Key(LIMIT_SEED, null, null),
             new Key(CATEGORY, null, null),
+            new Key(SHARD, null, null),
             new Key(WRONG_ANSWERS, null, null),
             new Key(SHUTDOWN_GRACE, "10s", null),
             new Key(RESULTS_DIR, "target/evalunit", null),

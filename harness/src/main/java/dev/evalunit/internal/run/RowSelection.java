@@ -16,19 +16,22 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Which rows of a dataset a run asks: those of some ids ({@code evalunit.question}), of some categories
- * ({@code evalunit.category}, any case), and of those the first N, or N drawn at random with a seed
- * ({@code evalunit.limit}, {@code evalunit.limit.seed}): the same seed draws the same rows, kept in the
- * dataset's order. Immutable.
+ * Which rows of a dataset a run asks: one shard of them ({@code evalunit.shard=i/n}: the i-th of every n
+ * rows in the dataset's order, so n runs with i = 1..n ask each row once), those of some ids
+ * ({@code evalunit.question}), of some categories ({@code evalunit.category}, any case), and of those the
+ * first N, or N drawn at random with a seed ({@code evalunit.limit}, {@code evalunit.limit.seed}): the same
+ * seed draws the same rows, kept in the dataset's order. Immutable.
  *
  * @param ids        the ids to keep; empty keeps all
  * @param categories the categories to keep, in lower case; empty keeps all
  * @param limit      how many rows at most; 0 for no limit
  * @param seed       the seed of a random draw of {@code limit} rows; {@code null} takes the first ones
+ * @param shard      which shard, from 1 to {@code shards}
+ * @param shards     how many shards the dataset is split into; 1 for none
  */
-public record RowSelection(Set<String> ids, Set<String> categories, int limit, Long seed) {
+public record RowSelection(Set<String> ids, Set<String> categories, int limit, Long seed, int shard, int shards) {
 
-    public static final RowSelection ALL = new RowSelection(Set.of(), Set.of(), 0, null);
+    public static final RowSelection ALL = new RowSelection(Set.of(), Set.of(), 0, null, 1, 1);
 
     public RowSelection {
         ids = Set.copyOf(ids);
@@ -36,6 +39,14 @@ public record RowSelection(Set<String> ids, Set<String> categories, int limit, L
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
         }
+        if (shards < 1 || shard < 1 || shard > shards) {
+            throw new IllegalArgumentException("shard must be from 1 to " + shards + " but was " + shard);
+        }
+    }
+
+    /** A selection of every shard. */
+    public RowSelection(Set<String> ids, Set<String> categories, int limit, Long seed) {
+        this(ids, categories, limit, seed, 1, 1);
     }
 
     /**
@@ -58,8 +69,20 @@ public record RowSelection(Set<String> ids, Set<String> categories, int limit, L
                     "set with " + ConfigKeys.LIMIT + " (the seed draws that many rows at random), e.g. -D"
                             + ConfigKeys.LIMIT + "=50");
         }
+        int[] shard = v.getAs(ConfigKeys.SHARD, new int[] {1, 1}, "i/n with 1 <= i <= n, such as 2/4", text -> {
+            String[] parts = text.strip().split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(text);
+            }
+            int i = Integer.parseInt(parts[0].strip());
+            int n = Integer.parseInt(parts[1].strip());
+            if (n < 1 || i < 1 || i > n) {
+                throw new IllegalArgumentException(text);
+            }
+            return new int[] {i, n};
+        });
         return new RowSelection(list(v, ConfigKeys.QUESTION, Function.identity()),
-                list(v, ConfigKeys.CATEGORY, c -> c.toLowerCase(Locale.ROOT)), limit, seed);
+                list(v, ConfigKeys.CATEGORY, c -> c.toLowerCase(Locale.ROOT)), limit, seed, shard[0], shard[1]);
     }
 
     private static Set<String> list(ConfigValues values, String key, Function<String, String> normal) {
@@ -69,7 +92,7 @@ public record RowSelection(Set<String> ids, Set<String> categories, int limit, L
 
     /** Whether this selection keeps every row. */
     public boolean all() {
-        return ids.isEmpty() && categories.isEmpty() && limit == 0;
+        return ids.isEmpty() && categories.isEmpty() && limit == 0 && shards == 1;
     }
 
     /**
@@ -78,6 +101,10 @@ public record RowSelection(Set<String> ids, Set<String> categories, int limit, L
      */
     public <T> Stream<T> apply(Stream<T> rows, Function<T, String> id, Function<T, String> category) {
         Stream<T> kept = rows;
+        if (shards > 1) {
+            long[] position = {0};
+            kept = kept.filter(row -> position[0]++ % shards == shard - 1);
+        }
         if (!ids.isEmpty()) {
             kept = kept.filter(row -> ids.contains(id.apply(row)));
         }

@@ -71,11 +71,28 @@ class RowSelectionTests {
     }
 
     @Test
+    void shardsSplitTheDatasetSoEveryRowIsAskedByExactlyOneOfThem() {
+        List<String> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            List<String> shard = selected("evalunit.shard", i + "/3");
+            assertThat(shard).hasSizeBetween(33, 34);
+            all.addAll(shard);
+        }
+        assertThat(all).hasSize(100).doesNotHaveDuplicates();
+        assertThat(selected("evalunit.shard", "2/3")).startsWith("r-002", "r-005");
+        assertThat(selected("evalunit.shard", "1/3", "evalunit.limit", "2")).containsExactly("r-001", "r-004");
+    }
+
+    @Test
     void badValuesNameTheirSetting() {
         assertThatThrownBy(() -> selected("evalunit.limit", "0")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("evalunit.limit must be a whole number > 0");
         assertThatThrownBy(() -> selected("evalunit.limit", "ten")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("evalunit.limit must be a whole number > 0");
+        assertThatThrownBy(() -> selected("evalunit.shard", "4/3")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("evalunit.shard must be i/n with 1 <= i <= n");
+        assertThatThrownBy(() -> selected("evalunit.shard", "1")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("evalunit.shard must be i/n with 1 <= i <= n");
         assertThatThrownBy(() -> selected("evalunit.limit.seed", "7")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("evalunit.limit.seed must be set with evalunit.limit");
     }
