@@ -81,7 +81,7 @@ final class McTaskJson {
                     + " surrounding whitespace); is one of the files from another release?" + examples
                     + (unmatched.size() > EXAMPLES ? "\n  ..." : ""), null);
         }
-        LOG.log(System.Logger.Level.INFO, () -> "joined all " + items.size() + " items of " + file
+        LOG.log(System.Logger.Level.DEBUG, () -> "joined all " + items.size() + " items of " + file
                 + " to TruthfulQA.csv by question text");
         joined.sort(Comparator.comparing(TruthfulQaMcQuestion::id));
         return List.copyOf(joined);
