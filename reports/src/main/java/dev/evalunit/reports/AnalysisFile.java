@@ -59,13 +59,31 @@ public record AnalysisFile(List<Suite> suites, Map<String, Thresholds> threshold
     /**
      * Reads and merges several files (one per benchmark module); a suite in two files keeps the tests of
      * both, and the later file's thresholds win.
+     *
+     * @throws ReportInputException when one test is in two files (the shards of a split run): its figures
+     *                                  cannot be added up (intervals, agreement, flips), so the message says how
+     *                                  to get one analysis of the whole run
      */
     public static AnalysisFile read(Collection<Path> files) {
         Map<String, List<Test>> tests = new LinkedHashMap<>();
         Map<String, Thresholds> thresholds = new TreeMap<>();
+        Map<String, Path> seenIn = new LinkedHashMap<>();
         for (Path file : files) {
             AnalysisFile one = read(file);
-            one.suites().forEach(s -> tests.computeIfAbsent(s.suite(), k -> new ArrayList<>()).addAll(s.tests()));
+            for (Suite s : one.suites()) {
+                for (Test t : s.tests()) {
+                    Path earlier = seenIn.putIfAbsent(s.suite() + " · " + t.test(), file);
+                    if (earlier != null) {
+                        throw new ReportInputException(s.suite() + " · " + t.test() + " is in two analysis files, "
+                                + earlier + " and " + file + ", as after the shards of a split run "
+                                + "(evalunit.shard): their figures cannot be added up. Put the shards' checkpoint files "
+                                + "(benchmark-state/<suite>/.../run-*.jsonl) in one directory and run the suite again "
+                                + "on it without evalunit.shard: every answer is replayed, nothing is sent, and one "
+                                + "analysis and one set of Allure results are written (README, Splitting a run)");
+                    }
+                }
+                tests.computeIfAbsent(s.suite(), k -> new ArrayList<>()).addAll(s.tests());
+            }
             thresholds.putAll(one.thresholds());
         }
         List<Suite> suites = new ArrayList<>();

@@ -99,6 +99,20 @@ class PrepareReportTests {
     }
 
     @Test
+    void theAnalysesOfTwoShardsOfOneRunAreRefusedWithTheWayToOneAnalysis() throws Exception {
+        RunFixture first = RunFixture.write(dir.resolve("shard-1"), 2, 1, 0);
+        RunFixture second = RunFixture.write(dir.resolve("shard-2"), 2, 1, 0);
+        ReportOptions both = ReportOptions.from(Map.of(
+                ReportOptions.RESULTS, first.results + "," + second.results,
+                ReportOptions.ANALYSIS, first.analysis + "," + second.analysis), dir.resolve("reports"));
+
+        assertThatThrownBy(() -> PrepareReport.run(both))
+                .isInstanceOf(ReportInputException.class)
+                .hasMessageContaining("is in two analysis files, " + first.analysis + " and " + second.analysis)
+                .hasMessageContaining("run the suite again on it without evalunit.shard");
+    }
+
+    @Test
     void aSecondReportShowsTheFirstInItsTrend() throws Exception {
         RunFixture run = RunFixture.write(dir.resolve("run"), 3, 1, 0);
         ReportOptions options = options(run);
