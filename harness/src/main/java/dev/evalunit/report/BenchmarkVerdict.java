@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * The build's gate on a benchmark run: a wrong answer fails its invocation, not the build (a
- * benchmark module runs Surefire with {@code testFailureIgnore}); this step, run after the tests,
- * fails the build when the run missed its thresholds ({@code evalunit.min-pass-rate},
- * {@code evalunit.max-error-rate}, {@code @BenchmarkSuite(minPassRate)}).
+ * The build's last gate on a benchmark run, run after the tests by {@code evalunit-benchmarks-parent}'s
+ * suite profile: the run itself fails the tests when it missed its thresholds ({@code evalunit.min-pass-rate},
+ * {@code evalunit.max-error-rate}, {@code @BenchmarkSuite(minPassRate)}) or had a problem; this step reads the
+ * verdict it wrote, so a build whose tests ran no benchmark to its end, or only an earlier build's, fails too.
  *
  * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json [2026-12-05T01:37:00Z]</pre>
  *
