@@ -1,0 +1,103 @@
+package dev.evalunit.bench;
+
+import dev.evalunit.simulator.Latency;
+import dev.evalunit.simulator.OpenAiSimulator;
+import dev.evalunit.simulator.SimulatorOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 15's baseline: several processes on one account, each throttling alone. One simulator limits the
+ * account to 3,000 requests per minute over a 1 s window (OpenAI's short-window way) and answers in 200 ms;
+ * 4,000 requests are sent by one process, then split over four ({@link ShardWorker}, no rate-limit settings).
+ * Figures, into {@code target/bench/shared.json}:
+ * <ul>
+ *   <li>{@code <case>_429_share}: 429 responses over all the chat requests the server received;</li>
+ *   <li>{@code <case>_efficiency}: the limit-bound ideal (4,000 / 50 per second = 80 s) over the wall time
+ *       from the first process's start to the last one's end;</li>
+ *   <li>{@code <case>_failed}: requests that failed after retries.</li>
+ * </ul>
+ * Cases: {@code single} (one process) and {@code shards4_local} (four processes, limits not shared). The
+ * shared-limit figures ({@code shards4_...} with Redis) come with the shared limits, not built yet.
+ * {@code -Dbench.only=single,shards4} runs a subset. It prints figures and asserts nothing about them.
+ */
+class SharedLimitsBench {
+
+    private static final int REQUESTS = 4_000;
+    private static final long RPM = 3_000;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void measure() throws Exception {
+        String only = System.getProperty("bench.only", "");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("requests", REQUESTS);
+        figures.put("server_rpm", RPM);
+        figures.put("latency_ms", 200);
+        figures.put("ideal_seconds", REQUESTS / (RPM / 60.0));
+        if (only.isEmpty() || only.contains("single")) {
+            run("single", 1, figures);
+        }
+        if (only.isEmpty() || only.contains("shards4")) {
+            run("shards4_local", 4, figures);
+        }
+        BenchSupport.write("shared.json", figures);
+    }
+
+    private static void run(String name, int processes, Map<String, Object> figures) throws Exception {
+        try (OpenAiSimulator simulator = OpenAiSimulator.start(SimulatorOptions.builder()
+                .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(RPM).tokensPerMinute(100_000_000)
+                .burst(Duration.ofSeconds(1)).build())) {
+            List<Process> workers = new ArrayList<>();
+            for (int shard = 1; shard <= processes; shard++) {
+                workers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), "-Xmx256m",
+                        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
+                        ShardWorker.class.getName(), simulator.baseUrl(), String.valueOf(REQUESTS / processes),
+                        String.valueOf(shard)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            long start = Long.MAX_VALUE;
+            long end = 0;
+            long failed = 0;
+            for (Process worker : workers) {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("SHARD_DONE ")) {
+                            Map<String, Long> v = new LinkedHashMap<>();
+                            for (String pair : line.substring("SHARD_DONE ".length()).split(" ")) {
+                                String[] kv = pair.split("=");
+                                v.put(kv[0], Long.parseLong(kv[1]));
+                            }
+                            start = Math.min(start, v.get("start_ms"));
+                            end = Math.max(end, v.get("end_ms"));
+                            failed += v.get("failed");
+                        }
+                    }
+                }
+                worker.waitFor();
+            }
+            double wall = (end - start) / 1000.0;
+            long received = simulator.requests().chatRequests();
+            long tooMany = simulator.requests().rateLimited();
+            double ideal = REQUESTS / (RPM / 60.0);
+            System.out.printf("%s: %d process(es), wall %.1f s, %d requests received, %d answered 429, %d failed%n",
+                    name, processes, wall, received, tooMany, failed);
+            figures.put(name + "_429_share", BenchSupport.round(received == 0 ? 0 : (double) tooMany / received, 4));
+            figures.put(name + "_efficiency", BenchSupport.round(ideal / wall, 3));
+            figures.put(name + "_wall_seconds", BenchSupport.round(wall, 1));
+            figures.put(name + "_failed", failed);
+        }
+    }
+}
