@@ -1,5 +1,8 @@
 package dev.evalunit.client;
 
+import dev.evalunit.internal.throttle.SharedLimits;
+import dev.evalunit.config.ConfigKeys;
+import java.net.URI;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
@@ -67,6 +70,8 @@ public final class OpenAiClient implements LlmClient {
     /** The last failure per model that came without any HTTP response, for a server never reached. */
     private final Map<String, LlmException> lastFailures = new ConcurrentHashMap<>();
     private final Attempts attempts;
+    /** Rate limits shared with other processes through Redis, or {@code null}. */
+    private final SharedLimits sharedLimits;
 
     private OpenAiClient(Builder b) {
         this.config = b.config;
@@ -83,6 +88,7 @@ public final class OpenAiClient implements LlmClient {
         this.listeners = new Listeners(b.listeners, redactor);
         this.scheduler = newScheduler();
         this.transport = new OpenAiTransport(config.openai(), config.rateLimit().maxConcurrency());
+        this.sharedLimits = sharedLimits(config);
         this.attempts = new Attempts(config, budget, metrics, listeners, transport, stops, this::drain, redactor,
                 nanoTime, lastFailures);
         BackoffPolicy backoff = new BackoffPolicy(config.retry(), b.random);
@@ -98,6 +104,32 @@ public final class OpenAiClient implements LlmClient {
                             cause.model(), e.getAttemptCount(), e.getDelay(), cause));
                 })
                 .build();
+    }
+
+    /**
+     * The limits shared through {@code evalunit.shared-limits.redis}, or {@code null} without the setting, or,
+     * with one warning, when Redis cannot be reached at the start (this process then keeps to its own limits).
+     */
+    private static SharedLimits sharedLimits(EvalConfig config) {
+        Optional<URI> redis = Optional.ofNullable(config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS, null,
+                "a redis:// address, such as redis://127.0.0.1:6379", text -> {
+                    URI uri = URI.create(text.strip());
+                    if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
+                        throw new IllegalArgumentException(text);
+                    }
+                    return uri;
+                }));
+        if (redis.isEmpty()) {
+            return null;
+        }
+        String namespace = config.values().get(ConfigKeys.SHARED_LIMITS_NAMESPACE).map(String::strip)
+                .filter(n -> !n.isEmpty()).orElse(config.openai().baseUrl().getHost());
+        try {
+            return SharedLimits.connect(redis.get(), namespace);
+        } catch (IllegalStateException unreachable) {
+            LOG.log(System.Logger.Level.WARNING, unreachable.getMessage() + "; this run keeps to its own limits");
+            return null;
+        }
     }
 
     /** A client for the configuration, with no listeners. */
@@ -283,7 +315,7 @@ public final class OpenAiClient implements LlmClient {
             RateLimitConfig limits = config.rateLimitFor(m);
             ModelThrottle throttle = new ModelThrottle(m, new ModelThrottle.Settings(limits.requestsPerMinute(),
                     limits.tokensPerMinute(), limits.maxConcurrency(), limits.adaptive(), burstSeconds, limits.derived()),
-                    nanoTime, Wakeups.on(scheduler));
+                    nanoTime, Wakeups.on(scheduler), sharedLimits == null ? null : sharedLimits.gate(m));
             int total = lanes.values().stream().mapToInt(l -> l.maxConcurrency).sum() + limits.maxConcurrency();
             transport.ensureCapacity(total);
             Lane[] self = new Lane[1];
@@ -370,6 +402,9 @@ public final class OpenAiClient implements LlmClient {
         }
         transport.close();
         scheduler.shutdownNow();
+        if (sharedLimits != null) {
+            sharedLimits.close();
+        }
     }
 
     /** Options beyond the configuration, mostly seams for tests. */

@@ -83,6 +83,10 @@ public final class ConfigKeys {
     public static final String URGENT = "evalunit.urgent";
     /** Whether unknown {@code evalunit.*} settings are ignored with a warning instead of failing the run. */
     public static final String CONFIG_LENIENT = "evalunit.config.lenient";
+    /** {@code redis://host:port}: the RPM and TPM buckets of every process using it are one shared bucket per model. */
+    public static final String SHARED_LIMITS_REDIS = "evalunit.shared-limits.redis";
+    /** The prefix of the shared buckets' keys; by default the base URL's host. */
+    public static final String SHARED_LIMITS_NAMESPACE = "evalunit.shared-limits.namespace";
     public static final String DATASETS_DIR = "evalunit.datasets.dir";
     public static final String DATASETS_CACHE = "evalunit.datasets.cache";
     public static final String DATASETS_DOWNLOAD = "evalunit.datasets.download";
@@ -168,6 +172,8 @@ public final class ConfigKeys {
             new Key(SAMPLES_MODE, "choices", null),
             new Key(URGENT, "false", null),
             new Key(CONFIG_LENIENT, "false", null),
+            new Key(SHARED_LIMITS_REDIS, null, null),
+            new Key(SHARED_LIMITS_NAMESPACE, null, null),
             new Key(DATASETS_DIR, null, null),
             new Key(DATASETS_CACHE, "~/.cache/evalunit/datasets", null),
             new Key(DATASETS_DOWNLOAD, "true", null),

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One process of a split run, for {@link SharedLimitsBench}: asks {@code requests} questions through its own
- * client with no rate-limit settings (as a CI job would), all at once (its throttle queues them), and prints
+ * client with no rate-limit settings (as a CI job would; {@code -Devalunit.shared-limits.redis} and the other
+ * system properties apply), all at once (its throttle queues them), and prints
  * {@code SHARD_DONE ok=N failed=N start_ms=T end_ms=T}.
  *
  * <pre>java dev.evalunit.bench.ShardWorker &lt;base url&gt; &lt;requests&gt; &lt;shard&gt;</pre>
@@ -27,7 +28,7 @@ public final class ShardWorker {
         String baseUrl = args[0];
         int requests = Integer.parseInt(args[1]);
         int shard = Integer.parseInt(args[2]);
-        EvalConfig config = EvalConfig.defaults().withOpenAI(new OpenAIConfig(BenchSupport.KEY, URI.create(baseUrl),
+        EvalConfig config = EvalConfig.load().withOpenAI(new OpenAIConfig(BenchSupport.KEY, URI.create(baseUrl),
                 null, null, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

@@ -1,5 +1,6 @@
 package dev.evalunit.bench;
 
+import dev.evalunit.internal.throttle.RedisServer;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
  *       from the first process's start to the last one's end;</li>
  *   <li>{@code <case>_failed}: requests that failed after retries.</li>
  * </ul>
- * Cases: {@code single} (one process) and {@code shards4_local} (four processes, limits not shared). The
- * shared-limit figures ({@code shards4_...} with Redis) come with the shared limits, not built yet.
- * {@code -Dbench.only=single,shards4} runs a subset. It prints figures and asserts nothing about them.
+ * Cases: {@code single} (one process), {@code shards4_local} (four processes, limits not shared) and
+ * {@code shards4} (four processes sharing the limit through a real redis-server, {@code evalunit.shared-limits.redis}).
+ * {@code -Dbench.only=single,local,shared} runs a subset. It prints figures and asserts nothing about them.
  */
 class SharedLimitsBench {
 
@@ -46,25 +47,35 @@ class SharedLimitsBench {
         figures.put("latency_ms", 200);
         figures.put("ideal_seconds", REQUESTS / (RPM / 60.0));
         if (only.isEmpty() || only.contains("single")) {
-            run("single", 1, figures);
+            run("single", 1, null, figures);
         }
-        if (only.isEmpty() || only.contains("shards4")) {
-            run("shards4_local", 4, figures);
+        if (only.isEmpty() || only.contains("local")) {
+            run("shards4_local", 4, null, figures);
+        }
+        if ((only.isEmpty() || only.contains("shared")) && RedisServer.binary() != null) {
+            try (RedisServer redis = RedisServer.start()) {
+                run("shards4", 4, redis.url(), figures);
+            }
         }
         BenchSupport.write("shared.json", figures);
     }
 
-    private static void run(String name, int processes, Map<String, Object> figures) throws Exception {
+    private static void run(String name, int processes, String redis, Map<String, Object> figures) throws Exception {
         try (OpenAiSimulator simulator = OpenAiSimulator.start(SimulatorOptions.builder()
                 .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(RPM).tokensPerMinute(100_000_000)
                 .burst(Duration.ofSeconds(1)).build())) {
             List<Process> workers = new ArrayList<>();
             for (int shard = 1; shard <= processes; shard++) {
-                workers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                List<String> command = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), "-Xmx256m",
-                        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-                        ShardWorker.class.getName(), simulator.baseUrl(), String.valueOf(REQUESTS / processes),
-                        String.valueOf(shard)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", "")));
+                if (redis != null) {
+                    command.add("-Devalunit.shared-limits.redis=" + redis);
+                }
+                command.addAll(List.of(ShardWorker.class.getName(), simulator.baseUrl(),
+                        String.valueOf(REQUESTS / processes), String.valueOf(shard)));
+                workers.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
             long start = Long.MAX_VALUE;
             long end = 0;

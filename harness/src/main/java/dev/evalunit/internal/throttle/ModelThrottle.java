@@ -107,6 +107,8 @@ public final class ModelThrottle implements AutoCloseable {
     private final AIMDLimit aimd;
     private final TokenBucket requests;
     private final TokenBucket tokens;
+    /** Limits shared with other processes, or {@code null}. */
+    private final SharedLimits.Gate gate;
     private final boolean learnRequests;
     private final boolean learnTokens;
 
@@ -128,7 +130,17 @@ public final class ModelThrottle implements AutoCloseable {
     private volatile boolean warned;
 
     public ModelThrottle(String model, Settings settings, LongSupplier nanoTime, Wakeups wakeups) {
+        this(model, settings, nanoTime, wakeups, null);
+    }
+
+    /**
+     * A throttle that also draws on limits shared with other processes ({@code gate}; {@code null} for none): a
+     * request leaves when this process's buckets and the shared ones both allow it, and a 429 pauses them all.
+     */
+    public ModelThrottle(String model, Settings settings, LongSupplier nanoTime, Wakeups wakeups,
+                         SharedLimits.Gate gate) {
         this.model = model;
+        this.gate = gate;
         this.settings = settings;
         this.nanoTime = nanoTime;
         this.wakeups = wakeups;
@@ -139,6 +151,9 @@ public final class ModelThrottle implements AutoCloseable {
         this.requests = bucket(settings.requestsPerMinute(), settings.burstSeconds(), now);
         this.tokens = bucket(settings.tokensPerMinute(), settings.burstSeconds(), now);
         this.limitsKnown = !learnRequests && !learnTokens;
+        if (gate != null) {
+            gate.limits(requests.perMinute(), tokens.perMinute(), settings.burstSeconds(), now);
+        }
         this.aimd = AIMDLimit.newBuilder()
                 .initialLimit(settings.derived() ? Math.min(DERIVED_START, settings.maxConcurrency())
                         : settings.maxConcurrency())
@@ -368,6 +383,12 @@ public final class ModelThrottle implements AutoCloseable {
                 }
                 long wait = Math.max(pausedUntil - now,
                         Math.max(requests.nanosUntil(1, now), tokens.nanosUntil(head.tokens, now)));
+                if (wait == 0 && gate != null) {
+                    wait = gate.pausedNanos(now);
+                    if (wait == 0) {
+                        wait = gate.tryTake(head.tokens, now); // taken from the shared buckets when 0
+                    }
+                }
                 if (wait > 0) {
                     wakeIn(wait, now);
                     break;
@@ -431,9 +452,15 @@ public final class ModelThrottle implements AutoCloseable {
                 tokensPerRequest = tokensPerRequest == 0 ? waiter.tokens
                         : tokensPerRequest + LATENCY_WEIGHT * (waiter.tokens - tokensPerRequest);
                 tokens.give(waiter.tokens - feedback.actualTokens(), now);
+                if (gate != null) {
+                    gate.settle(waiter.tokens - feedback.actualTokens(), now);
+                }
             } else if (!feedback.reachedServer() || feedback.rateLimited()) {
                 // Nothing was processed, so nothing was billed against the token limit.
                 tokens.give(waiter.tokens, now);
+                if (gate != null) {
+                    gate.settle(waiter.tokens, now);
+                }
             }
             learn(waiter, feedback.headers(), now);
             if (feedback.reachedServer()) {
@@ -442,6 +469,10 @@ public final class ModelThrottle implements AutoCloseable {
             if (feedback.rateLimited()) {
                 Duration pause = feedback.retryAfter() != null ? feedback.retryAfter() : DEFAULT_PAUSE_AFTER_429;
                 pausedUntil = Math.max(pausedUntil, saturatedAdd(now, pause));
+                if (gate != null) {
+                    gate.pause(System.currentTimeMillis() + Math.min(pause.toMillis(), Duration.ofMinutes(10).toMillis()),
+                            now);
+                }
             }
             if (settings.adaptive() && feedback.reachedServer()) {
                 boolean newCongestion = feedback.rateLimited() && waiter.sentAt > lastDecreaseAt;
@@ -504,6 +535,9 @@ public final class ModelThrottle implements AutoCloseable {
             }
             bucket.setRate(limit, settings.burstSeconds(), now);
             learned = true;
+            if (gate != null) {
+                gate.limits(requests.perMinute(), tokens.perMinute(), settings.burstSeconds(), now);
+            }
         }
         if (remaining < 0) {
             return;
