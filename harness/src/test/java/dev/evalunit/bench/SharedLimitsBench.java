@@ -1,6 +1,7 @@
 package dev.evalunit.bench;
 
 import dev.evalunit.internal.throttle.RedisServer;
+import dev.evalunit.internal.throttle.SharedLimits;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -57,7 +58,66 @@ class SharedLimitsBench {
                 run("shards4", 4, redis.url(), figures);
             }
         }
+        if ((only.isEmpty() || only.contains("overhead")) && RedisServer.binary() != null) {
+            overhead(figures);
+        }
+        if ((only.isEmpty() || only.contains("outage")) && RedisServer.binary() != null) {
+            outage(figures);
+        }
         BenchSupport.write("shared.json", figures);
+    }
+
+    /**
+     * {@code redis_overhead_us_median}, {@code _p99}: what the shared buckets add to one request, the take
+     * before it leaves and the settling after, against a redis-server on loopback (5,000 requests, limits far
+     * above them, after 500 to warm up).
+     */
+    private static void overhead(Map<String, Object> figures) throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             SharedLimits limits = SharedLimits.connect(java.net.URI.create(redis.url()), "overhead")) {
+            SharedLimits.Gate gate = limits.gate("gpt-4o-mini");
+            gate.limits(1e6, 1e9, 1.0, System.nanoTime()); // far above 5,000 requests, within what Bucket4j takes
+            double[] micros = new double[5_000];
+            for (int i = -500; i < micros.length; i++) {
+                long begin = System.nanoTime();
+                gate.pausedNanos(begin);
+                gate.tryTake(100, begin);
+                gate.settle(10, System.nanoTime());
+                if (i >= 0) {
+                    micros[i] = (System.nanoTime() - begin) / 1e3;
+                }
+            }
+            java.util.Arrays.sort(micros);
+            figures.put("redis_overhead_us_median", BenchSupport.round(micros[micros.length / 2], 1));
+            figures.put("redis_overhead_us_p99", BenchSupport.round(micros[(int) (micros.length * 0.99)], 1));
+        }
+    }
+
+    /**
+     * {@code redis_outage_errors}: the shared run again, with Redis stopped 20 s in and started again 10 s later
+     * on its port: requests that failed after their retries (the processes go on under their own limits).
+     */
+    private static void outage(Map<String, Object> figures) throws Exception {
+        RedisServer[] redis = {RedisServer.start()};
+        int port = redis[0].port();
+        Thread outage = new Thread(() -> {
+            try {
+                Thread.sleep(20_000);
+                redis[0].close();
+                Thread.sleep(10_000);
+                redis[0] = RedisServer.start(port);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "redis-outage");
+        outage.start();
+        try {
+            run("outage", 4, redis[0].url(), figures);
+            figures.put("redis_outage_errors", figures.remove("outage_failed"));
+        } finally {
+            outage.join();
+            redis[0].close();
+        }
     }
 
     private static void run(String name, int processes, String redis, Map<String, Object> figures) throws Exception {
@@ -91,6 +151,7 @@ class SharedLimitsBench {
                                 String[] kv = pair.split("=");
                                 v.put(kv[0], Long.parseLong(kv[1]));
                             }
+                            System.out.println(name + " worker: " + line);
                             start = Math.min(start, v.get("start_ms"));
                             end = Math.max(end, v.get("end_ms"));
                             failed += v.get("failed");

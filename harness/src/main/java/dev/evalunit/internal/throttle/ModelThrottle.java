@@ -539,7 +539,9 @@ public final class ModelThrottle implements AutoCloseable {
                 gate.limits(requests.perMinute(), tokens.perMinute(), settings.burstSeconds(), now);
             }
         }
-        if (remaining < 0) {
+        if (remaining < 0 || gate != null) {
+            // with shared limits the server's remaining is every process's, which the shared bucket stands for:
+            // synced to it, this process's bucket would hold back what the shared one already counts
             return;
         }
         double server = serverLevel(bucket, remaining, limit);

@@ -66,7 +66,7 @@ public final class SharedLimits implements AutoCloseable {
     public static SharedLimits connect(URI redis, String namespace) {
         Objects.requireNonNull(redis, "redis");
         RedisURI uri = RedisURI.create(redis);
-        uri.setTimeout(Duration.ofSeconds(2));
+        uri.setTimeout(Duration.ofMillis(500)); // a Redis that answers at all answers in milliseconds
         RedisClient client = RedisClient.create(uri);
         // while Redis is away, commands fail at once (the gates go local) instead of waiting for it to come back
         client.setOptions(ClientOptions.builder()

@@ -40,6 +40,11 @@ public final class RedisServer implements AutoCloseable {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
+        return start(port);
+    }
+
+    /** A server on {@code port}, e.g. one started again after an outage. */
+    public static RedisServer start(int port) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(List.of(binary().toString(), "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -62,6 +67,10 @@ public final class RedisServer implements AutoCloseable {
         }
         process.waitFor(5, TimeUnit.SECONDS);
         throw new IOException("redis-server did not start on port " + port);
+    }
+
+    public int port() {
+        return port;
     }
 
     public String url() {
