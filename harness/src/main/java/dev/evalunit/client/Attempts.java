@@ -169,6 +169,15 @@ final class Attempts {
         stops.record(model, call.request, failure).ifPresent(drain);
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         Duration retryAfter = cappedRetryAfter(failure);
+        if (headers == null) {
+            // No server answered. The circuit breaker counts this failure when the result completes, and may
+            // stop the model then (no answer ever from its address): it must have counted it before the permit
+            // lets the next queued request out, or that one is sent to the same nowhere.
+            result.completeExceptionally(failure);
+            permit.release(ModelThrottle.Feedback.failure(null, false, retryAfter));
+            lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
+            return;
+        }
         permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
         lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
         if (limited) {
