@@ -112,6 +112,8 @@ public final class SharedLimits implements AutoCloseable {
         private final String prefix;
         private volatile BucketProxy requests;
         private volatile BucketProxy tokens;
+        private volatile double requestLimit;
+        private volatile double tokenLimit;
         private final AtomicLong pauseReadAt = new AtomicLong(Long.MIN_VALUE);
         private volatile long pausedUntilMillis;
 
@@ -128,8 +130,16 @@ public final class SharedLimits implements AutoCloseable {
                 return;
             }
             try {
-                requests = bucket(requests, "rpm", requestsPerMinute, burstSeconds);
-                tokens = bucket(tokens, "tpm", tokensPerMinute, burstSeconds);
+                // a bucket is configured again only when its limit changed: a replaced configuration loses the
+                // fraction of a token refilled so far, which at every answer would slow every process
+                if (Math.abs(requestsPerMinute - requestLimit) >= 0.5) {
+                    requests = bucket(requests, "rpm", requestsPerMinute, burstSeconds);
+                    requestLimit = requestsPerMinute;
+                }
+                if (Math.abs(tokensPerMinute - tokenLimit) >= 0.5) {
+                    tokens = bucket(tokens, "tpm", tokensPerMinute, burstSeconds);
+                    tokenLimit = tokensPerMinute;
+                }
             } catch (RuntimeException e) {
                 failed(e, now);
             }
