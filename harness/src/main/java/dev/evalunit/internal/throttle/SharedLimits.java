@@ -114,6 +114,9 @@ public final class SharedLimits implements AutoCloseable {
         private volatile BucketProxy tokens;
         private volatile double requestLimit;
         private volatile double tokenLimit;
+        private volatile double wantedRequests;
+        private volatile double wantedTokens;
+        private volatile double burst = 1;
         private final AtomicLong pauseReadAt = new AtomicLong(Long.MIN_VALUE);
         private volatile long pausedUntilMillis;
 
@@ -123,22 +126,31 @@ public final class SharedLimits implements AutoCloseable {
 
         /**
          * The limits now known (configured, or learned from the server's headers), as per-minute figures with a
-         * bucket of {@code burstSeconds} of each; 0 or less for one not known, which stays unlimited.
+         * bucket of {@code burstSeconds} of each; 0 or less for one not known, which stays unlimited. Applied to
+         * the shared buckets now, or, while Redis cannot be reached, once it can.
          */
         public void limits(double requestsPerMinute, double tokensPerMinute, double burstSeconds, long now) {
+            wantedRequests = requestsPerMinute;
+            wantedTokens = tokensPerMinute;
+            burst = burstSeconds;
+            configure(now);
+        }
+
+        /** Configures the buckets whose wanted limit differs from the one they have, when Redis can be reached. */
+        private void configure(long now) {
             if (!redisUsable(now)) {
                 return;
             }
             try {
                 // a bucket is configured again only when its limit changed: a replaced configuration loses the
                 // fraction of a token refilled so far, which at every answer would slow every process
-                if (Math.abs(requestsPerMinute - requestLimit) >= 0.5) {
-                    requests = bucket(requests, "rpm", requestsPerMinute, burstSeconds);
-                    requestLimit = requestsPerMinute;
+                if (Math.abs(wantedRequests - requestLimit) >= 0.5) {
+                    requests = bucket(requests, "rpm", wantedRequests, burst);
+                    requestLimit = wantedRequests;
                 }
-                if (Math.abs(tokensPerMinute - tokenLimit) >= 0.5) {
-                    tokens = bucket(tokens, "tpm", tokensPerMinute, burstSeconds);
-                    tokenLimit = tokensPerMinute;
+                if (Math.abs(wantedTokens - tokenLimit) >= 0.5) {
+                    tokens = bucket(tokens, "tpm", wantedTokens, burst);
+                    tokenLimit = wantedTokens;
                 }
             } catch (RuntimeException e) {
                 failed(e, now);
@@ -169,6 +181,7 @@ public final class SharedLimits implements AutoCloseable {
          * else how many nanoseconds to wait (nothing is taken then). 0 when Redis cannot be reached.
          */
         public long tryTake(long estimatedTokens, long now) {
+            configure(now); // limits learned while Redis was away
             BucketProxy r = requests;
             BucketProxy t = tokens;
             if ((r == null && t == null) || !redisUsable(now)) {
