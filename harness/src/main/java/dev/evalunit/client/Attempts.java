@@ -169,14 +169,12 @@ final class Attempts {
         stops.record(model, call.request, failure).ifPresent(drain);
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         Duration retryAfter = cappedRetryAfter(failure);
-        if (headers == null) {
-            // No server answered. The circuit breaker counts this failure when the result completes, and may
-            // stop the model then (no answer ever from its address): it must have counted it before the permit
-            // lets the next queued request out, or that one is sent to the same nowhere.
+        // When no server answered, the circuit breaker counts this failure as the result completes and may stop
+        // the model then (no answer ever from its address): it must have counted it before the permit lets the
+        // next queued request out, or that one is sent to the same nowhere.
+        boolean unanswered = headers == null;
+        if (unanswered) {
             result.completeExceptionally(failure);
-            permit.release(ModelThrottle.Feedback.failure(null, false, retryAfter));
-            lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
-            return;
         }
         permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
         lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
@@ -185,7 +183,9 @@ final class Attempts {
             listeners.fire(ClientListener::onRateLimited, new ClientListener.RateLimited(
                     model, attempt, retryAfter, failure.requestId()));
         }
-        result.completeExceptionally(failure);
+        if (!unanswered) {
+            result.completeExceptionally(failure);
+        }
     }
 
     /**

@@ -93,6 +93,19 @@ public final class ConfigValues {
         return keys;
     }
 
+    /**
+     * A parser for {@link #getAs}: a whole number of at least 1, e.g. {@code 50}.
+     *
+     * @throws IllegalArgumentException when {@code text} is not one
+     */
+    public static int positiveInt(String text) {
+        int n = Integer.parseInt(text.strip());
+        if (n < 1) {
+            throw new IllegalArgumentException(text);
+        }
+        return n;
+    }
+
     /** Warnings about keys that look like misspelt known keys; also logged when {@link EvalConfig} loads. */
     public List<String> warnings() {
         return warnings;

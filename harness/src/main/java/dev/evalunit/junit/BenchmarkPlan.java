@@ -14,6 +14,7 @@ import dev.evalunit.Questions;
 import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.run.FollowUpStage;
 import dev.evalunit.internal.run.PlannedInvocation;
@@ -117,13 +118,7 @@ final class BenchmarkPlan implements PlannedTest {
         }
         int samples = AnnotationSupport.findAnnotation(method, Samples.class).map(Samples::value).orElse(suite.samples());
         if (config != null && config.values().get(ConfigKeys.SAMPLES).isPresent()) {
-            samples = config.values().getAs(ConfigKeys.SAMPLES, samples, "a whole number > 0", v -> {
-                int n = Integer.parseInt(v.strip());
-                if (n < 1) {
-                    throw new IllegalArgumentException(v);
-                }
-                return n;
-            });
+            samples = config.values().getAs(ConfigKeys.SAMPLES, samples, "a whole number > 0", ConfigValues::positiveInt);
         }
         if (samples < 1) {
             throw new BenchmarkConfigurationException("@Samples on " + where + " must be at least 1 but was " + samples);

@@ -258,18 +258,9 @@ public final class Analysis {
                 return;
             }
             boolean passed = r.status() == Outcome.PASSED;
-            cell.answered++;
-            if (passed) {
-                cell.passed++;
-            }
-            r.scores().forEach((name, value) -> cell.scores.computeIfAbsent(name, n -> new Moments()).add(value));
+            cell.add(passed, r.scores());
             if (r.category() != null) {
-                CategoryCell c = cell.categories.computeIfAbsent(r.category(), x -> new CategoryCell());
-                c.answered++;
-                if (passed) {
-                    c.passed++;
-                }
-                r.scores().forEach((name, value) -> c.scores.computeIfAbsent(name, n -> new Moments()).add(value));
+                cell.categories.computeIfAbsent(r.category(), x -> new Tally()).add(passed, r.scores());
             }
             QuestionCell q = cell(r.questionId(), t);
             q.answered++;
@@ -350,42 +341,51 @@ public final class Analysis {
             new TreeMap<>(cells).forEach((t, c) -> {
                 double[] acc = agreement.get(t);
                 Map<String, ScoreFigures> scores = new TreeMap<>();
-                Map<String, Double> means = new TreeMap<>();
-                c.scores.forEach((name, m) -> {
-                    scores.put(name, m.figures());
-                    means.put(name, m.mean);
-                });
+                c.scores.forEach((name, m) -> scores.put(name, m.figures()));
                 Map<String, CategoryFigures> categories = new TreeMap<>();
                 c.categories.forEach((name, v) -> {
-                    Map<String, Double> categoryMeans = new TreeMap<>();
-                    v.scores.forEach((score, m) -> categoryMeans.put(score, m.mean));
-                    Double accuracy = v.answered == 0 ? null : (double) v.passed / v.answered;
-                    categories.put(name, new CategoryFigures(v.answered, v.passed, accuracy, categoryMeans,
-                            metrics(metrics, accuracy, categoryMeans)));
+                    Map<String, Double> means = v.means();
+                    categories.put(name, new CategoryFigures(v.answered, v.passed, v.accuracy(), means,
+                            metrics(metrics, v.accuracy(), means)));
                 });
-                Double accuracy = c.answered == 0 ? null : (double) c.passed / c.answered;
                 rows.add(new TemperatureAnalysis(t, c.invocations, c.answered, c.passed, c.errors,
-                        accuracy, wilson(c.passed, c.answered),
+                        c.accuracy(), wilson(c.passed, c.answered),
                         acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories,
-                        metrics(metrics, accuracy, means)));
+                        metrics(metrics, c.accuracy(), c.means())));
             });
             return new TestFigures(test, rows, new Flips(multi, answerFlips, passFlips, flipped));
         }
     }
 
-    private static final class Cell {
-        long invocations;
+    /** The answered invocations of a temperature, or of a category in it: how many passed, and their scores. */
+    private static class Tally {
         long answered;
         long passed;
-        long errors;
         final Map<String, Moments> scores = new TreeMap<>();
-        final Map<String, CategoryCell> categories = new TreeMap<>();
+
+        void add(boolean pass, Map<String, Double> recorded) {
+            answered++;
+            if (pass) {
+                passed++;
+            }
+            recorded.forEach((name, value) -> scores.computeIfAbsent(name, n -> new Moments()).add(value));
+        }
+
+        Double accuracy() {
+            return answered == 0 ? null : (double) passed / answered;
+        }
+
+        Map<String, Double> means() {
+            Map<String, Double> means = new TreeMap<>();
+            scores.forEach((name, m) -> means.put(name, m.mean));
+            return means;
+        }
     }
 
-    private static final class CategoryCell {
-        long answered;
-        long passed;
-        final Map<String, Moments> scores = new TreeMap<>();
+    private static final class Cell extends Tally {
+        long invocations;
+        long errors;
+        final Map<String, Tally> categories = new TreeMap<>();
     }
 
     /**

@@ -56,13 +56,7 @@ public record RowSelection(Set<String> ids, Set<String> categories, int limit, L
      */
     public static RowSelection from(EvalConfig config) {
         ConfigValues v = config.values();
-        int limit = v.getAs(ConfigKeys.LIMIT, 0, "a whole number > 0, such as 50", text -> {
-            int n = Integer.parseInt(text.strip());
-            if (n < 1) {
-                throw new IllegalArgumentException(text);
-            }
-            return n;
-        });
+        int limit = v.getAs(ConfigKeys.LIMIT, 0, "a whole number > 0, such as 50", ConfigValues::positiveInt);
         Long seed = v.getAs(ConfigKeys.LIMIT_SEED, null, "a whole number, such as 7", text -> Long.valueOf(text.strip()));
         if (seed != null && limit == 0) {
             throw new ConfigException(ConfigKeys.LIMIT_SEED, String.valueOf(seed), v.origin(ConfigKeys.LIMIT_SEED),
