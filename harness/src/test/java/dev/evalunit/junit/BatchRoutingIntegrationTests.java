@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
@@ -168,6 +169,23 @@ class BatchRoutingIntegrationTests {
         second.testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
         assertThat(simulator.requests().batchesCreated()).as("batches created over both runs").isEqualTo(1);
         assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aRunThatEndsBeforeItsBatchIsNoResultYetAndTheNextOneThatCollectsItIs() {
+        EngineExecutionResults first = run(Map.of("evalunit.batch.wait", "false"), EligibleTestCase.class);
+
+        // every answer still in its batch: the run says so and is not green
+        first.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m ->
+                m.startsWith("evalunit: the run failed: " + 2 * ROWS + " invocations wait for their batch")
+                        && m.contains("run the same command again to collect them")))));
+
+        clock.advance(Duration.ofHours(2));
+        EngineExecutionResults second = run(Map.of(), EligibleTestCase.class);
+
+        second.containerEvents().assertThatEvents().noneMatch(e -> e.getPayload(
+                org.junit.platform.engine.TestExecutionResult.class).map(r -> r.getStatus()
+                == org.junit.platform.engine.TestExecutionResult.Status.FAILED).orElse(false));
     }
 
     /**

@@ -42,6 +42,8 @@ final class RunEnd {
     private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
     /** Invocations that failed after retries, by what failed (the failure's first line). */
     private final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
+    /** Invocations aborted because their batch had not finished when the run ended. */
+    private final LongAdder waitingForBatches = new LongAdder();
 
     /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
     RunEnd(EvalConfig config) {
@@ -78,6 +80,9 @@ final class RunEnd {
         ended.invocations.increment();
         if (outcome == Outcome.ABORTED && !waitingForBatch) {
             ended.aborted.increment();
+        }
+        if (outcome == Outcome.ABORTED && waitingForBatch) {
+            waitingForBatches.increment();
         }
         if (outcome == Outcome.ERROR && failure != null) {
             errorsByCause.computeIfAbsent(RunProblems.firstLine(failure), c -> new LongAdder()).increment();
@@ -121,6 +126,13 @@ final class RunEnd {
                     + t.getKey() + " was aborted", "every one of the " + t.getValue().invocations.sum()
                     + " invocations of " + t.getKey() + " was aborted, so it has no result (the other tests' results "
                     + "are not its): each one's reason is in its result (Allure, surefire-reports)"));
+        }
+        long waiting = waitingForBatches.sum();
+        if (waiting > 0) {
+            problems.add(String.format(Locale.ROOT, "%,d invocations wait for their batch", waiting), String.format(
+                    Locale.ROOT, "%,d invocations have no answer yet: their batch was still running when the run "
+                            + "ended (evalunit.batch.wait=false, or its deadline); run the same command again to "
+                            + "collect them. Until then this run is not a result", waiting));
         }
         List<String> reasons = new ArrayList<>();
         problems.all().forEach(p -> reasons.add(p.summary()));
