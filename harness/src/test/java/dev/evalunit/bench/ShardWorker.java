@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One process of a split run, for {@link SharedLimitsBench}: asks {@code requests} questions through its own
  * client with no rate-limit settings (as a CI job would; {@code -Devalunit.shared-limits.redis} and the other
  * system properties apply), all at once (its throttle queues them), and prints
- * {@code SHARD_DONE ok=N failed=N start_ms=T end_ms=T}.
+ * {@code SHARD_DONE ok=N failed=N start_ms=T first_ms=T end_ms=T} (first_ms: the first answer).
  *
  * <pre>java dev.evalunit.bench.ShardWorker &lt;base url&gt; &lt;requests&gt; &lt;shard&gt;</pre>
  */
@@ -32,17 +32,21 @@ public final class ShardWorker {
                 null, null, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
         long start = System.currentTimeMillis();
         try (OpenAiClient client = OpenAiClient.create(config)) {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 all.add(client.generateAsync(ChatRequest.user("Shard " + shard + ", question " + i
                         + ": which city is the capital of the country numbered " + i + "?").maxTokens(24))
-                        .handle((answer, error) -> (error == null ? ok : failed).incrementAndGet()));
+                        .handle((answer, error) -> {
+                            first.compareAndSet(0, System.currentTimeMillis());
+                            return (error == null ? ok : failed).incrementAndGet();
+                        }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         }
         System.out.println("SHARD_DONE ok=" + ok.get() + " failed=" + failed.get() + " start_ms=" + start
-                + " end_ms=" + System.currentTimeMillis());
+                + " first_ms=" + first.get() + " end_ms=" + System.currentTimeMillis());
     }
 }

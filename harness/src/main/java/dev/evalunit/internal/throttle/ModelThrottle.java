@@ -428,12 +428,20 @@ public final class ModelThrottle implements AutoCloseable {
             return;
         }
         wakeAt = at;
-        wakeups.schedule(this::wake, nanos);
+        wakeups.schedule(() -> wake(at), nanos);
     }
 
-    private void wake() {
+    /**
+     * A scheduled dispatch. One that a sooner wake-up replaced does nothing: were it to dispatch, each
+     * replaced wake-up would start a chain of its own (refused, scheduled again, ...), and with shared limits
+     * every link of every chain is a read of Redis.
+     */
+    private void wake(long at) {
         lock.lock();
         try {
+            if (wakeAt != at) {
+                return;
+            }
             wakeAt = Long.MAX_VALUE;
         } finally {
             lock.unlock();
@@ -518,6 +526,11 @@ public final class ModelThrottle implements AutoCloseable {
                 waiter.requestsAtSend, waiter.requestCorrectionsAtSend, now, "requests");
         learnAndSync(tokens, learnTokens, headers.limitTokens(), headers.remainingTokens(),
                 waiter.tokensAtSend, waiter.tokenCorrectionsAtSend, now, "tokens");
+        if (gate != null) {
+            // the server's remaining is every process's: it corrects the shared buckets, not this process's own
+            gate.correct(headers.remainingRequests(), headers.limitRequests(), headers.remainingTokens(),
+                    headers.limitTokens(), now - waiter.sentAt, now);
+        }
     }
 
     /**
@@ -540,8 +553,8 @@ public final class ModelThrottle implements AutoCloseable {
             }
         }
         if (remaining < 0 || gate != null) {
-            // with shared limits the server's remaining is every process's, which the shared bucket stands for:
-            // synced to it, this process's bucket would hold back what the shared one already counts
+            // with shared limits the server's remaining is every process's, which the shared bucket stands for
+            // (learn corrects it): synced to it, this process's bucket would hold back what the shared one counts
             return;
         }
         double server = serverLevel(bucket, remaining, limit);

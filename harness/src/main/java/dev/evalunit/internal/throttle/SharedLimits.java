@@ -9,7 +9,9 @@ import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,9 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Rate limits shared by every process that names the same Redis and namespace
  * ({@code evalunit.shared-limits.redis}): per model, one RPM and one TPM bucket in Redis, Bucket4j's
  * distributed buckets (compare-and-swap over Lettuce), which each process's {@link ModelThrottle} draws on
- * besides its own; and a shared pause after a 429. A process keeps its own concurrency. When Redis cannot be
- * reached the gates let requests through on the local buckets alone, with one warning, and try Redis again
- * a few seconds later: a run never fails or stalls because Redis did. Thread-safe.
+ * besides its own; a shared pause after a 429; and the server's {@code x-ratelimit-remaining-*}, which lower
+ * the shared buckets when they hold more than the server has left. A process keeps its own concurrency.
+ * Each process says every few seconds that it is there, so each knows how many draw on the limits. When
+ * Redis cannot be reached, with one warning, the gates go on under local buckets at this process's share of
+ * the limits (1/N of the processes last seen), and try Redis again a few seconds later: a run never fails or
+ * stalls because Redis did. Thread-safe.
  */
 public final class SharedLimits implements AutoCloseable {
 
@@ -36,8 +42,12 @@ public final class SharedLimits implements AutoCloseable {
     private static final long RETRY_REDIS_NANOS = Duration.ofSeconds(5).toNanos();
     /** The share of an account's limit the shared buckets allow. */
     static final double HEADROOM = 0.97;
-    /** How long a read of the shared pause is trusted. */
+    /** How long a read of the shared pause is trusted, and how often the server's remaining corrects the buckets. */
     private static final long PAUSE_CACHE_NANOS = Duration.ofMillis(100).toNanos();
+    /** How often a process says it is there. */
+    private static final long HEARTBEAT_NANOS = Duration.ofSeconds(2).toNanos();
+    /** How long a process that said nothing more still counts among those drawing on the limits. */
+    private static final long PRESENCE_MILLIS = Duration.ofSeconds(10).toMillis();
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -47,6 +57,10 @@ public final class SharedLimits implements AutoCloseable {
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile long localUntil = Long.MIN_VALUE;
+    private final byte[] presenceKey;
+    private final byte[] self = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    private final AtomicLong beatAt = new AtomicLong(Long.MIN_VALUE);
+    private volatile int processes = 1;
 
     private SharedLimits(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, String namespace,
                          String where) {
@@ -55,6 +69,7 @@ public final class SharedLimits implements AutoCloseable {
         this.buckets = LettuceBasedProxyManager.builderFor(connection).build();
         this.namespace = namespace;
         this.where = where;
+        this.presenceKey = ("evalunit:limits:" + namespace + ":processes").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -72,8 +87,10 @@ public final class SharedLimits implements AutoCloseable {
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {
-            return new SharedLimits(client, client.connect(ByteArrayCodec.INSTANCE), namespace,
+            SharedLimits limits = new SharedLimits(client, client.connect(ByteArrayCodec.INSTANCE), namespace,
                     redis.getHost() + ":" + redis.getPort());
+            limits.heartbeat(System.nanoTime());
+            return limits;
         } catch (RuntimeException unreachable) {
             client.shutdown();
             throw new IllegalStateException("cannot reach Redis at " + redis.getHost() + ":" + redis.getPort()
@@ -84,6 +101,33 @@ public final class SharedLimits implements AutoCloseable {
     /** The shared limits of {@code model}. */
     public Gate gate(String model) {
         return gates.computeIfAbsent(model, Gate::new);
+    }
+
+    /** The processes of the namespace last seen, this one included; what a process's share while Redis is away is 1 of. */
+    public int processes() {
+        return processes;
+    }
+
+    /**
+     * Says this process is there, and counts those that said so lately, every {@link #HEARTBEAT_NANOS}: one
+     * sorted set per namespace, scored by the wall clock of each process's last word.
+     */
+    private void heartbeat(long now) {
+        long last = beatAt.get();
+        if (!redisUsable(now) || (last != Long.MIN_VALUE && now - last < HEARTBEAT_NANOS)
+                || !beatAt.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            RedisCommands<byte[], byte[]> redis = connection.sync();
+            long millis = System.currentTimeMillis();
+            redis.zadd(presenceKey, millis, self);
+            redis.zremrangebyscore(presenceKey, Range.create(0, millis - PRESENCE_MILLIS));
+            redis.pexpire(presenceKey, PRESENCE_MILLIS * 6);
+            processes = (int) Math.max(1, redis.zcard(presenceKey));
+        } catch (RuntimeException e) {
+            failed(e, now);
+        }
     }
 
     private boolean redisUsable(long now) {
@@ -101,13 +145,23 @@ public final class SharedLimits implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (redisUsable(System.nanoTime())) {
+                connection.sync().zrem(presenceKey, self); // the others' share while Redis is away grows now
+            }
+        } catch (RuntimeException e) {
+            // Redis is away: this process's word expires by itself
+        }
+        try {
             connection.close();
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 
-    /** One model's shared buckets and pause. Thread-safe. */
+    /**
+     * One model's shared buckets and pause; while Redis is away, this process's share of them in local buckets.
+     * Thread-safe.
+     */
     public final class Gate {
         private final String prefix;
         private volatile BucketProxy requests;
@@ -118,7 +172,10 @@ public final class SharedLimits implements AutoCloseable {
         private volatile double wantedTokens;
         private volatile double burst = 1;
         private final AtomicLong pauseReadAt = new AtomicLong(Long.MIN_VALUE);
+        private final AtomicLong correctedAt = new AtomicLong(Long.MIN_VALUE);
         private volatile long pausedUntilMillis;
+        /** While Redis is away: this process's share of the limits, or {@code null} while it is there. */
+        private volatile Share share;
 
         private Gate(String model) {
             this.prefix = "evalunit:limits:" + namespace + ":" + model + ":";
@@ -161,13 +218,16 @@ public final class SharedLimits implements AutoCloseable {
             if (!(perMinute > 0) || !Double.isFinite(perMinute)) {
                 return current;
             }
-            // A little under the account's limit: requests paced exactly at it reach the server a few
-            // milliseconds apart from how they left, and at an empty server bucket the early one is refused.
+            // A little under the account's limit, and starting half full: requests paced exactly at it reach
+            // the server a few milliseconds apart from how they left (more on a busy machine), and at an empty
+            // server bucket the early one is refused. Half a bucket left with the server from the start, and
+            // the 3 % the server refills beyond ours, are that reserve.
             double shared = perMinute * HEADROOM;
-            long capacity = Math.max(1, (long) Math.floor(shared * burstSeconds / 60));
+            long capacity = capacity(perMinute, burstSeconds);
             BucketConfiguration config = BucketConfiguration.builder()
-                    .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(Math.max(1, (long) shared),
-                            Duration.ofMinutes(1)).build())
+                    .addLimit(Bandwidth.builder().capacity(capacity)
+                            .refillGreedy(Math.max(1, (long) shared), Duration.ofMinutes(1))
+                            .initialTokens(Math.max(1, capacity / 2)).build())
                     .build();
             if (current == null) {
                 return buckets.builder().build((prefix + what).getBytes(StandardCharsets.UTF_8), () -> config);
@@ -176,22 +236,32 @@ public final class SharedLimits implements AutoCloseable {
             return current;
         }
 
+        private static long capacity(double perMinute, double burstSeconds) {
+            return Math.max(1, (long) Math.floor(perMinute * HEADROOM * burstSeconds / 60));
+        }
+
         /**
          * Takes one request and {@code estimatedTokens} from the shared buckets: 0 when both were available,
-         * else how many nanoseconds to wait (nothing is taken then). 0 when Redis cannot be reached.
+         * else how many nanoseconds to wait (nothing is taken then). While Redis cannot be reached, from this
+         * process's share of the limits instead.
          */
         public long tryTake(long estimatedTokens, long now) {
+            heartbeat(now);
             configure(now); // limits learned while Redis was away
+            if (!redisUsable(now)) {
+                return takeLocally(estimatedTokens, now);
+            }
+            share = null; // the next outage starts from the share of the processes seen then
             BucketProxy r = requests;
             BucketProxy t = tokens;
-            if ((r == null && t == null) || !redisUsable(now)) {
+            if (r == null && t == null) {
                 return 0;
             }
             try {
                 if (r != null) {
                     ConsumptionProbe probe = r.tryConsumeAndReturnRemaining(1);
                     if (!probe.isConsumed()) {
-                        return Math.max(1, probe.getNanosToWaitForRefill());
+                        return retryIn(probe);
                     }
                 }
                 if (t != null && estimatedTokens > 0) {
@@ -200,20 +270,61 @@ public final class SharedLimits implements AutoCloseable {
                         if (r != null) {
                             r.addTokens(1);
                         }
-                        return Math.max(1, probe.getNanosToWaitForRefill());
+                        return retryIn(probe);
                     }
                 }
                 return 0;
             } catch (RuntimeException e) {
                 failed(e, now);
-                return 0;
+                return takeLocally(estimatedTokens, now);
             }
+        }
+
+        /** Takes from this process's share of the limits, made at the outage's first request. */
+        private synchronized long takeLocally(long estimatedTokens, long now) {
+            return local(now).tryTake(estimatedTokens, now);
+        }
+
+        private synchronized Share local(long now) {
+            if (share == null) {
+                share = new Share(wantedRequests, wantedTokens, burst, processes, now);
+            }
+            return share;
+        }
+
+        /**
+         * The per-minute requests this process allows itself while Redis is away (its share of the limit), or 0
+         * while Redis is there or no limit is known.
+         */
+        public synchronized double localRequestsPerMinute() {
+            Share local = share;
+            return local == null || local.requests.isUnlimited() ? 0 : local.requests.perMinute();
+        }
+
+        /**
+         * When to ask a refusing bucket again. Shared buckets keep wall-clock time in milliseconds (the clock
+         * processes share), so a wait to the nanosecond wakes before the bucket's clock has moved and is
+         * refused again, a millisecond at a time: thousands of reads of Redis a second per process. The wait
+         * is rounded up to the next millisecond, and one more.
+         */
+        private static long retryIn(ConsumptionProbe refused) {
+            long millis = Duration.ofNanos(Math.max(0, refused.getNanosToWaitForRefill()) + 999_999).toMillis();
+            return Duration.ofMillis(millis + 1).toNanos();
         }
 
         /** Settles a request's tokens: gives back what was reserved beyond its use, or takes what it used beyond. */
         public void settle(long difference, long now) {
+            if (difference == 0) {
+                return;
+            }
+            if (!redisUsable(now)) {
+                synchronized (this) {
+                    local(now).settle(difference, now);
+                }
+                return;
+            }
             BucketProxy t = tokens;
-            if (t == null || difference == 0 || !redisUsable(now)) {
+            if (t == null) {
                 return;
             }
             try {
@@ -224,6 +335,44 @@ public final class SharedLimits implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 failed(e, now);
+            }
+        }
+
+        /**
+         * What the server said it had left when it admitted a request sent {@code sinceSentNanos} ago (its
+         * {@code x-ratelimit-remaining-*} of its {@code x-ratelimit-limit-*}; -1 for a header it did not send):
+         * a shared bucket that holds more than that, plus what refilled since, gives the difference up, so
+         * every process sees the correction. Requests sent since are counted on both sides, so the estimate
+         * errs towards the server having more; at most one correction per 100 ms.
+         */
+        public void correct(long remainingRequests, long limitRequests, long remainingTokens, long limitTokens,
+                            long sinceSentNanos, long now) {
+            long last = correctedAt.get();
+            if (!redisUsable(now) || (last != Long.MIN_VALUE && now - last < PAUSE_CACHE_NANOS)
+                    || !correctedAt.compareAndSet(last, now)) {
+                return;
+            }
+            try {
+                clamp(requests, requestLimit, remainingRequests, limitRequests, sinceSentNanos);
+                clamp(tokens, tokenLimit, remainingTokens, limitTokens, sinceSentNanos);
+            } catch (RuntimeException e) {
+                failed(e, now);
+            }
+        }
+
+        private void clamp(BucketProxy bucket, double perMinute, long remaining, long limit, long sinceSentNanos) {
+            if (bucket == null || remaining < 0 || limit <= 0 || !(perMinute > 0)) {
+                return;
+            }
+            long capacity = capacity(perMinute, burst);
+            double serverNow = (double) remaining / limit * capacity
+                    + perMinute * HEADROOM * Math.max(0, sinceSentNanos) / Duration.ofMinutes(1).toNanos();
+            if (serverNow >= capacity) {
+                return; // the server has at least what a full bucket holds: nothing to correct
+            }
+            long excess = bucket.getAvailableTokens() - (long) Math.ceil(serverNow);
+            if (excess > 0) {
+                bucket.tryConsumeAsMuchAsPossible(excess);
             }
         }
 
@@ -262,6 +411,39 @@ public final class SharedLimits implements AutoCloseable {
             }
             long ms = pausedUntilMillis - System.currentTimeMillis();
             return ms <= 0 ? 0 : Duration.ofMillis(ms).toNanos();
+        }
+    }
+
+    /**
+     * A process's share of a model's limits while Redis is away: 1/N of the shared limits, N the processes
+     * last seen, in local buckets that start full. Guarded by its gate.
+     */
+    private static final class Share {
+        final TokenBucket requests;
+        final TokenBucket tokens;
+
+        Share(double requestsPerMinute, double tokensPerMinute, double burstSeconds, int processes, long now) {
+            this.requests = bucket(requestsPerMinute, burstSeconds, processes, now);
+            this.tokens = bucket(tokensPerMinute, burstSeconds, processes, now);
+        }
+
+        private static TokenBucket bucket(double perMinute, double burstSeconds, int processes, long now) {
+            return perMinute > 0 && Double.isFinite(perMinute)
+                    ? TokenBucket.perMinute(perMinute * HEADROOM / Math.max(1, processes), burstSeconds, now)
+                    : TokenBucket.unlimited();
+        }
+
+        long tryTake(long estimatedTokens, long now) {
+            long wait = Math.max(requests.nanosUntil(1, now), tokens.nanosUntil(estimatedTokens, now));
+            if (wait == 0) {
+                requests.take(1, now);
+                tokens.take(estimatedTokens, now);
+            }
+            return wait;
+        }
+
+        void settle(long difference, long now) {
+            tokens.give(difference, now);
         }
     }
 }

@@ -27,6 +27,11 @@ final class ManualTime implements LongSupplier, Wakeups {
         return dueAt.stream().mapToLong(d -> d[0] - now).min().orElse(-1);
     }
 
+    /** The wake-ups scheduled and not yet run. */
+    synchronized int pending() {
+        return dueAt.size();
+    }
+
     void advanceMillis(long millis) {
         advance(millis * 1_000_000L);
     }

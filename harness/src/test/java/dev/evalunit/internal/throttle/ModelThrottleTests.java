@@ -55,6 +55,27 @@ class ModelThrottleTests {
     }
 
     @Test
+    void aWakeUpThatASoonerOneReplacedDoesNotStartAChainOfItsOwn() {
+        ModelThrottle throttle = probed(throttle(1_000_000L, 60_000L, 8, false)); // 1,000 tokens a second
+        time.advanceMillis(1_000);
+        var hog = throttle.acquire(Priority.NORMAL, 1_000);
+        var first = throttle.acquire(Priority.NORMAL, 1_000); // a wake-up in 1 s
+        var second = throttle.acquire(Priority.NORMAL, 1_000);
+
+        hog.join().release(ModelThrottle.Feedback.success(100, RateLimitHeaders.NONE)); // 900 back: one in 100 ms
+        time.advanceMillis(100);
+        assertThat(first).isDone();
+        assertThat(time.pending()).as("wake-ups pending: the replaced one and the second's").isEqualTo(2);
+
+        time.advanceMillis(900); // the replaced wake-up falls due
+
+        assertThat(second).isNotDone();
+        assertThat(time.pending()).as("wake-ups pending after the replaced one ran").isEqualTo(1);
+        time.advanceMillis(100);
+        assertThat(second).isDone();
+    }
+
+    @Test
     void noMoreThanTheConcurrencyLimitIsInFlight() {
         ModelThrottle throttle = probed(throttle(100_000L, 100_000_000L, 2, false));
 

@@ -129,6 +129,65 @@ class SharedLimitsIntegrationTests {
     }
 
     @Test
+    void whileRedisIsAwayAProcessKeepsToItsShareOfTheLimitAmongTheProcessesLastSeen() throws Exception {
+        RedisServer own = RedisServer.start();
+        String namespace = "share-" + UUID.randomUUID();
+        try (SharedLimits first = SharedLimits.connect(java.net.URI.create(own.url()), namespace);
+             SharedLimits second = SharedLimits.connect(java.net.URI.create(own.url()), namespace);
+             SharedLimits third = SharedLimits.connect(java.net.URI.create(own.url()), namespace)) {
+            SharedLimits.Gate gate = third.gate("gpt-4o-mini");
+            gate.limits(600, 0, 1, System.nanoTime());
+            assertThat(third.processes()).as("processes drawing on the limits").isEqualTo(3);
+            assertThat(gate.tryTake(10, System.nanoTime())).as("wait for a token of the shared bucket").isZero();
+            assertThat(gate.localRequestsPerMinute()).as("a share of its own while Redis is there").isZero();
+
+            own.close(); // Redis goes away
+
+            assertThat(gate.tryTake(10, System.nanoTime())).as("the first request of the outage, from a full share")
+                    .isZero();
+            assertThat(gate.localRequestsPerMinute()).as("this process's requests per minute while Redis is away")
+                    .isEqualTo(600 * SharedLimits.HEADROOM / 3, org.assertj.core.data.Offset.offset(1e-9));
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void whatTheServerSaysIsLeftLowersTheSharedBucketForEveryProcess() {
+        String namespace = "remaining-" + UUID.randomUUID();
+        try (SharedLimits first = SharedLimits.connect(java.net.URI.create(redis.url()), namespace);
+             SharedLimits second = SharedLimits.connect(java.net.URI.create(redis.url()), namespace)) {
+            SharedLimits.Gate mine = first.gate("gpt-4o-mini");
+            SharedLimits.Gate theirs = second.gate("gpt-4o-mini");
+            long now = System.nanoTime();
+            mine.limits(600, 0, 1, now); // a bucket of 9 requests (600 a minute, 1 s of it, 97 %), half full
+            theirs.limits(600, 0, 1, now);
+
+            // the server admitted one of mine with nothing left of its 600 (another client spent them)
+            mine.correct(0, 600, -1, -1, 0, now);
+
+            assertThat(theirs.tryTake(0, System.nanoTime())).as("the other process's wait for a request").isPositive();
+        }
+    }
+
+    @Test
+    void whatTheServerSaysIsLeftNeverRaisesTheSharedBucket() {
+        String namespace = "remaining-" + UUID.randomUUID();
+        try (SharedLimits only = SharedLimits.connect(java.net.URI.create(redis.url()), namespace)) {
+            SharedLimits.Gate gate = only.gate("gpt-4o-mini");
+            long now = System.nanoTime();
+            gate.limits(600, 0, 1, now);
+            while (gate.tryTake(0, now) == 0) {
+                // empties the bucket (it starts half full)
+            }
+
+            gate.correct(600, 600, -1, -1, 0, now); // the server says it has all 600 left
+
+            assertThat(gate.tryTake(0, System.nanoTime())).as("the wait after the bucket was emptied").isPositive();
+        }
+    }
+
+    @Test
     void anAddressThatIsNotRedisNamesTheSetting() {
         assertThatThrownBy(() -> OpenAiClient.create(config("http://127.0.0.1:6379", "x")))
                 .isInstanceOf(ConfigException.class)
