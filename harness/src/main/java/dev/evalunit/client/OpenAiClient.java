@@ -112,9 +112,9 @@ public final class OpenAiClient implements LlmClient {
      */
     private static SharedLimits sharedLimits(EvalConfig config) {
         Optional<URI> redis = Optional.ofNullable(config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS, null,
-                "a redis:// address, such as redis://127.0.0.1:6379", text -> {
+                "a redis:// (or TLS rediss://) address, such as redis://127.0.0.1:6379", text -> {
                     URI uri = URI.create(text.strip());
-                    if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
+                    if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
                         throw new IllegalArgumentException(text);
                     }
                     return uri;
@@ -123,7 +123,7 @@ public final class OpenAiClient implements LlmClient {
             return null;
         }
         String namespace = config.values().get(ConfigKeys.SHARED_LIMITS_NAMESPACE).map(String::strip)
-                .filter(n -> !n.isEmpty()).orElse(config.openai().baseUrl().getHost());
+                .filter(n -> !n.isEmpty()).orElseGet(() -> SharedLimits.namespaceOf(config.openai()));
         try {
             return SharedLimits.connect(redis.get(), namespace);
         } catch (IllegalStateException unreachable) {

@@ -15,7 +15,11 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.URI;
+import dev.evalunit.config.OpenAIConfig;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -95,6 +99,31 @@ public final class SharedLimits implements AutoCloseable {
             client.shutdown();
             throw new IllegalStateException("cannot reach Redis at " + redis.getHost() + ":" + redis.getPort()
                     + " (evalunit.shared-limits.redis): " + unreachable.getMessage(), unreachable);
+        }
+    }
+
+    /**
+     * The namespace processes share limits in when {@code evalunit.shared-limits.namespace} does not say: the base
+     * URL's host and whose limits they are, as OpenAI counts them: the project when one is set, else the
+     * organization, else the API key, as a salted SHA-256 of it (12 hex digits; never the key itself).
+     */
+    public static String namespaceOf(OpenAIConfig openai) {
+        String host = openai.baseUrl().getHost();
+        if (openai.project() != null && !openai.project().isBlank()) {
+            return host + ":" + openai.project().strip();
+        }
+        if (openai.organization() != null && !openai.organization().isBlank()) {
+            return host + ":" + openai.organization().strip();
+        }
+        if (openai.apiKey() == null) {
+            return host;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("evalunit shared limits\0" + openai.apiKey()).getBytes(StandardCharsets.UTF_8));
+            return host + ":key-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 

@@ -191,6 +191,6 @@ class SharedLimitsIntegrationTests {
     void anAddressThatIsNotRedisNamesTheSetting() {
         assertThatThrownBy(() -> OpenAiClient.create(config("http://127.0.0.1:6379", "x")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("evalunit.shared-limits.redis must be a redis:// address");
+                .hasMessageStartingWith("evalunit.shared-limits.redis must be a redis:// (or TLS rediss://) address");
     }
 }
