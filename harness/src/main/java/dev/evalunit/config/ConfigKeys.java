@@ -49,6 +49,9 @@ public final class ConfigKeys {
     public static final String BATCH_CANCEL_AT_DEADLINE = "evalunit.batch.cancel-at-deadline";
     public static final String BATCH_MAX_RETRIES = "evalunit.batch.max-retries";
     public static final String BATCH_CANCEL_ON_INTERRUPT = "evalunit.batch.cancel-on-interrupt";
+    public static final String BATCH_WEBHOOK_PORT = "evalunit.batch.webhook.port";
+    public static final String BATCH_WEBHOOK_BIND = "evalunit.batch.webhook.bind";
+    public static final String BATCH_WEBHOOK_SECRET = "evalunit.batch.webhook.secret";
     public static final String BUDGET_USD = "evalunit.budget.usd";
     public static final String PROGRESS = "evalunit.progress";
     public static final String PROGRESS_INTERVAL = "evalunit.progress.interval";
@@ -146,6 +149,9 @@ public final class ConfigKeys {
             new Key(BATCH_CANCEL_AT_DEADLINE, "true", null),
             new Key(BATCH_MAX_RETRIES, "2", null),
             new Key(BATCH_CANCEL_ON_INTERRUPT, "false", null),
+            new Key(BATCH_WEBHOOK_PORT, null, null),
+            new Key(BATCH_WEBHOOK_BIND, "127.0.0.1", null),
+            new Key(BATCH_WEBHOOK_SECRET, null, "OPENAI_WEBHOOK_SECRET"),
             new Key(BUDGET_USD, null, null),
             new Key(PROGRESS, "auto", null),
             new Key(PROGRESS_INTERVAL, "10s", null),

@@ -50,6 +50,11 @@ final class Ids {
         return id.toString();
     }
 
+    /** {@code length} random letters and digits. */
+    static String random(int length) {
+        return alphanumeric("", length);
+    }
+
     private static String alphanumeric(String prefix, int length) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         StringBuilder id = new StringBuilder(prefix.length() + length).append(prefix);

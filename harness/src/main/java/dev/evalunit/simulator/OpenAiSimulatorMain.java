@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>With faults, for trying a run against what real servers do: {@code --insufficient-quota true},
  * {@code --server-error-share 0.1}, {@code --slow-share 0.1 --slow-ms 5000}, {@code --usage-omitted-share 1},
  * {@code --reasoning-models o3-mini}, {@code --unknown-models gpt-9}, and an outage of every chat request
- * from {@code --outage-after-ms} for {@code --outage-ms}.
+ * from {@code --outage-after-ms} for {@code --outage-ms}; {@code --webhook-url URL --webhook-secret whsec_...}
+ * delivers a signed {@code batch.*} webhook to URL the moment a batch ends ({@link WebhookSender}).
  */
 public final class OpenAiSimulatorMain {
 
@@ -28,6 +29,8 @@ public final class OpenAiSimulatorMain {
         int port = 0;
         long outageAfterMs = -1;
         long outageMs = 0;
+        String webhookUrl = null;
+        String webhookSecret = null;
         SimulatorOptions.Builder options = SimulatorOptions.builder();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
@@ -50,6 +53,8 @@ public final class OpenAiSimulatorMain {
                 case "--unknown-models" -> options.unknownModels(value.split(","));
                 case "--outage-after-ms" -> outageAfterMs = parse(name, value);
                 case "--outage-ms" -> outageMs = parse(name, value);
+                case "--webhook-url" -> webhookUrl = value;
+                case "--webhook-secret" -> webhookSecret = value;
                 default -> throw usage("unknown option " + name);
             }
         }
@@ -57,6 +62,12 @@ public final class OpenAiSimulatorMain {
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-shutdown"));
         if (outageAfterMs >= 0 && outageMs > 0) {
             scheduleOutage(simulator, outageAfterMs, outageMs);
+        }
+        if (webhookUrl != null) {
+            if (webhookSecret == null) {
+                throw usage("--webhook-url needs --webhook-secret (whsec_...)");
+            }
+            WebhookSender.start(simulator, java.net.URI.create(webhookUrl), webhookSecret);
         }
         System.out.println("SIMULATOR_BASE_URL=" + simulator.baseUrl());
         System.out.flush();

@@ -24,6 +24,9 @@ import dev.evalunit.simulator.ManualClock;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatedBatch;
 import dev.evalunit.simulator.SimulatorOptions;
+import dev.evalunit.simulator.WebhookSender;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -120,6 +124,49 @@ class BatchRoutingIntegrationTests {
     private EngineExecutionResults run(Map<String, String> more, Class<?> fixture) {
         return EngineTestKit.engine("junit-jupiter").configurationParameters(parameters(more))
                 .selectors(selectClass(fixture)).execute();
+    }
+
+    @Test
+    @Timeout(120)
+    void withAWebhookARunThatPollsOnceAnHourCollectsItsBatchTheMomentItEnds() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String secret = WebhookSender.newSecret();
+        Thread batchEnds = new Thread(() -> {
+            try {
+                while (simulator.batches().isEmpty()) {
+                    Thread.sleep(10);
+                }
+                clock.advance(Duration.ofHours(2)); // the batch ends on the simulator, which delivers the event
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "batch-ends");
+        EngineExecutionResults results;
+        try (WebhookSender webhooks = WebhookSender.start(simulator, URI.create("http://127.0.0.1:" + port + "/"),
+                secret)) {
+            batchEnds.start();
+            results = run(Map.of("evalunit.batch.poll-interval", "1h", "evalunit.batch.webhook.port",
+                    String.valueOf(port), "evalunit.batch.webhook.secret", secret), EligibleTestCase.class);
+            batchEnds.join();
+
+            results.testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
+            String batch = simulator.batches().get(0).id();
+            assertThat(webhooks.deliveredFor(batch).status()).as("the run's answer to the delivery").isEqualTo(200);
+        }
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aWebhookPortWithoutASecretFailsTheRunNamingBothSettingsBeforeAnythingIsSent() {
+        EngineExecutionResults results = run(Map.of("evalunit.batch.webhook.port", "8787"), EligibleTestCase.class);
+
+        results.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m ->
+                m.startsWith("evalunit: the run failed: ") && m.contains("evalunit.batch.webhook.secret must be")
+                        && m.contains("when evalunit.batch.webhook.port is set")))));
+        assertThat(simulator.requests().count()).isZero();
     }
 
     @Test

@@ -235,6 +235,30 @@ public final class BatchCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * A hint that batch {@code batchId} ended (a verified webhook): polls now instead of at the next interval. The
+     * batch is read through the API like at every poll before anything is collected, so a wrong hint costs one
+     * poll. Returns whether this coordinator follows that batch.
+     */
+    public boolean wake(String batchId) {
+        boolean followed = false;
+        boolean running = false;
+        for (Tracked t : batches.values()) {
+            if (batchId.equals(t.batchId)) {
+                followed = true;
+                running |= !t.finished;
+            }
+        }
+        if (running && !closed) {
+            try {
+                scheduler.execute(this::tick);
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // the run is ending: nothing is collected any more
+            }
+        }
+        return followed;
+    }
+
     /** Checks every batch not finished, collects the finished ones, and applies the deadline. */
     void poll() {
         new Poller(this).poll();

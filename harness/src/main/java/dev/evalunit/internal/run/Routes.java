@@ -7,6 +7,7 @@ import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.BatchMode;
 import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchCoordinator;
@@ -17,9 +18,12 @@ import dev.evalunit.internal.batch.BatchPendingException;
 import dev.evalunit.internal.batch.BatchProgress;
 import dev.evalunit.internal.batch.ItemStatus;
 import dev.evalunit.internal.batch.OpenAiBatchApi;
+import dev.evalunit.internal.batch.WebhookOptions;
+import dev.evalunit.internal.batch.WebhookReceiver;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.wire.RequestEstimate;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,6 +58,11 @@ final class Routes implements AutoCloseable {
     private final RunEngine run;
     private final EvalConfig config;
     private final BatchConfig batch;
+    /** Polling's interval with a webhook, when it was not set: a safety net for a lost delivery. */
+    static final Duration WEBHOOK_POLL_INTERVAL = Duration.ofMinutes(2);
+    private final Optional<WebhookOptions> webhooks;
+    private WebhookReceiver receiver;
+    private boolean receiverFailed;
     private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
     /** Invocation ids (per suite) whose answers come from a batch and were not yet handed over. */
     private final Map<String, Set<String>> routed = new ConcurrentHashMap<>();
@@ -77,20 +86,48 @@ final class Routes implements AutoCloseable {
         return t;
     });
 
-    Routes(RunEngine run, EvalConfig config, boolean narrow) {
+    Routes(RunEngine run, EvalConfig config, boolean narrow, Optional<WebhookOptions> webhooks) {
         this.run = run;
         this.config = config;
         this.narrow = narrow;
-        this.batch = simulatedBatchConfig(run.simulated(), config);
+        this.webhooks = webhooks;
+        this.batch = batchConfig(run.simulated(), webhooks.isPresent(), config);
     }
 
     /**
-     * On the built-in simulator a batch takes seconds, not hours: unless the poll interval was set, it
-     * is polled every second instead of every 30.
+     * The poll interval when it was not set: on the built-in simulator a batch takes seconds, not hours, so
+     * every second instead of every 30; with a webhook, whose event ends the wait, every 2 minutes, a safety
+     * net for a lost delivery.
      */
-    static BatchConfig simulatedBatchConfig(boolean simulated, EvalConfig config) {
-        boolean intervalSet = config.values().isSet(ConfigKeys.BATCH_POLL_INTERVAL);
-        return simulated && !intervalSet ? config.batch().withPollInterval(Duration.ofSeconds(1)) : config.batch();
+    static BatchConfig batchConfig(boolean simulated, boolean webhook, EvalConfig config) {
+        if (config.values().isSet(ConfigKeys.BATCH_POLL_INTERVAL)) {
+            return config.batch();
+        }
+        return simulated ? config.batch().withPollInterval(Duration.ofSeconds(1))
+                : webhook ? config.batch().withPollInterval(WEBHOOK_POLL_INTERVAL) : config.batch();
+    }
+
+    /**
+     * Starts the webhook receiver with the first batch of the run, when one is configured. A receiver that
+     * cannot listen (the port is taken) costs the run nothing but its hints: polling goes on, with a warning.
+     */
+    private synchronized void receiveWebhooks() {
+        if (webhooks.isEmpty() || receiver != null || receiverFailed || closed) {
+            return;
+        }
+        WebhookOptions options = webhooks.get();
+        try {
+            receiver = WebhookReceiver.start(options.address(), options.secret(),
+                    batchId -> coordinators.values().stream().map(c -> c.wake(batchId)).reduce(false, Boolean::logicalOr));
+            System.err.println("evalunit: batch webhooks received on http://" + options.address().getHostString() + ":"
+                    + receiver.address().getPort() + "/ (evalunit.batch.webhook.*); polling every "
+                    + Durations.format(batch.pollInterval()) + " as well");
+        } catch (IOException | RuntimeException e) {
+            receiverFailed = true;
+            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + options.address()
+                    + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
+                    + Durations.format(batch.pollInterval()) + " alone");
+        }
     }
 
     /**
@@ -284,6 +321,7 @@ final class Routes implements AutoCloseable {
         Set<String> sent = new HashSet<>();
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
+            receiveWebhooks();
             Set<String> ids = routed.computeIfAbsent(suite, s -> ConcurrentHashMap.newKeySet());
             items.forEach(item -> {
                 ids.add(item.customId());
@@ -471,6 +509,7 @@ final class Routes implements AutoCloseable {
     public void close() {
         closed = true;
         try {
+            closeReceiver();
             coordinators.values().forEach(BatchCoordinator::close);
         } finally {
             scheduler.shutdownNow();
@@ -478,10 +517,18 @@ final class Routes implements AutoCloseable {
         }
     }
 
+    private synchronized void closeReceiver() {
+        if (receiver != null) {
+            receiver.close();
+            receiver = null;
+        }
+    }
+
     /** Ctrl-C: as {@link #close()}, cancelling running batches when so configured. */
     void interrupt(Duration grace) {
         closed = true;
         try {
+            closeReceiver();
             coordinators.values().forEach(c -> c.interrupt(grace));
         } finally {
             scheduler.shutdownNow();

@@ -17,6 +17,7 @@ import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.BatchCoordinator;
+import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
@@ -116,6 +117,7 @@ public final class RunEngine implements AutoCloseable {
         AllureOptions allureOptions = AllureOptions.from(config);
         this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
         BuildOutcome.Thresholds.from(config); // judged at the end, checked now
+        Optional<WebhookOptions> webhooks = WebhookOptions.from(config);
         this.end = new RunEnd(config);
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
@@ -128,7 +130,7 @@ public final class RunEngine implements AutoCloseable {
                 progressOptions);
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), cleanResults && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.routes = new Routes(this, config, narrow);
+        this.routes = new Routes(this, config, narrow, webhooks);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
