@@ -1,5 +1,8 @@
 package dev.evalunit.report;
 
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.ConfigSources;
+import dev.evalunit.config.ConfigValues;
 import dev.evalunit.internal.report.BuildOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +16,12 @@ import java.time.Instant;
  * {@code evalunit.max-error-rate}, {@code @BenchmarkSuite(minPassRate)}) or had a problem; this step reads the
  * verdict it wrote, so a build whose tests ran no benchmark to its end, or only an earlier build's, fails too.
  *
- * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json [2026-12-05T01:37:00Z]</pre>
+ * <pre>java dev.evalunit.report.BenchmarkVerdict target/evalunit/verdict.json [2026-12-05T01:37:00Z]
+ * java dev.evalunit.report.BenchmarkVerdict --module /path/to/module [2026-12-05T01:37:00Z]</pre>
+ *
+ * With {@code --module}, the verdict is where the run wrote it: {@code verdict.json} in {@code evalunit.results.dir}
+ * as the configuration says it ({@code -D}, environment, properties files), a relative one from the module's
+ * directory as the tests resolved it; {@code target/evalunit} by default.
  *
  * Exits normally when the run wrote a verdict that passed; throws, with the reason, when it failed
  * (thresholds missed, or a problem that kept the run from being a result), or when there is no verdict at
@@ -26,12 +34,27 @@ public final class BenchmarkVerdict {
     private BenchmarkVerdict() {
     }
 
-    public static void main(String[] args) {
-        if (args.length != 1 && args.length != 2) {
-            throw new IllegalArgumentException("usage: BenchmarkVerdict <verdict.json> [<build start, e.g. "
-                    + "2026-12-05T01:37:00Z: a verdict written before it is an earlier run's>]");
+    /** Where the run of the module at {@code module} wrote its verdict, as the configuration says. */
+    static Path verdictOf(Path module) {
+        Path dir = Path.of("target", "evalunit");
+        try {
+            dir = ConfigValues.read(ConfigSources.real()).get(ConfigKeys.RESULTS_DIR).map(String::strip)
+                    .filter(v -> !v.isEmpty()).map(Path::of).orElse(dir);
+        } catch (RuntimeException unreadable) {
+            // the default: the run reported the configuration's own problem
         }
-        Path file = Path.of(args[0]);
+        return module.resolve(dir).resolve(BuildOutcome.VERDICT_FILE);
+    }
+
+    public static void main(String[] args) {
+        boolean module = args.length > 0 && "--module".equals(args[0]);
+        int rest = module ? 2 : 1;
+        if (args.length < rest || args.length > rest + 1) {
+            throw new IllegalArgumentException("usage: BenchmarkVerdict <verdict.json> | --module <module directory> "
+                    + "[<build start, e.g. 2026-12-05T01:37:00Z: a verdict written before it is an earlier run's>]");
+        }
+        Path file = module ? verdictOf(Path.of(args[1])) : Path.of(args[0]);
+        args = args.length == rest + 1 ? new String[] {file.toString(), args[rest]} : new String[] {file.toString()};
         if (!Files.exists(file)) {
             throw new RunFailedException("no benchmark run wrote its verdict to " + file + ": no benchmark ran to "
                     + "its end (the tests' output above says why, e.g. -Dsuite named no suite of this module)");

@@ -62,4 +62,21 @@ class BenchmarkVerdictTests {
         // the same verdict, written by this build, passes
         BenchmarkVerdict.main(new String[] {file.toString(), "2026-12-05T00:59:59Z"});
     }
+
+    @Test
+    void withTheModuleItReadsTheVerdictWhereTheRunsResultsDirectoryIsSetNotTheDefault() throws Exception {
+        Path module = dir.resolve("benchmarks");
+        // an earlier run's passed verdict at the default place, this run's failed one where -D put it
+        new BuildOutcome.Verdict(true, "Suite meets its thresholds").write(module.resolve("target/evalunit/verdict.json"));
+        new BuildOutcome.Verdict(false, "Suite: pass rate 40.0% < 60.0%").write(module.resolve("shard-1/verdict.json"));
+        System.setProperty("evalunit.results.dir", "shard-1");
+        try {
+            assertThatThrownBy(() -> BenchmarkVerdict.main(new String[] {"--module", module.toString()}))
+                    .isInstanceOf(BenchmarkVerdict.RunFailedException.class)
+                    .hasMessageContaining("pass rate 40.0% < 60.0%");
+        } finally {
+            System.clearProperty("evalunit.results.dir");
+        }
+        BenchmarkVerdict.main(new String[] {"--module", module.toString()}); // the default place without it
+    }
 }

@@ -101,6 +101,9 @@ final class SummaryTable {
         if (metrics.succeeded() > 0) { // a replayed, all-batch or all-failed run has no real-time throughput
             parts.add("throughput " + Formats.rate(metrics.throughputPerSecond()));
         }
+        if (metrics.rateLimited() > 0) { // the limits were overshot: by another process on the account, or by us
+            parts.add(Formats.count(metrics.rateLimited()) + " answered 429");
+        }
         List<ClientMetrics.ModelSnapshot> answered = metrics.models().values().stream()
                 .filter(m -> m.succeeded() > 0).toList();
         if (answered.size() == 1) {

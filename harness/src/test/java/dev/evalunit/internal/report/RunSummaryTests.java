@@ -133,6 +133,18 @@ class RunSummaryTests {
     }
 
     @Test
+    void requestsTheServerRefusedWith429AreCountedOnTheRunWideLine() {
+        summary.add(of("Smoke", "q1", 0.0, 1, Outcome.PASSED, "A"));
+        ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 853, 0, 12, 12,
+                Map.<ErrorKind, Long>of(), 0, 0, 0, 0, 120, 231, 300, 400, 120, 250);
+
+        String table = summary.render(new ClientMetrics.Snapshot(Duration.ofSeconds(10), Map.of("gpt-4o-mini", model)),
+                null, null);
+
+        assertThat(table).endsWith("  853 requests · throughput 85.3/s · 12 answered 429 · p95 231 ms\n");
+    }
+
+    @Test
     void anEmptyRunSaysSo() {
         assertThat(summary.render(null, null, null)).isEqualTo("evalunit: no benchmark invocations ran\n");
         assertThat(summary.figures()).isEmpty();
