@@ -2,6 +2,7 @@ package dev.evalunit.simulator;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,7 +68,7 @@ public final class OpenAiSimulatorMain {
             if (webhookSecret == null) {
                 throw usage("--webhook-url needs --webhook-secret (whsec_...)");
             }
-            WebhookSender.start(simulator, java.net.URI.create(webhookUrl), webhookSecret);
+            WebhookSender.start(simulator, URI.create(webhookUrl), webhookSecret);
         }
         System.out.println("SIMULATOR_BASE_URL=" + simulator.baseUrl());
         System.out.flush();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One process of a split run, for {@link SharedLimitsBench}: asks {@code requests} questions through its own
@@ -32,7 +33,7 @@ public final class ShardWorker {
                 null, null, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong first = new AtomicLong();
         long start = System.currentTimeMillis();
         try (OpenAiClient client = OpenAiClient.create(config)) {
             List<CompletableFuture<?>> all = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -142,7 +143,7 @@ public final class WebhookReceiver implements AutoCloseable {
             } else if (outcome == Outcome.NOT_FOLLOWED && logged.add(outcome)) {
                 LOG.log(System.Logger.Level.INFO, "a webhook delivery was " + outcome.meaning + " (said once)");
             }
-            byte[] body = ("{\"status\":\"" + outcome.name().toLowerCase(java.util.Locale.ROOT) + "\"}")
+            byte[] body = ("{\"status\":\"" + outcome.name().toLowerCase(Locale.ROOT) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(outcome.status, body.length);
@@ -162,7 +163,7 @@ public final class WebhookReceiver implements AutoCloseable {
             return Outcome.TOO_LARGE;
         }
         Headers.Builder headers = Headers.builder();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
                 values));
         UnwrapWebhookEvent event;
         try {

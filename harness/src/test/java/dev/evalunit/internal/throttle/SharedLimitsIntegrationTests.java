@@ -2,6 +2,7 @@ package dev.evalunit.internal.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
@@ -12,6 +13,7 @@ import dev.evalunit.config.EvalConfig;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,9 +134,9 @@ class SharedLimitsIntegrationTests {
     void whileRedisIsAwayAProcessKeepsToItsShareOfTheLimitAmongTheProcessesLastSeen() throws Exception {
         RedisServer own = RedisServer.start();
         String namespace = "share-" + UUID.randomUUID();
-        try (SharedLimits first = SharedLimits.connect(java.net.URI.create(own.url()), namespace);
-             SharedLimits second = SharedLimits.connect(java.net.URI.create(own.url()), namespace);
-             SharedLimits third = SharedLimits.connect(java.net.URI.create(own.url()), namespace)) {
+        try (SharedLimits first = SharedLimits.connect(URI.create(own.url()), namespace);
+             SharedLimits second = SharedLimits.connect(URI.create(own.url()), namespace);
+             SharedLimits third = SharedLimits.connect(URI.create(own.url()), namespace)) {
             SharedLimits.Gate gate = third.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime());
             assertThat(third.processes()).as("processes drawing on the limits").isEqualTo(3);
@@ -146,7 +148,7 @@ class SharedLimitsIntegrationTests {
             assertThat(gate.tryTake(10, System.nanoTime())).as("the first request of the outage, from a full share")
                     .isZero();
             assertThat(gate.localRequestsPerMinute()).as("this process's requests per minute while Redis is away")
-                    .isEqualTo(600 * SharedLimits.HEADROOM / 3, org.assertj.core.data.Offset.offset(1e-9));
+                    .isEqualTo(600 * SharedLimits.HEADROOM / 3, offset(1e-9));
         } finally {
             own.close();
         }
@@ -155,8 +157,8 @@ class SharedLimitsIntegrationTests {
     @Test
     void whatTheServerSaysIsLeftLowersTheSharedBucketForEveryProcess() {
         String namespace = "remaining-" + UUID.randomUUID();
-        try (SharedLimits first = SharedLimits.connect(java.net.URI.create(redis.url()), namespace);
-             SharedLimits second = SharedLimits.connect(java.net.URI.create(redis.url()), namespace)) {
+        try (SharedLimits first = SharedLimits.connect(URI.create(redis.url()), namespace);
+             SharedLimits second = SharedLimits.connect(URI.create(redis.url()), namespace)) {
             SharedLimits.Gate mine = first.gate("gpt-4o-mini");
             SharedLimits.Gate theirs = second.gate("gpt-4o-mini");
             long now = System.nanoTime();
@@ -173,7 +175,7 @@ class SharedLimitsIntegrationTests {
     @Test
     void whatTheServerSaysIsLeftNeverRaisesTheSharedBucket() {
         String namespace = "remaining-" + UUID.randomUUID();
-        try (SharedLimits only = SharedLimits.connect(java.net.URI.create(redis.url()), namespace)) {
+        try (SharedLimits only = SharedLimits.connect(URI.create(redis.url()), namespace)) {
             SharedLimits.Gate gate = only.gate("gpt-4o-mini");
             long now = System.nanoTime();
             gate.limits(600, 0, 1, now);
