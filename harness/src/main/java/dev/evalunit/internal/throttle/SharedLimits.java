@@ -104,11 +104,13 @@ public final class SharedLimits implements AutoCloseable {
 
     /**
      * The namespace processes share limits in when {@code evalunit.shared-limits.namespace} does not say: the base
-     * URL's host and whose limits they are, as OpenAI counts them: the project when one is set, else the
+     * URL's host (and port, when it names one) and whose limits they are, as OpenAI counts them: the project when one is set, else the
      * organization, else the API key, as a salted SHA-256 of it (12 hex digits; never the key itself).
      */
     public static String namespaceOf(OpenAIConfig openai) {
-        String host = openai.baseUrl().getHost();
+        URI base = openai.baseUrl();
+        // with its port when it has one: each built-in simulator is a server of its own on a port of its own
+        String host = base.getPort() < 0 ? base.getHost() : base.getHost() + ":" + base.getPort();
         if (openai.project() != null && !openai.project().isBlank()) {
             return host + ":" + openai.project().strip();
         }

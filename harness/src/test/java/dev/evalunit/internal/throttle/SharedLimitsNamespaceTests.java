@@ -25,6 +25,16 @@ class SharedLimitsNamespaceTests {
     }
 
     @Test
+    void twoServersOnOneHostAreTwoAccountsByTheirPorts() {
+        OpenAIConfig one = new OpenAIConfig("sk-simulator", URI.create("http://127.0.0.1:40001/v1"), null, null,
+                Duration.ofSeconds(10), Duration.ofSeconds(60));
+        OpenAIConfig other = one.withBaseUrl(URI.create("http://127.0.0.1:40002/v1"));
+
+        assertThat(SharedLimits.namespaceOf(one)).startsWith("127.0.0.1:40001:key-")
+                .isNotEqualTo(SharedLimits.namespaceOf(other));
+    }
+
+    @Test
     void withoutProjectOrOrganizationTheKeyNamesThemByASaltedHashNeverItself() {
         String namespace = SharedLimits.namespaceOf(openai(KEY, null, null));
 
