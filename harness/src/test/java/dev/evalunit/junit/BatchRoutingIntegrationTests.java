@@ -160,6 +160,20 @@ class BatchRoutingIntegrationTests {
     }
 
     @Test
+    void aWebhookPortThatIsTakenCostsTheRunItsHintsNotItsAnswers() throws Exception {
+        clock.advance(Duration.ofHours(2));
+        simulator.reconfigure(simulator.options().toBuilder().batch(BatchOptions.instant()).build());
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            EngineExecutionResults results = run(Map.of("evalunit.batch.webhook.port",
+                    String.valueOf(taken.getLocalPort()), "evalunit.batch.webhook.secret", WebhookSender.newSecret()),
+                    EligibleTestCase.class);
+
+            results.testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
+        }
+        assertThat(simulator.requests().batchesCreated()).isEqualTo(1);
+    }
+
+    @Test
     void aWebhookPortWithoutASecretFailsTheRunNamingBothSettingsBeforeAnythingIsSent() {
         EngineExecutionResults results = run(Map.of("evalunit.batch.webhook.port", "8787"), EligibleTestCase.class);
 

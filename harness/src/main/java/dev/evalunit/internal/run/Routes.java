@@ -124,8 +124,8 @@ final class Routes implements AutoCloseable {
                     + Durations.format(batch.pollInterval()) + " as well");
         } catch (IOException | RuntimeException e) {
             receiverFailed = true;
-            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + options.address()
-                    + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
+            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + options.address().getHostString()
+                    + ":" + options.address().getPort() + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
                     + Durations.format(batch.pollInterval()) + " alone");
         }
     }

@@ -184,6 +184,19 @@ class BatchWebhookIntegrationTests {
     }
 
     @Test
+    void aVerifiedEventThatIsNotAboutABatchIsAcknowledgedAndChangesNothing() throws Exception {
+        submitted();
+        long before = polls();
+
+        WebhookSender.Delivery other = webhooks.deliverRaw("{\"id\":\"evt_1\",\"object\":\"event\",\"created_at\":"
+                + java.time.Instant.now().getEpochSecond() + ",\"type\":\"response.completed\",\"data\":{\"id\":\"resp_1\"}}");
+
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(receiver.count(WebhookReceiver.Outcome.OTHER_EVENT)).isEqualTo(1);
+        assertThat(polls()).isEqualTo(before);
+    }
+
+    @Test
     void theSecretAppearsInNoLogAndNoAnswer() throws Exception {
         SimulatedBatch batch = submitted();
         webhooks.forge("batch.completed", batch.id());
