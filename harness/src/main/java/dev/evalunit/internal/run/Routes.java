@@ -116,16 +116,16 @@ final class Routes implements AutoCloseable {
             return;
         }
         WebhookOptions options = webhooks.get();
+        String where = options.address().getHostString() + ":" + options.address().getPort();
         try {
-            receiver = WebhookReceiver.start(options.address(), options.secret(),
-                    batchId -> coordinators.values().stream().map(c -> c.wake(batchId)).reduce(false, Boolean::logicalOr));
-            System.err.println("evalunit: batch webhooks received on http://" + options.address().getHostString() + ":"
-                    + receiver.address().getPort() + "/ (evalunit.batch.webhook.*); polling every "
-                    + Durations.format(batch.pollInterval()) + " as well");
+            receiver = WebhookReceiver.start(options.address(), options.secret(), batchId -> coordinators.values()
+                    .stream().map(c -> c.wake(batchId)).reduce(false, Boolean::logicalOr));
+            System.err.println("evalunit: batch webhooks received on http://" + where + "/ (evalunit.batch.webhook.*);"
+                    + " polling every " + Durations.format(batch.pollInterval()) + " as well");
         } catch (IOException | RuntimeException e) {
             receiverFailed = true;
-            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + options.address().getHostString()
-                    + ":" + options.address().getPort() + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
+            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + where
+                    + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
                     + Durations.format(batch.pollInterval()) + " alone");
         }
     }
