@@ -56,6 +56,7 @@ public final class ConfigException extends EvalunitException {
     }
 
     private static String safeValue(String key, String value) {
-        return key != null && ConfigKeys.isSecret(key) && value != null ? Redaction.REDACTED : value;
+        return key != null && ConfigKeys.isSecret(key) && value != null ? Redaction.REDACTED
+                : Redaction.credentials(value);
     }
 }

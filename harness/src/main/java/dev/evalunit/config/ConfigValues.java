@@ -162,7 +162,8 @@ public final class ConfigValues {
         String separator = "";
         for (String key : keys()) {
             Layer.Found found = find(key).orElseThrow();
-            String value = ConfigKeys.isSecret(key) ? Redaction.apiKey(found.value()) : found.value();
+            String value = ConfigKeys.isSecret(key) ? Redaction.apiKey(found.value())
+                    : Redaction.credentials(found.value());
             out.append(separator).append(key).append('=').append(value).append(" (").append(found.origin()).append(')');
             separator = ", ";
         }

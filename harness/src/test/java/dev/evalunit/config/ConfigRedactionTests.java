@@ -63,4 +63,14 @@ class ConfigRedactionTests {
 
         assertThatThrownBy(() -> values.getInt("evalunit.openai.api-key", 0)).hasMessageNotContaining(SECRET_PART);
     }
+
+    @Test
+    void aPasswordInAnAddressIsShownNowhere() {
+        ConfigValues values = ConfigValues.read(ConfigSources.of(Map.of("evalunit.shared-limits.redis",
+                "redis://:hunter2pw@redis.lab:6379"), Map.of(), null));
+
+        assertThat(values.toString()).contains("redis://(redacted)@redis.lab:6379").doesNotContain("hunter2pw");
+        assertThatThrownBy(() -> values.getInt("evalunit.shared-limits.redis", 0))
+                .hasMessageContaining("redis://(redacted)@redis.lab:6379").hasMessageNotContaining("hunter2pw");
+    }
 }
