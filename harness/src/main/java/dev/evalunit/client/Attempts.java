@@ -167,6 +167,13 @@ final class Attempts {
         // Before the permit goes back and lets the next queued request out: a failure that every request
         // of this model (or shape) would meet stops them here.
         stops.record(model, call.request, failure).ifPresent(drain);
+        if (headers == null && !lane.reachedServer()
+                && lane.unanswered() >= config.circuitBreaker().failureThreshold()) {
+            // as many refused connections as open the breaker, and no answer ever: a wrong address, not an outage.
+            // Stopped here, not when a retry meets the open breaker (on another thread, after the permit went back
+            // and the next queued request was sent to the same nowhere)
+            stops.stopModel(model, failure).ifPresent(drain);
+        }
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         Duration retryAfter = cappedRetryAfter(failure);
         // When no server answered, the circuit breaker counts this failure as the result completes and may stop

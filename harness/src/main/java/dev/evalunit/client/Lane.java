@@ -8,6 +8,7 @@ import dev.failsafe.FailsafeExecutor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,8 @@ final class Lane {
     final Optional<ModelPrice> price;
     final int maxConcurrency;
     private volatile boolean reachedServer;
+    /** Attempts that ended without any HTTP response while none ever came back. */
+    private final AtomicInteger unanswered = new AtomicInteger();
     private volatile CompletableFuture<Void> breakerClosed = CompletableFuture.completedFuture(null);
 
     Lane(String model, ModelThrottle throttle, FailsafeExecutor<Completion> failsafe, CircuitBreaker<Completion> breaker,
@@ -43,6 +46,11 @@ final class Lane {
 
     void reached() {
         reachedServer = true;
+    }
+
+    /** Counts an attempt that ended without any HTTP response; returns how many have, none having come back. */
+    int unanswered() {
+        return unanswered.incrementAndGet();
     }
 
     /** The breaker opened: waiters wait for the next close. */

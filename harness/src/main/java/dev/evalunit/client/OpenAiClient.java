@@ -276,7 +276,15 @@ public final class OpenAiClient implements LlmClient {
                             + Durations.format(config.circuitBreaker().outageBudget())
                             + " (evalunit.circuit-breaker.outage-budget) for it to close", open);
         }
-        return Failures.classify(t, model, 0, redactor);
+        LlmException failure = Failures.classify(t, model, 0, redactor);
+        if (failure.kind() == ErrorKind.NOT_SENT && !call.failed.isEmpty()) {
+            // tried, then not sent again because its model was stopped: what ended it is what stopped the model
+            Optional<Stop> stop = stops.forbidding(model, call.request);
+            if (stop.isPresent()) {
+                return stop.get().cause();
+            }
+        }
+        return failure;
     }
 
     /**
@@ -285,7 +293,8 @@ public final class OpenAiClient implements LlmClient {
      * the check that follows every permit.
      */
     private void drain(Stop stop) {
-        LOG.log(System.Logger.Level.WARNING, "no more requests to " + stop.scope() + " are sent: " + stop.cause().getMessage());
+        LOG.log(System.Logger.Level.WARNING, "no more requests to " + stop.scope() + " are sent: "
+                + stop.cause().getMessage() + "; " + stop.advice());
         Lane lane = lanes.get(stop.model());
         if (lane != null) {
             lane.throttle.cancelQueued(request -> Stops.applies(stop, (ChatRequest) request), () -> notSent(stop));
