@@ -176,13 +176,6 @@ final class Attempts {
         }
         boolean limited = failure.kind() == ErrorKind.RATE_LIMITED;
         Duration retryAfter = cappedRetryAfter(failure);
-        // When no server answered, the circuit breaker counts this failure as the result completes and may stop
-        // the model then (no answer ever from its address): it must have counted it before the permit lets the
-        // next queued request out, or that one is sent to the same nowhere.
-        boolean unanswered = headers == null;
-        if (unanswered) {
-            result.completeExceptionally(failure);
-        }
         permit.release(ModelThrottle.Feedback.failure(headers, limited, retryAfter));
         lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));
         if (limited) {
@@ -190,9 +183,7 @@ final class Attempts {
             listeners.fire(ClientListener::onRateLimited, new ClientListener.RateLimited(
                     model, attempt, retryAfter, failure.requestId()));
         }
-        if (!unanswered) {
-            result.completeExceptionally(failure);
-        }
+        result.completeExceptionally(failure);
     }
 
     /**

@@ -265,24 +265,20 @@ public final class OpenAiClient implements LlmClient {
     private LlmException finalFailure(Throwable error, Call call) {
         String model = call.lane.model;
         Throwable t = Failures.unwrap(error);
-        if (t instanceof CircuitBreakerOpenException open) {
+        LlmException failure = t instanceof CircuitBreakerOpenException ? null : Failures.classify(t, model, 0, redactor);
+        // refused by the open breaker, or tried and then not sent again: what ended it is what stopped its model
+        if (failure == null || failure.kind() == ErrorKind.NOT_SENT && !call.failed.isEmpty()) {
             Optional<Stop> stop = stops.forbidding(model, call.request);
             if (stop.isPresent()) {
                 return stop.get().cause();
             }
+        }
+        if (failure == null) {
             return LlmException.of(ErrorKind.CIRCUIT_OPEN, model, call.attempts.get(), 0, null, null, null,
                     "circuit breaker for " + model + " is open after " + config.circuitBreaker().failureThreshold()
                             + " server failures in a row, and this request waited "
                             + Durations.format(config.circuitBreaker().outageBudget())
-                            + " (evalunit.circuit-breaker.outage-budget) for it to close", open);
-        }
-        LlmException failure = Failures.classify(t, model, 0, redactor);
-        if (failure.kind() == ErrorKind.NOT_SENT && !call.failed.isEmpty()) {
-            // tried, then not sent again because its model was stopped: what ended it is what stopped the model
-            Optional<Stop> stop = stops.forbidding(model, call.request);
-            if (stop.isPresent()) {
-                return stop.get().cause();
-            }
+                            + " (evalunit.circuit-breaker.outage-budget) for it to close", t);
         }
         return failure;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} (Debian's package; {@code .ci/run} installs it) on a free loopback port, for
@@ -33,6 +34,16 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * {@link #start()}, or skips the calling test (class) with a message naming Debian's package when this
+     * machine has no {@code redis-server}; CI always has it.
+     */
+    public static RedisServer startOrSkip() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(binary() != null,
+                "no redis-server on this machine's PATH (Debian's package redis-server; .ci/run installs it)");
+        return start();
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
