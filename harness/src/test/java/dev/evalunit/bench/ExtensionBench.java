@@ -204,7 +204,7 @@ class ExtensionBench {
                     LoadReport loaded = store.loadReport(); // what RunEngine.checkpoint does on first use
                     loads[i] = (System.nanoTime() - start) / 1e6;
                     System.out.printf(Locale.ROOT, "resume load %d: %d lines, %d answers to replay in %.0f ms%n", i,
-                            loaded.lines(), loaded.reusable(), loads[i]);
+                            loaded.lines(), loaded.answers(), loads[i]);
                 }
             }
             figures.put("resume_load_ms_100k", round(median(loads), 0));

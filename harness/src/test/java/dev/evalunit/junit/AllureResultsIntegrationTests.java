@@ -79,8 +79,13 @@ class AllureResultsIntegrationTests {
     record Row(String id, String text, String category) implements QuestionRow {
     }
 
-    /** One passing, one failing (a wrong answer) and one aborted test; the prompt and a message carry the key. */
+    /**
+     * One passing, one failing (a wrong answer) and one aborted test; the prompt and a message carry the key. The
+     * three ask the same requests, which are sent once: the passing test, run first, sends them, the others reuse
+     * its answers (replayed, without the retries of the request that sent them).
+     */
     @BenchmarkSuite(name = "Outcomes")
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
     static class OutcomesTestCase {
         static Stream<Row> rows() {
             return Stream.of(new Row("q-a", "Key " + KEY + "?\nA. a\nB. b", "Letters"), new Row("q-b", "What is B?\nA. a\nB. b", null));
@@ -94,6 +99,7 @@ class AllureResultsIntegrationTests {
         @BenchmarkTest
         @Questions("rows")
         @Temperatures({0.0, 1.0})
+        @org.junit.jupiter.api.Order(1)
         void passes(Row row, Answer answer, Scorecard card) {
             card.label(answer.letter().map(String::valueOf).orElse("?"));
             card.score("picked", answer.letter().isPresent());

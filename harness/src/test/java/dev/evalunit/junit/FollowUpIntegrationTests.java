@@ -40,6 +40,8 @@ class FollowUpIntegrationTests {
     static final int ROWS = 30;
     static final String JUDGE_MODEL = "gpt-4o";
     static OpenAiSimulator simulator;
+    /** Each row's distinct answers, as the judged test saw them: one judge request each. */
+    static final java.util.Set<String> ANSWERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @TempDir
     Path state;
@@ -47,6 +49,16 @@ class FollowUpIntegrationTests {
     @BeforeEach
     void start() {
         simulator = OpenAiSimulator.start(SimulatorOptions.builder().batch(BatchOptions.instant()).build());
+        ANSWERS.clear();
+    }
+
+    /**
+     * The judge requests the run needs: one per row and distinct answer. A question answered alike at both
+     * temperatures asks the same of the judge, which is asked once.
+     */
+    private static int judges() {
+        assertThat(ANSWERS).hasSizeBetween(ROWS, 2 * ROWS);
+        return ANSWERS.size();
     }
 
     @AfterEach
@@ -83,6 +95,7 @@ class FollowUpIntegrationTests {
             assertThat(verdict.request().temperature()).isEqualTo(0.0);
             assertThat(verdict.request().model()).isEqualTo(JUDGE_MODEL);
             assertThat(verdict.text()).isNotBlank();
+            ANSWERS.add(row.id() + '\u0000' + answer.text());
             card.score("judged", true);
         }
     }
@@ -131,8 +144,8 @@ class FollowUpIntegrationTests {
         run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
                 .testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
 
-        assertThat(simulator.requests().chatRequests()).isEqualTo(4 * ROWS);
-        assertThat(chatRequestsTo("\"" + JUDGE_MODEL + "\"")).isEqualTo(2 * ROWS);
+        assertThat(simulator.requests().chatRequests()).isEqualTo(2 * ROWS + judges());
+        assertThat(chatRequestsTo("\"" + JUDGE_MODEL + "\"")).isEqualTo(judges());
 
         simulator.reset();
         run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
@@ -147,7 +160,7 @@ class FollowUpIntegrationTests {
 
         assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
         assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
-        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, 2 * ROWS);
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, judges());
 
         simulator.reset();
         run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
@@ -181,14 +194,14 @@ class FollowUpIntegrationTests {
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
         // as if the run had been killed after the answers were stored and before the judges were
         int removed = removeCheckpointLines(line -> line.contains("follow-up judge"));
-        assertThat(removed).isEqualTo(2 * ROWS);
+        assertThat(removed).isEqualTo(judges());
         simulator.reset();
 
         run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
 
         assertThat(simulator.requests().chatRequests()).isZero();
-        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS);
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(judges());
     }
 
     private int removeCheckpointLines(Predicate<String> which) throws IOException {
@@ -224,7 +237,7 @@ class FollowUpIntegrationTests {
         run(JudgedTestCase.class, noWait).testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
         assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
         assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
-        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, 2 * ROWS);
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, judges());
     }
 
     @Test

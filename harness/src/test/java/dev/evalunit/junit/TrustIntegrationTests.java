@@ -196,8 +196,9 @@ class TrustIntegrationTests {
     @Test
     @Timeout(180)
     void aSecondJvmOnALockedStateFailsAtOnceSendsNothingAndLeavesTheFirstRunsResults() throws Exception {
-        // Given a run under way: 60 answers at 200 ms, 4 in flight
-        int questions = 60;
+        // Given a run under way: 150 answers at 200 ms, 4 in flight (7.5 s: long enough for a second JVM to start
+        // on a busy machine of 2 cores; with 60 the first run was sometimes over before the second began)
+        int questions = 150;
         try (OpenAiSimulator slow = OpenAiSimulator.start(SimulatorOptions.builder()
                 .latency(Latency.fixed(Duration.ofMillis(200))).build());
              OpenAiSimulator second = OpenAiSimulator.start(SimulatorOptions.defaults())) {

@@ -7,7 +7,6 @@ import dev.evalunit.Completion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One line of a checkpoint file, schema version {@value #SCHEMA}: what was asked and what came back.
@@ -51,6 +50,11 @@ record CheckpointLine(int v, String suite, String test, String questionId, doubl
      * test, as {@code answersTruthfully call 3f2a...#1}: read as that test's stage {@code call 3f2a...#1}.
      */
     InvocationKey key() {
+        return key(suite, test, questionId, temperature, sample, stage, model, requestHash);
+    }
+
+    private static InvocationKey key(String suite, String test, String questionId, double temperature, int sample,
+                                     String stage, String model, String requestHash) {
         if ((stage == null || stage.isEmpty()) && test.contains(OLD_CALL)) {
             int at = test.indexOf(OLD_CALL);
             return new InvocationKey(suite, test.substring(0, at), questionId, temperature, sample, model, requestHash,
@@ -62,24 +66,37 @@ record CheckpointLine(int v, String suite, String test, String questionId, doubl
 
     private static final String OLD_CALL = " call ";
 
-    /**
-     * The stored answer as a {@link Completion}. Repeated strings (models, finish reasons, fingerprints)
-     * are taken from {@code pool}, and a lone choice equal to the text shares it: a 100,000-line
-     * checkpoint is held in memory, so each copy saved counts.
-     */
-    Completion toCompletion(Map<String, String> pool) {
+    /** The stored answer as a {@link Completion}. */
+    Completion toCompletion() {
         Answer a = completion;
         List<String> choices = a.choices() == null ? null
                 : a.choices().size() == 1 && a.choices().get(0).equals(a.text()) ? List.of(a.text()) : a.choices();
-        Completion c = new Completion(a.text(), choices, pooled(pool, a.finishReason()), pooled(pool, a.model()),
-                a.promptTokens(), a.completionTokens(), a.cachedTokens(), duration(a.latencyMs()),
-                duration(a.elapsedMs()), a.attempts(), a.requestId(), pooled(pool, a.systemFingerprint()), a.costUsd(),
-                a.logprobs() == null ? List.of() : a.logprobs());
-        return a.fallbackModel() == null ? c : c.withFallbackModel(pooled(pool, a.fallbackModel()));
+        Completion c = new Completion(a.text(), choices, a.finishReason(), a.model(), a.promptTokens(),
+                a.completionTokens(), a.cachedTokens(), duration(a.latencyMs()), duration(a.elapsedMs()), a.attempts(),
+                a.requestId(), a.systemFingerprint(), a.costUsd(), a.logprobs() == null ? List.of() : a.logprobs());
+        return a.fallbackModel() == null ? c : c.withFallbackModel(a.fallbackModel());
     }
 
-    static String pooled(Map<String, String> pool, String s) {
-        return s == null ? null : pool.computeIfAbsent(s, k -> k);
+    /**
+     * What loading a store needs of a line, read without its answer's text, choices and log probabilities (the
+     * parser skips them): which request and draw it answers, where it came from, whether the fallback model gave it.
+     */
+    record Head(int v, String suite, String test, String questionId, double temperature, int sample, String stage,
+                String model, String requestHash, String origin, Fallback completion) {
+
+        static final ObjectReader READER = Json.MAPPER.readerFor(Head.class);
+
+        InvocationKey key() {
+            return CheckpointLine.key(suite, test, questionId, temperature, sample, stage, model, requestHash);
+        }
+
+        boolean fromFallback() {
+            return completion != null && completion.fallbackModel() != null;
+        }
+    }
+
+    /** Of a stored answer, only the model that stood in for the request's own, or {@code null}. */
+    record Fallback(String fallbackModel) {
     }
 
     private static double millis(Duration d) {

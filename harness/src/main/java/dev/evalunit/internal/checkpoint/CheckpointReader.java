@@ -2,37 +2,39 @@ package dev.evalunit.internal.checkpoint;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.evalunit.Completion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Streams a suite's checkpoint files, in order, into the index a {@link CheckpointStore} answers
- * lookups from, counting what it finds. Not thread-safe; used by {@link CheckpointStore#open} alone.
- * Only the index is kept, never the lines.
+ * Streams a suite's checkpoint files, in order, into the index a {@link CheckpointStore} answers lookups
+ * from: for each request and draw ({@link AnswerKey}) where its answer is, never the answer itself, so a
+ * store of a million answers fits in a few hundred megabytes. Only what finding a line needs is parsed
+ * ({@link CheckpointLine.Head}). Not thread-safe; used by {@link CheckpointStore#open} alone.
+ *
+ * <p>Every line is kept: for a request and draw stored more than once (two runs answered it after a
+ * {@code fresh} start was undone, merged shards) the later line is found, except that an answer of the
+ * fallback model never hides one of the request's own model.
  */
 final class CheckpointReader {
 
     private static final System.Logger LOG = System.getLogger(CheckpointReader.class.getPackageName());
 
-    /** One stored answer and what it answered. */
-    record Stored(String requestHash, String model, Completion completion, boolean fromHistory) {
-        boolean answers(InvocationKey key) {
-            return requestHash.equals(key.requestHash()) && model.equals(key.model());
-        }
+    /** Where one stored answer is: a file of {@link #files}, the line's first byte and its length. */
+    record Location(int file, long offset, int length, boolean fromFallback) {
     }
 
     private final Origin origin;
-    final ConcurrentHashMap<String, Stored> index = new ConcurrentHashMap<>();
-    final Map<String, String> pool = new HashMap<>();
+    final List<Path> files = new ArrayList<>();
+    final ConcurrentHashMap<AnswerKey, Location> index = new ConcurrentHashMap<>();
+    private final Map<String, String> draws = new HashMap<>();
     final long started = System.nanoTime();
-    int files;
     int lines;
-    int stale;
     int torn;
     int otherOrigin;
 
@@ -41,25 +43,26 @@ final class CheckpointReader {
     }
 
     void read(Path file) throws IOException {
-        files++;
-        JsonlFiles.forEachLine(file, 1 << 16, (number, text, last) -> add(file, number, text, last));
+        int fileIndex = files.size();
+        files.add(file);
+        JsonlFiles.forEachLineAt(file, 1 << 16, (number, offset, bytes, from, length, last) ->
+                add(file, fileIndex, number, offset, bytes, from, length, last));
     }
 
-    private void add(Path file, int number, String text, boolean last) {
-        CheckpointLine line;
-        InvocationKey key;
-        Completion completion;
+    private void add(Path file, int fileIndex, int number, long offset, byte[] bytes, int from, int length,
+                     boolean last) {
+        CheckpointLine.Head line;
+        AnswerKey key;
         try {
-            line = CheckpointLine.READER.readValue(text);
+            line = CheckpointLine.Head.READER.readValue(bytes, from, length);
             if (line.v() != CheckpointLine.SCHEMA) {
                 throw new CheckpointException(JsonlFiles.shown(file), number, "checkpoint "
                         + JsonlFiles.shown(file) + " line " + number + " has schema version " + line.v()
                         + ", but this evalunit reads version " + CheckpointLine.SCHEMA
                         + "; use the evalunit that wrote it, or start over with -Devalunit.fresh=true", null);
             }
-            key = line.key();
-            completion = line.toCompletion(pool);
-        } catch (JsonProcessingException | RuntimeException e) {
+            key = line.key().answerKey();
+        } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointException c) {
                 throw c;
             }
@@ -77,12 +80,13 @@ final class CheckpointReader {
             otherOrigin++; // another server's, or the simulator's: never passed off as this origin's
             return;
         }
-        Stored stored = new Stored(key.requestHash(), CheckpointLine.pooled(pool, key.model()), completion, true);
-        Stored replaced = index.put(key.id(), stored);
-        if (replaced != null && !(replaced.requestHash().equals(stored.requestHash())
-                && replaced.model().equals(stored.model()))) {
-            stale++;
-        }
+        put(new AnswerKey(key.requestHash(), draws.computeIfAbsent(key.draw(), d -> d)),
+                new Location(fileIndex, offset, length, line.fromFallback()));
+    }
+
+    /** Indexes a stored answer: the later one is found, unless it is the fallback's and the earlier one is not. */
+    void put(AnswerKey key, Location location) {
+        index.merge(key, location, (earlier, later) -> later.fromFallback() && !earlier.fromFallback() ? earlier : later);
     }
 
     private static CheckpointException corrupt(Path file, int number, Exception e) {
@@ -104,7 +108,7 @@ final class CheckpointReader {
     }
 
     LoadReport report() {
-        return new LoadReport(files, lines, index.size(), stale, torn, otherOrigin,
+        return new LoadReport(files.size(), lines, index.size(), torn, otherOrigin,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 }

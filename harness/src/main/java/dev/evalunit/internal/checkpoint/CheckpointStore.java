@@ -9,22 +9,32 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A suite's checkpoint: the stored answers of earlier runs, and this run's file that every finished
- * invocation is appended to, one JSON line each ({@link CheckpointLine}). Thread-safe: lookups never
- * block; appends are serialized.
+ * A suite's checkpoint: every answer earlier runs stored, and this run's file that every finished request
+ * is appended to, one JSON line each ({@link CheckpointLine}). Thread-safe: lookups never wait for
+ * appends but to flush a line of this run not yet written; appends are serialized.
+ *
+ * <h2>Found by what was asked</h2>
+ * An answer is found by its {@link AnswerKey}: the request that produced it (model, messages, every
+ * generation parameter, {@code n}) and which draw of it (the sample; for a body's call, also how many
+ * identical calls came before; for a follow-up, nothing more). Not by the invocation: a changed model or
+ * prompt asks anew and leaves the earlier request's answer stored, so running model A, then B, then A again
+ * sends nothing the third time; the same request asked by another test, or by a changed body or scorer, is
+ * answered from the store.
  *
  * <h2>Files</h2>
  * {@code <dir>/<suite>/epoch-<n>/run-<UTC yyyyMMdd-HHmmss-SSS>-<pid>.jsonl}, one file per run, so
  * overlapping or killed runs never interleave. Opening reads every {@code *.jsonl} file of the newest
- * epoch in name order (start order); for an invocation seen more than once the later line wins. A run
- * that writes nothing removes its empty file when it closes.
+ * epoch in name order (start order). Nothing stored is overwritten or dropped; where one request and draw
+ * is stored twice, the later line is found (but the fallback model's answer never hides the model's own).
+ * Files written by earlier versions, keyed by invocation, are read the same way. A run that writes nothing
+ * removes its empty file when it closes.
  *
  * <h2>Origins</h2>
  * A store answers for one {@link Origin}: every line records it, and only lines of the same origin are
@@ -37,13 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nothing. Older epochs stay on disk untouched, for comparison or to go back to (delete the newer
  * epoch directories); later runs without {@code fresh} read only the newest epoch.
  *
- * <h2>Stale and broken lines</h2>
- * An answer is replayed only for the same invocation, request hash and model; a line for the same
- * invocation with another hash or model is stale: counted in {@link LoadReport#stale()}, never
- * returned, and replaced by the next append. An unreadable last line of a file is what a run killed
- * mid-write leaves: it is skipped with a warning naming the file. An unreadable line anywhere else
- * means the file was damaged, and {@link #open} throws a {@link CheckpointException} naming the file
- * and line rather than silently paying for those requests again.
+ * <h2>Broken lines</h2>
+ * An unreadable last line of a file is what a run killed mid-write leaves: it is skipped with a warning
+ * naming the file. An unreadable line anywhere else means the file was damaged, and {@link #open} throws a
+ * {@link CheckpointException} naming the file and line rather than silently paying for those requests again.
  *
  * <h2>Durability</h2>
  * {@link #append} returns once the line is buffered, flushed or forced as {@link CheckpointOptions}
@@ -55,8 +62,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * appends to another run's file, so a torn line can only be a file's last.
  *
  * <h2>Memory</h2>
- * The files are streamed; only an index of invocation id to answer is kept, with repeated strings
- * shared: a 100,000-line checkpoint of short answers takes tens of megabytes.
+ * The files are streamed once; the index keeps, per stored answer, where its line is (file, offset,
+ * length), never the answer: a lookup reads its one line back. A million stored answers take a few hundred
+ * megabytes of heap, whatever their texts and log probabilities.
  */
 public final class CheckpointStore implements AutoCloseable {
 
@@ -68,15 +76,18 @@ public final class CheckpointStore implements AutoCloseable {
     private final FileChannel channel;
     private final JsonlFiles.ChannelWriter writer;
     private final Clock clock;
-    private final ConcurrentHashMap<String, CheckpointReader.Stored> index;
+    private final CheckpointReader loader;
+    private final ConcurrentHashMap<AnswerKey, CheckpointReader.Location> index;
+    private final int runFileIndex;
     private final LoadReport loaded;
-    private final AtomicInteger staleFound = new AtomicInteger();
-    private final AtomicInteger staleFromHistory = new AtomicInteger();
+    private final ReadChannels readers;
 
     // Guarded by this.
     private final Lines pending = new Lines();
     private int pendingLines;
     private int written;
+    private long fileSize; // bytes of this run's file written out; pending lines start here
+    private volatile long writtenOut;
     private boolean closed;
 
     private CheckpointStore(String suite, Origin origin, CheckpointOptions options, Path directory, Layout.RunFile run,
@@ -89,8 +100,13 @@ public final class CheckpointStore implements AutoCloseable {
         this.channel = run.channel();
         this.writer = writer;
         this.clock = clock;
+        this.loader = loader;
         this.index = loader.index;
         this.loaded = loader.report();
+        this.runFileIndex = loader.files.size();
+        List<Path> files = new ArrayList<>(loader.files);
+        files.add(runFile);
+        this.readers = new ReadChannels(files);
     }
 
     /**
@@ -133,26 +149,41 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /**
-     * The stored answer of exactly this invocation, request and model; empty when there is none or the
-     * stored one is stale (then it is counted, and forgotten so the fresh answer replaces it).
+     * The stored answer of the request and draw {@code key} names ({@link InvocationKey#answerKey()}), whichever
+     * invocation stored it; empty when none is stored.
+     *
+     * @throws CheckpointException when the line cannot be read back (the file was changed since it was opened)
      */
     public Optional<Completion> lookup(InvocationKey key) {
         checkSuite(key);
-        String id = key.id();
-        CheckpointReader.Stored stored = index.get(id);
-        if (stored == null) {
+        return lookup(key.answerKey());
+    }
+
+    /** The stored answer of {@code key}, or empty. */
+    public Optional<Completion> lookup(AnswerKey key) {
+        CheckpointReader.Location at = index.get(key);
+        if (at == null) {
             return Optional.empty();
         }
-        if (stored.answers(key)) {
-            return Optional.of(stored.completion());
-        }
-        if (index.remove(id, stored)) {
-            staleFound.incrementAndGet();
-            if (stored.fromHistory()) {
-                staleFromHistory.incrementAndGet();
+        if (at.file() == runFileIndex && at.offset() + at.length() > writtenOut) {
+            synchronized (this) {
+                flush(false); // a line of this run not written out yet: written now, then read like any other
             }
         }
-        return Optional.empty();
+        byte[] line = readers.read(at);
+        try {
+            return Optional.of(CheckpointLine.READER.<CheckpointLine>readValue(line).toCompletion());
+        } catch (IOException e) {
+            Path file = readers.file(at.file());
+            throw new CheckpointException(file, 0, "checkpoint " + JsonlFiles.shown(file) + " changed since it was "
+                    + "read: the line at byte " + at.offset() + " is no longer the answer stored there (" + e
+                    + "); stop whatever writes to it, and run again", e);
+        }
+    }
+
+    /** Whether an answer of {@code key} is stored, without reading it. */
+    public boolean contains(AnswerKey key) {
+        return index.containsKey(key);
     }
 
     /**
@@ -175,21 +206,27 @@ public final class CheckpointStore implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the checkpoint of suite " + suite + " is closed");
             }
+            long offset = fileSize + pending.size();
             pending.write(line, 0, line.length);
             pending.write('\n');
             pendingLines++;
             written++;
-            index.put(key.id(), new CheckpointReader.Stored(key.requestHash(), key.model(), completion, false));
+            loader.put(key.answerKey(), new CheckpointReader.Location(runFileIndex, offset, line.length,
+                    completion.fromFallback()));
             if (pendingLines >= options.flushEvery()) {
                 flush(options.fsync() == FsyncPolicy.EVERY_FLUSH);
             }
         }
     }
 
-    /** What opening found, with stale answers that lookups found since. */
+    /** What opening found. */
     public LoadReport loadReport() {
-        return new LoadReport(loaded.files(), loaded.lines(), loaded.reusable() - staleFromHistory.get(),
-                loaded.stale() + staleFound.get(), loaded.tornLinesSkipped(), loaded.otherOrigin(), loaded.loadTime());
+        return loaded;
+    }
+
+    /** How many distinct requests and draws have an answer stored now, this run's included. */
+    public int answers() {
+        return index.size();
     }
 
     /** How many answers this run has appended. */
@@ -225,6 +262,7 @@ public final class CheckpointStore implements AutoCloseable {
         try {
             flush(options.fsync() != FsyncPolicy.NEVER && written > 0);
             channel.close();
+            readers.close();
             if (written == 0) {
                 Files.deleteIfExists(runFile);
             } else if (options.fsync() != FsyncPolicy.NEVER) {
@@ -240,6 +278,8 @@ public final class CheckpointStore implements AutoCloseable {
             if (pendingLines > 0) {
                 // All or nothing: the lines stay pending after a failure, and are written again in full.
                 JsonlFiles.appendWhole(channel, pending.contents(), writer);
+                fileSize += pending.size();
+                writtenOut = fileSize;
                 pending.reset();
                 pendingLines = 0;
             }

@@ -16,8 +16,9 @@ import java.util.Objects;
  * Immutable and thread-safe.
  *
  * <p>The first five components name the invocation ({@link #id()}); {@code model} and
- * {@code requestHash} say what was asked. A stored answer is replayed only when all of them match: a
- * changed prompt, option or model makes it stale.
+ * {@code requestHash} say what was asked. A stored answer is found by {@link #answerKey()}, what was asked and
+ * which draw of it, not by the invocation: a changed prompt, option or model asks anew, and the answer of the
+ * earlier request stays stored for when it is asked again.
  *
  * @param suite       the suite's name, e.g. {@code TruthfulQA}
  * @param test        the test method, e.g. {@code picksTheTrueOption}
@@ -96,6 +97,11 @@ public record InvocationKey(String suite, String test, String questionId, double
         }
     }
 
+    /** What this invocation's answer is stored and found under: its request and draw, not the invocation. */
+    public AnswerKey answerKey() {
+        return AnswerKey.of(requestHash, stage, sample);
+    }
+
     /** This key for another sample: what the samples sharing one request of n choices are stored under. */
     public InvocationKey withSample(int sample) {
         return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash, stage);
@@ -104,8 +110,8 @@ public record InvocationKey(String suite, String test, String questionId, double
     /**
      * The invocation's stable, readable name within its suite: {@code <test>|<questionId>|T=<t>|s=<sample>},
      * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}, followed by {@code |<stage>} for a later stage. It
-     * leaves out the suite (a store holds one
-     * suite), the model and the hash (so that a changed request finds, and replaces, the stale line).
+     * leaves out the suite (a store holds one suite), the model and the hash: it names the invocation
+     * whatever it asks.
      * A {@code |} or {@code \} inside the test or question id is escaped with {@code \}, so different
      * invocations never share an id. It is also the Batch API {@code custom_id}.
      */

@@ -1,13 +1,13 @@
 package dev.evalunit.internal.checkpoint;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The append-only JSONL files evalunit keeps (checkpoints, the batch ledger): how their lines are read,
@@ -49,31 +49,111 @@ public final class JsonlFiles {
         void accept(int number, String text, boolean last);
     }
 
+    /** Receives one non-blank line as bytes, with where it starts in the file. */
+    @FunctionalInterface
+    public interface LineBytesHandler {
+        /**
+         * @param number the 1-based line number in the file (blank lines counted)
+         * @param offset the byte offset of the line's first byte in the file
+         * @param bytes  holds the line (without its newline) at {@code [from, from + length)}; valid only during the call
+         * @param last   whether no non-blank line follows
+         */
+        void accept(int number, long offset, byte[] bytes, int from, int length, boolean last);
+    }
+
     /**
-     * Hands every non-blank line of {@code file} to {@code handler}, in order. A decoder that replaces
-     * malformed bytes, unlike {@code Files.newBufferedReader}'s: a torn last line may end inside a
-     * character and must reach the handler as a torn line, not fail the whole read.
+     * Hands every non-blank line of {@code file} to {@code handler}, in order, decoded as UTF-8 with malformed
+     * bytes replaced: a torn last line may end inside a character and must reach the handler as a torn line,
+     * not fail the whole read.
      */
     public static void forEachLine(Path file, int bufferSize, LineHandler handler) throws IOException {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), bufferSize)) {
-            String previous = null;
-            int previousNumber = 0;
-            int number = 0;
-            for (String line; (line = reader.readLine()) != null; ) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
+        forEachLineAt(file, bufferSize, (number, offset, bytes, from, length, last) ->
+                handler.accept(number, new String(bytes, from, length, StandardCharsets.UTF_8), last));
+    }
+
+    /**
+     * Hands every non-blank line of {@code file} to {@code handler} as bytes, in order, with its byte offset,
+     * so that a reader can keep where a line is instead of the line. A line is held back until the next
+     * non-blank one shows whether it is the last.
+     */
+    public static void forEachLineAt(Path file, int bufferSize, LineBytesHandler handler) throws IOException {
+        Line previous = new Line();
+        Line current = new Line();
+        byte[] chunk = new byte[Math.max(bufferSize, 1024)];
+        int number = 0;
+        long position = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int read; (read = in.read(chunk)) > 0; ) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] == '\n') {
+                        current.add(chunk, start, i - start);
+                        number++;
+                        if (!current.isBlank()) {
+                            if (previous.number > 0) {
+                                previous.emit(handler, false);
+                            }
+                            Line swap = previous;
+                            previous = current;
+                            current = swap;
+                            previous.number = number;
+                        }
+                        current.reset(position + i + 1);
+                        start = i + 1;
+                    }
                 }
-                if (previous != null) {
-                    handler.accept(previousNumber, previous, false);
+                current.add(chunk, start, read - start);
+                position += read;
+            }
+        }
+        if (!current.isBlank()) { // a last line without its newline
+            if (previous.number > 0) {
+                previous.emit(handler, false);
+            }
+            current.number = number + 1;
+            current.emit(handler, true);
+        } else if (previous.number > 0) {
+            previous.emit(handler, true);
+        }
+    }
+
+    /** The bytes of one line being read, and where it starts. */
+    private static final class Line {
+        byte[] bytes = new byte[256];
+        int length;
+        long offset;
+        int number;
+
+        void add(byte[] from, int start, int count) {
+            if (length + count > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + count));
+            }
+            System.arraycopy(from, start, bytes, length, count);
+            length += count;
+        }
+
+        boolean isBlank() {
+            for (int i = 0; i < length; i++) {
+                byte b = bytes[i];
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
                 }
-                previous = line;
-                previousNumber = number;
             }
-            if (previous != null) {
-                handler.accept(previousNumber, previous, true);
+            return true;
+        }
+
+        void reset(long at) {
+            length = 0;
+            offset = at;
+            number = 0;
+        }
+
+        void emit(LineBytesHandler handler, boolean last) {
+            int end = length;
+            if (end > 0 && bytes[end - 1] == '\r') {
+                end--; // a CRLF file's line, as BufferedReader would give it
             }
+            handler.accept(number, offset, bytes, 0, end, last);
         }
     }
 

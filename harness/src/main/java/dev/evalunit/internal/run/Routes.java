@@ -20,6 +20,7 @@ import dev.evalunit.internal.batch.ItemStatus;
 import dev.evalunit.internal.batch.OpenAiBatchApi;
 import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.batch.WebhookReceiver;
+import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.wire.RequestEstimate;
@@ -64,8 +65,13 @@ final class Routes implements AutoCloseable {
     private WebhookReceiver receiver;
     private boolean receiverFailed;
     private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
-    /** Invocation ids (per suite) whose answers come from a batch and were not yet handed over. */
-    private final Map<String, Set<String>> routed = new ConcurrentHashMap<>();
+    /**
+     * Per suite, the requests and draws whose answers come from a batch, each with the custom id of the one
+     * batch line that asks it: invocations asking the same request share that line.
+     */
+    private final Map<String, Map<AnswerKey, String>> routed = new ConcurrentHashMap<>();
+    /** The answers of batch lines handed over, by custom id: every invocation sharing a line takes the same one. */
+    private final Map<String, CompletableFuture<BatchCoordinator.Delivered>> deliveries = new ConcurrentHashMap<>();
     private final Set<String> planned = ConcurrentHashMap.newKeySet();
     /** Batch items whose answer the samples of a request of n choices share, by custom id: n. */
     private final Map<String, Integer> sharedBy = new ConcurrentHashMap<>();
@@ -290,7 +296,8 @@ final class Routes implements AutoCloseable {
      * Routes {@code bySuite}, described as {@code what} in what it prints, with the estimate of the
      * {@code followUps} its answers will send; returns the ids that went to batches.
      */
-    private Set<String> routeToBatches(Map<String, List<BatchItem>> bySuite, String what, List<BatchItem> followUps) {
+    private Set<String> routeToBatches(Map<String, List<BatchItem>> requested, String what, List<BatchItem> followUps) {
+        Map<String, List<BatchItem>> bySuite = distinct(requested);
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
             return Set.of();
@@ -322,9 +329,9 @@ final class Routes implements AutoCloseable {
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
             receiveWebhooks();
-            Set<String> ids = routed.computeIfAbsent(suite, s -> ConcurrentHashMap.newKeySet());
+            Map<AnswerKey, String> ids = routed.computeIfAbsent(suite, s -> new ConcurrentHashMap<>());
             items.forEach(item -> {
-                ids.add(item.customId());
+                ids.putIfAbsent(item.key().answerKey(), item.customId());
                 sent.add(item.customId());
             });
             CompletableFuture<Void> submitted = coordinator.submit(items);
@@ -333,6 +340,29 @@ final class Routes implements AutoCloseable {
             }
         });
         return sent;
+    }
+
+    /**
+     * {@code bySuite} with one item per request and draw: the first of those asking the same (a judge of the same
+     * answer to the same question at two temperatures), and none whose request a batch of this run already asks.
+     */
+    private Map<String, List<BatchItem>> distinct(Map<String, List<BatchItem>> bySuite) {
+        Map<String, List<BatchItem>> distinct = new LinkedHashMap<>();
+        bySuite.forEach((suite, items) -> {
+            Map<AnswerKey, String> inBatches = routed.getOrDefault(suite, Map.of());
+            Set<AnswerKey> seen = new HashSet<>();
+            List<BatchItem> kept = new ArrayList<>();
+            for (BatchItem item : items) {
+                AnswerKey key = item.key().answerKey();
+                if (!inBatches.containsKey(key) && seen.add(key)) {
+                    kept.add(item);
+                }
+            }
+            if (!kept.isEmpty()) {
+                distinct.put(suite, kept);
+            }
+        });
+        return distinct;
     }
 
     /**
@@ -450,23 +480,35 @@ final class Routes implements AutoCloseable {
     }
 
     /**
-     * The answer of an invocation routed to a batch, with the batch that gave it, handed over once; empty
-     * when it was not routed. With {@code evalunit.batch.wait=false}, an answer not there yet fails at once
-     * with a {@link BatchPendingException} naming the batch and its counts.
+     * The answer of an invocation whose request a batch line asks, with the batch that gave it; empty when none
+     * does. Every invocation asking that request and draw takes the same answer; {@link Routed#shared()} says
+     * whether the line was another invocation's (whose answer this one reuses, paying nothing). With
+     * {@code evalunit.batch.wait=false}, an answer not there yet fails at once with a {@link BatchPendingException}
+     * naming the batch and its counts.
      */
-    Optional<CompletableFuture<BatchCoordinator.Delivered>> answer(String suite, InvocationKey key) {
-        Set<String> ids = routed.get(suite);
-        if (ids == null || !ids.remove(key.id())) {
+    Optional<Routed> answer(String suite, InvocationKey key) {
+        String id = routed.getOrDefault(suite, Map.of()).get(key.answerKey());
+        if (id == null) {
             return Optional.empty();
         }
+        boolean shared = !id.equals(key.id());
         BatchCoordinator coordinator = coordinators.get(suite);
-        if (!batch.waitForCompletion()) {
-            ItemStatus status = coordinator.status(key.id());
+        if (!batch.waitForCompletion() && !deliveries.containsKey(id)) {
+            ItemStatus status = coordinator.status(id);
             if (!status.done()) {
-                return Optional.of(CompletableFuture.failedFuture(BatchPendingException.notWaitedFor(status)));
+                return Optional.of(new Routed(CompletableFuture.failedFuture(BatchPendingException.notWaitedFor(status)),
+                        shared));
             }
         }
-        return Optional.of(coordinator.delivery(key.id()));
+        return Optional.of(new Routed(deliveries.computeIfAbsent(id, coordinator::delivery), shared));
+    }
+
+    /**
+     * A batch line's answer as one invocation takes it.
+     *
+     * @param shared whether the line asks for another invocation (the same request and draw): its answer is reused
+     */
+    record Routed(CompletableFuture<BatchCoordinator.Delivered> delivery, boolean shared) {
     }
 
     /** The batches' counts for the progress line; empty when nothing is batched. */

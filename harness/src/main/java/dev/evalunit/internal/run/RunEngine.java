@@ -18,6 +18,7 @@ import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.WebhookOptions;
+import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
@@ -98,7 +99,9 @@ public final class RunEngine implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
     /** The answers of requests that samples share, until the last of them asked. */
-    private final Map<String, CompletableFuture<BatchCoordinator.Delivered>> shared = new ConcurrentHashMap<>();
+    private final Map<Asked, SharedAsk> shared = new ConcurrentHashMap<>();
+    /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
+    private final Map<Asked, CompletableFuture<Completion>> asking = new ConcurrentHashMap<>();
     private volatile boolean interrupted;
 
     /**
@@ -295,8 +298,8 @@ public final class RunEngine implements AutoCloseable {
             locks.put(s, lock);
             LoadReport loaded = store.loadReport();
             if (loaded.lines() > 0) {
-                LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.reusable()
-                        + " stored answers to replay, " + loaded.stale() + " stale, from " + store.directory()
+                LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.answers()
+                        + " stored answers, each found by the request it answered, in " + store.directory()
                         + (loaded.otherOrigin() == 0 ? "" : "; " + loaded.otherOrigin() + " answers of another origin "
                         + "than " + origin + " (or of none recorded) are not replayed"));
             }
@@ -384,60 +387,112 @@ public final class RunEngine implements AutoCloseable {
         return answerOf(invocation.suite(), request, key, () -> stored(key));
     }
 
+    /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
+    CompletableFuture<Answered> answerOfCall(String suite, ChatRequest request, InvocationKey key) {
+        return answerOf(suite, request, key, () -> stored(key));
+    }
+
     /**
      * The answer of one stage: from the batch that holds it (checkpointed when it came), the checkpoint
-     * ({@code stored}), or the client (appended to the checkpoint before anyone sees it).
+     * ({@code stored}), the same request another invocation of this run is asking (it is sent once), or the
+     * client (appended to the checkpoint before anyone sees it). An answer another invocation paid for counts as
+     * replayed here.
      */
     private CompletableFuture<Answered> answerOf(String suite, ChatRequest request, InvocationKey key,
                                                  Supplier<Optional<Completion>> stored) {
-        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(suite, key);
+        Optional<Routes.Routed> batched = routes.answer(suite, key);
         if (batched.isPresent()) {
-            return batched.get().thenApply(d -> new Answered(new Answer(request, d.completion(), false),
-                    d.batchId() == null ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
+            boolean shared = batched.get().shared();
+            return batched.get().delivery().thenApply(d -> new Answered(new Answer(request, d.completion(), shared),
+                    shared ? PlannedInvocation.Route.REPLAYED : d.batchId() == null ? PlannedInvocation.Route.REAL_TIME
+                            : PlannedInvocation.Route.batch(d.batchId())));
         }
         Optional<Completion> replayed = stored.get();
         if (replayed.isPresent()) {
-            return CompletableFuture.completedFuture(new Answered(new Answer(request, replayed.get(), true),
-                    PlannedInvocation.Route.REPLAYED));
+            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
         }
-        return sendAndStore(request, key).thenApply(c -> new Answered(new Answer(request, c, false),
-                PlannedInvocation.Route.REAL_TIME));
+        Asked asked = new Asked(suite, key.answerKey());
+        CompletableFuture<Completion> mine = new CompletableFuture<>();
+        CompletableFuture<Completion> earlier = asking.putIfAbsent(asked, mine);
+        if (earlier != null) {
+            return earlier.thenApply(c -> replayed(request, c)); // another invocation of this run asks it: sent once
+        }
+        replayed = stored.get(); // stored between the first look and now, by an invocation that asked it
+        if (replayed.isPresent()) {
+            asking.remove(asked, mine);
+            mine.complete(replayed.get());
+            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
+        }
+        CompletableFuture<Completion> sent;
+        try {
+            sent = sendAndStore(request, key);
+        } catch (RuntimeException e) {
+            asking.remove(asked, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+        sent.whenComplete((c, e) -> {
+            asking.remove(asked, mine); // stored by now: later askers replay it
+            if (e != null) {
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(c);
+            }
+        });
+        return sent.thenApply(c -> new Answered(new Answer(request, c, false), PlannedInvocation.Route.REAL_TIME));
+    }
+
+    private static Answered replayed(ChatRequest request, Completion stored) {
+        return new Answered(new Answer(request, stored, true), PlannedInvocation.Route.REPLAYED);
+    }
+
+    /** A request and draw being asked in a suite: what identical requests of one run wait for instead of sending. */
+    private record Asked(String suite, AnswerKey key) {
     }
 
     /**
      * The answer of one of the samples that share a request of n choices: its own stored line, or its choice of
      * the request's answer, which the first of them to ask fetches (from the batch, or sent once) and which stores
-     * every sample's line before anyone sees it.
+     * every sample's line before anyone sees it. Another test asking the same request while it is fetched takes
+     * its choice too, as a replay.
      */
     private CompletableFuture<Answered> sharedAnswer(PlannedInvocation invocation, ChatRequest request) {
         int samples = invocation.sharedBy();
         InvocationKey first = invocation.keyOfSample(1);
-        String group = invocation.suite() + '\u0000' + first.id() + '\u0000' + first.requestHash();
+        Asked group = new Asked(invocation.suite(), first.answerKey());
+        String owner = invocation.test() + '\u0000' + first.id();
+        SharedAsk ask = shared.get(group);
         try {
             // A sample whose request this run already asked takes its choice of that answer (its line may be stored
             // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
-            Optional<Completion> stored = shared.containsKey(group) ? Optional.empty() : stored(invocation.key());
+            Optional<Completion> stored = ask != null ? Optional.empty() : stored(invocation.key());
             if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(new Answered(new Answer(request, stored.get(), true),
-                        PlannedInvocation.Route.REPLAYED));
+                return CompletableFuture.completedFuture(replayed(request, stored.get()));
             }
             int choice = invocation.sample() - 1;
-            return shared.computeIfAbsent(group, g -> fetchShared(invocation, request, first)).thenApply(d ->
-                    new Answered(new Answer(request, d.completion().share(choice, samples), false),
-                            d.batchId() == null ? PlannedInvocation.Route.REAL_TIME
-                                    : PlannedInvocation.Route.batch(d.batchId())));
+            SharedAsk asking = shared.computeIfAbsent(group, g -> new SharedAsk(owner,
+                    fetchShared(invocation, request, first)));
+            boolean reused = !asking.owner().equals(owner);
+            return asking.answer().thenApply(d -> new Answered(new Answer(request, d.completion().share(choice, samples),
+                    reused), reused ? PlannedInvocation.Route.REPLAYED : d.batchId() == null
+                    ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
         } finally {
             if (invocation.sample() == samples) {
-                shared.remove(group); // the samples are asked in order: the last one lets go of the request
+                // the samples are asked in order: the owner's last one lets go of the request
+                shared.computeIfPresent(group, (g, a) -> a.owner().equals(owner) ? null : a);
             }
         }
     }
 
+    /** The request of n choices the samples of one question share, and which test's samples asked it first. */
+    private record SharedAsk(String owner, CompletableFuture<BatchCoordinator.Delivered> answer) {
+    }
+
     private CompletableFuture<BatchCoordinator.Delivered> fetchShared(PlannedInvocation invocation, ChatRequest request,
                                                                       InvocationKey first) {
-        Optional<CompletableFuture<BatchCoordinator.Delivered>> batched = routes.answer(invocation.suite(), first);
+        Optional<Routes.Routed> batched = routes.answer(invocation.suite(), first);
         if (batched.isPresent()) {
-            return batched.get(); // its sink stored every sample's line
+            return batched.get().delivery(); // its sink stored every sample's line
         }
         CheckpointStore store = checkpoint(first.suite());
         saving.enter();

@@ -7,7 +7,6 @@ import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,14 +43,17 @@ public final class StageClient implements LlmClient {
         int occurrence = occurrences.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
         PlannedInvocation.Stage stage = invocation.stage(stageName(hash, occurrence), request, model, hash);
         long start = System.currentTimeMillis();
-        Optional<Completion> stored = engine.stored(stage.key());
-        if (stored.isPresent()) {
-            calls.add(new InvocationReport.Call(request, model, stored.get(), null, true, start, start));
-            return CompletableFuture.completedFuture(stored.get());
-        }
-        return engine.sendAndStore(request, stage.key()).whenComplete((c, e) -> calls.add(
-                new InvocationReport.Call(request, model, c, e instanceof CompletionException ce && ce.getCause() != null
-                        ? ce.getCause() : e, false, start, System.currentTimeMillis())));
+        return engine.answerOfCall(invocation.suite(), request, stage.key()).handle((answered, e) -> {
+            Throwable failure = e instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
+            boolean replayed = answered != null && answered.answer().replayed();
+            Completion c = answered == null ? null : answered.answer().completion();
+            calls.add(new InvocationReport.Call(request, model, c, failure, replayed, start,
+                    replayed ? start : System.currentTimeMillis()));
+            if (failure != null) {
+                throw failure instanceof RuntimeException r ? r : new CompletionException(failure);
+            }
+            return c;
+        });
     }
 
     /** The stage of the {@code occurrence}-th call of the request hashed {@code hash}: {@code call <hash>#<n>}. */

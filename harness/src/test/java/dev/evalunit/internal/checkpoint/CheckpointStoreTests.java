@@ -51,8 +51,7 @@ class CheckpointStoreTests {
             assertThat(store.loadReport()).satisfies(r -> {
                 assertThat(r.files()).isEqualTo(1);
                 assertThat(r.lines()).isEqualTo(1);
-                assertThat(r.reusable()).isEqualTo(1);
-                assertThat(r.stale()).isZero();
+                assertThat(r.answers()).isEqualTo(1);
                 assertThat(r.tornLinesSkipped()).isZero();
             });
         }
@@ -70,20 +69,115 @@ class CheckpointStoreTests {
     }
 
     @Test
-    void aChangedPromptOrModelMakesTheStoredAnswerStale() {
+    void aChangedPromptOrModelAsksAnewAndTheEarlierAnswerStaysForItsOwnRequest() {
+        try (CheckpointStore a = open(options())) {
+            a.append(key("q1", 0.0, 1, REQUEST, MODEL), completion("model A"));
+        }
+        try (CheckpointStore b = open(options())) {
+            assertThat(b.lookup(key("q1", 0.0, 1, REQUEST, "gpt-4o"))).isEmpty();
+            assertThat(b.lookup(key("q1", 0.0, 1, ChatRequest.user("Reworded?"), MODEL))).isEmpty();
+            b.append(key("q1", 0.0, 1, REQUEST, "gpt-4o"), completion("model B"));
+        }
+
+        // A, B, A: the third run finds both, and sends nothing
+        try (CheckpointStore again = open(options())) {
+            assertThat(again.lookup(key("q1", 0.0, 1, REQUEST, MODEL))).map(Completion::text).contains("model A");
+            assertThat(again.lookup(key("q1", 0.0, 1, REQUEST, "gpt-4o"))).map(Completion::text).contains("model B");
+            assertThat(again.loadReport().answers()).isEqualTo(2);
+            assertThat(again.loadReport().lines()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theSameRequestAskedByAnotherTestOrInvocationFindsTheStoredAnswer() {
+        ChatRequest asked = ChatRequest.user("Is the Great Wall visible from space?").temperature(0.0);
         try (CheckpointStore store = open(options())) {
-            store.append(key("q1", 0.0, 0, REQUEST, MODEL), completion("old prompt"));
-            store.append(key("q2", 0.0, 0, REQUEST, MODEL), completion("old model"));
+            store.append(InvocationKey.of(SUITE, "picksTheTrueOption", "q1", 0.0, 1, asked, MODEL), completion("No"));
         }
 
         try (CheckpointStore store = open(options())) {
-            assertThat(store.lookup(key("q1", 0.0, 0, ChatRequest.user("Reworded?"), MODEL))).isEmpty();
-            assertThat(store.lookup(key("q2", 0.0, 0, REQUEST, "gpt-4o"))).isEmpty();
+            // a rewritten scorer in another test method asks the same: re-scoring without re-generating
+            assertThat(store.lookup(InvocationKey.of(SUITE, "rescored", "q1", 0.0, 1, asked, MODEL)))
+                    .map(Completion::text).contains("No");
+            // another sample of the same request is another draw: asked anew
+            assertThat(store.lookup(InvocationKey.of(SUITE, "picksTheTrueOption", "q1", 0.0, 2, asked, MODEL))).isEmpty();
+        }
+    }
 
-            assertThat(store.loadReport().stale()).isEqualTo(2);
-            assertThat(store.loadReport().reusable()).isZero();
-            // Forgotten, not just hidden: even the old request no longer finds it in this run.
-            assertThat(store.lookup(key("q1", 0.0, 0, REQUEST, MODEL))).isEmpty();
+    @Test
+    void aFollowUpIsFoundByItsOwnContentAndABodysCallsByTheirSampleAndOccurrence() {
+        ChatRequest judge = ChatRequest.user("Is 'No' a true answer to: Is the Great Wall visible from space?");
+        String hash = InvocationKey.hash(judge, MODEL);
+        InvocationKey judgedAtT0 = new InvocationKey(SUITE, "answersTruthfully", "q1", 0.0, 1, MODEL, hash,
+                "follow-up judge");
+        InvocationKey judgedAtT1 = new InvocationKey(SUITE, "answersTruthfully", "q1", 1.0, 1, MODEL, hash,
+                "follow-up judge");
+        InvocationKey firstCall = new InvocationKey(SUITE, "handWritten", "q1", 1.0, 1, MODEL, hash, "call " + hash + "#1");
+        InvocationKey secondCall = new InvocationKey(SUITE, "handWritten", "q1", 1.0, 1, MODEL, hash, "call " + hash + "#2");
+        InvocationKey otherSample = new InvocationKey(SUITE, "handWritten", "q1", 1.0, 2, MODEL, hash, "call " + hash + "#1");
+        try (CheckpointStore store = open(options())) {
+            store.append(judgedAtT0, completion("TRUE"));
+            store.append(firstCall, completion("first call"));
+
+            assertThat(store.lookup(judgedAtT1)).as("the same judge request at another temperature")
+                    .map(Completion::text).contains("TRUE");
+            assertThat(store.lookup(secondCall)).as("a body asking twice gets two draws").isEmpty();
+            assertThat(store.lookup(otherSample)).as("samples stay distinct").isEmpty();
+        }
+        assertThat(judgedAtT0.answerKey()).isEqualTo(new AnswerKey(hash, ""));
+        assertThat(secondCall.answerKey()).isEqualTo(new AnswerKey(hash, "s1#2"));
+        assertThat(key("q1", 0.5, 3, REQUEST, MODEL).answerKey().draw()).isEqualTo("s3");
+    }
+
+    @Test
+    void filesWrittenBeforeAnswersWereKeyedByRequestAreReadAndEveryLineInThemCounts() throws IOException {
+        // Written by the evalunit of November: keyed by invocation, a later line for the same invocation with
+        // another model replaced the earlier one. Both are answers paid for: both are found now.
+        InvocationKey a = key("q1", 0.0, 1, REQUEST, MODEL);
+        InvocationKey b = key("q1", 0.0, 1, REQUEST, "gpt-4o");
+        Path epoch = Files.createDirectories(dir.resolve(SUITE).resolve("epoch-1"));
+        Files.write(epoch.resolve("run-20251101-100000-000-1.jsonl"), List.of(
+                oldLine(a, "model A", "\"questionId\":\"q1\""),
+                oldLine(b, "model B", "\"questionId\":\"q1\""),
+                // a body's call, from before stages had a field of their own
+                "{\"v\":1,\"suite\":\"TruthfulQA\",\"test\":\"answersTruthfully call " + a.requestHash()
+                        + "#1\",\"questionId\":\"q2\",\"temperature\":1.0,\"sample\":1,\"model\":\"" + MODEL
+                        + "\",\"requestHash\":\"" + a.requestHash() + "\",\"origin\":\"live api.openai.com/v1\","
+                        + "\"finishedAt\":\"2025-11-01T10:00:00Z\",\"completion\":{\"text\":\"called\",\"choices\":[\"called\"],"
+                        + "\"finishReason\":\"stop\",\"model\":\"m\",\"promptTokens\":1,\"completionTokens\":1,"
+                        + "\"cachedTokens\":0,\"latencyMs\":1.0,\"elapsedMs\":1.0,\"attempts\":1,\"costUsd\":0.0}}"));
+
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(a)).map(Completion::text).contains("model A");
+            assertThat(store.lookup(b)).map(Completion::text).contains("model B");
+            assertThat(store.lookup(new InvocationKey(SUITE, "answersTruthfully", "q2", 1.0, 1, MODEL, a.requestHash(),
+                    "call " + a.requestHash() + "#1"))).map(Completion::text).contains("called");
+            assertThat(store.loadReport().answers()).isEqualTo(3);
+        }
+    }
+
+    private static String oldLine(InvocationKey key, String text, String question) {
+        return "{\"v\":1,\"suite\":\"TruthfulQA\",\"test\":\"picksTheTrueOption\"," + question + ",\"temperature\":"
+                + key.temperature() + ",\"sample\":" + key.sample() + ",\"model\":\"" + key.model()
+                + "\",\"requestHash\":\"" + key.requestHash() + "\",\"origin\":\"live api.openai.com/v1\","
+                + "\"finishedAt\":\"2025-11-01T10:00:00Z\",\"completion\":{\"text\":\"" + text + "\",\"choices\":[\""
+                + text + "\"],\"finishReason\":\"stop\",\"model\":\"m\",\"promptTokens\":1,\"completionTokens\":1,"
+                + "\"cachedTokens\":0,\"latencyMs\":1.0,\"elapsedMs\":1.0,\"attempts\":1,\"costUsd\":0.0}}";
+    }
+
+    @Test
+    void aLineNotYetWrittenOutIsFoundAndTheFallbacksAnswerNeverHidesTheModelsOwn() {
+        InvocationKey q1 = key("q1", 0.0, 1, REQUEST, MODEL);
+        try (CheckpointStore store = open(options().withFlushEvery(100))) {
+            store.append(q1, completion("the fallback's").withFallbackModel("gpt-4.1-mini"));
+            assertThat(store.lookup(q1)).map(Completion::text).contains("the fallback's");
+            store.append(q1, completion("its own"));
+            store.append(q1, completion("the fallback's again").withFallbackModel("gpt-4.1-mini"));
+            assertThat(store.lookup(q1)).map(Completion::text).contains("its own");
+        }
+        try (CheckpointStore store = open(options())) {
+            assertThat(store.lookup(q1)).map(Completion::text).contains("its own");
+            assertThat(store.loadReport().lines()).isEqualTo(3);
         }
     }
 
@@ -104,7 +198,7 @@ class CheckpointStoreTests {
             assertThat(third.lookup(q2)).map(Completion::text).contains("only in the first run");
             assertThat(third.loadReport().files()).isEqualTo(2);
             assertThat(third.loadReport().lines()).isEqualTo(3);
-            assertThat(third.loadReport().reusable()).isEqualTo(2);
+            assertThat(third.loadReport().answers()).isEqualTo(2);
         }
     }
 
@@ -356,7 +450,7 @@ class CheckpointStoreTests {
         try (CheckpointStore store = open(options())) {
             assertThat(store.lookup(key)).isEmpty();
             assertThat(store.loadReport().otherOrigin()).isEqualTo(1);
-            assertThat(store.loadReport().reusable()).isZero();
+            assertThat(store.loadReport().answers()).isZero();
             store.append(key, completion("from OpenAI"));
         }
 
@@ -439,8 +533,10 @@ class CheckpointStoreTests {
         return CheckpointStore.open(SUITE, ORIGIN, options);
     }
 
+    /** The key of {@code question}'s invocation, whose request is {@code request} followed by the question's id. */
     private static InvocationKey key(String question, double t, int sample, ChatRequest request, String model) {
-        return InvocationKey.of(SUITE, "picksTheTrueOption", question, t, sample, request, model);
+        return InvocationKey.of(SUITE, "picksTheTrueOption", question, t, sample,
+                request.append(dev.evalunit.Message.user(question)), model);
     }
 
     static Completion completion(String text) {

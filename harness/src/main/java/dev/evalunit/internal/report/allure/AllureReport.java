@@ -193,7 +193,7 @@ public final class AllureReport implements AutoCloseable {
             attach(attachments.answer(r.completion()));
             attach(attachments.usage(r.completion(), res.replayed(), r.batchId()));
         }
-        if (r.request() != null) {
+        if (r.request() != null && !res.replayed()) {
             attachments.retries(r.completion(), r.failure()).ifPresent(this::attach);
         }
         if (r.batchId() != null) {
@@ -296,7 +296,9 @@ public final class AllureReport implements AutoCloseable {
                 attach(attachments.answer(call.completion()));
                 attach(attachments.usage(call.completion(), call.replayed(), null));
             }
-            attachments.retries(call.completion(), call.failure()).ifPresent(this::attach);
+            if (!call.replayed()) {
+                attachments.retries(call.completion(), call.failure()).ifPresent(this::attach);
+            }
         }
         Status status = call.failure() == null ? Status.PASSED : status(InvocationResult.Outcome.ERROR, call.failure());
         StatusDetails details = details(call.failure());

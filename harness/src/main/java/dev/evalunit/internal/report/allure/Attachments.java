@@ -56,7 +56,8 @@ final class Attachments {
             }
             x.set("usage", usageNode(c, replayed, batchId));
         }
-        Optional<ObjectNode> retries = retriesNode(c, failure);
+        // A replayed answer was sent by another invocation or run: its retries are that one's, not this one's.
+        Optional<ObjectNode> retries = replayed ? Optional.empty() : retriesNode(c, failure);
         if (retries.isPresent() && (c == null || c.attempts() > 1)) {
             x.set("retries", retries.get());
         }
