@@ -4,7 +4,10 @@ assert log.contains('Capitals — 4 invocations'): 'the summary of the suite run
 assert log.contains('evalunit: thresholds met'): 'the verdict'
 assert log.contains('BUILD SUCCESS')
 assert !log.contains('[ERROR]'): 'no line per wrong answer'
-assert new File(basedir, 'target/evalunit/analysis.json').isFile()
+def latest = new File(basedir, 'target/evalunit/runs/latest')
+assert new File(latest, 'analysis.json').isFile(): 'the run is kept, as runs/latest'
+assert new File(latest, 'results.csv').readLines().size() == 5: 'a header and one row per invocation'
+assert new File(latest, 'allure-results').list().any { it.endsWith('-result.json') }
 def results = new File(basedir, 'target/surefire-reports')
 assert results.list().any { it.contains('CapitalTest') }: 'the project\'s own test ran in the first build'
 return true

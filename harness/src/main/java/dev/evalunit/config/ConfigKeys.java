@@ -171,7 +171,7 @@ public final class ConfigKeys {
             new Key(SHUTDOWN_GRACE, "10s", null),
             new Key(RESULTS_DIR, "target/evalunit", null),
             new Key(ALLURE, "true", null),
-            new Key(ALLURE_RESULTS_DIR, "target/allure-results", null),
+            new Key(ALLURE_RESULTS_DIR, null, null),
             new Key(ALLURE_DETAIL, "light", null),
             new Key(JUDGE_MODEL, null, null),
             new Key(SAMPLES, null, null),

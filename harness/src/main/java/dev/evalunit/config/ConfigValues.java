@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -155,6 +157,19 @@ public final class ConfigValues {
         return Optional.ofNullable(getAs(key, null, allowed, parser));
     }
 
+    /** Every key set, with its value as it may be shown: secrets and the credentials in addresses redacted. */
+    public SortedMap<String, String> redacted() {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String key : keys()) {
+            out.put(key, shown(key, find(key).orElseThrow().value()));
+        }
+        return out;
+    }
+
+    private static String shown(String key, String value) {
+        return ConfigKeys.isSecret(key) ? Redaction.apiKey(value) : Redaction.credentials(value);
+    }
+
     /** Every key with its value and origin, the API key redacted. */
     @Override
     public String toString() {
@@ -162,9 +177,8 @@ public final class ConfigValues {
         String separator = "";
         for (String key : keys()) {
             Layer.Found found = find(key).orElseThrow();
-            String value = ConfigKeys.isSecret(key) ? Redaction.apiKey(found.value())
-                    : Redaction.credentials(found.value());
-            out.append(separator).append(key).append('=').append(value).append(" (").append(found.origin()).append(')');
+            out.append(separator).append(key).append('=').append(shown(key, found.value())).append(" (")
+                    .append(found.origin()).append(')');
             separator = ", ";
         }
         return out.append('}').toString();

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.internal.runs.DatasetsUsed;
 import dev.evalunit.config.EvalConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -83,13 +84,13 @@ public final class DatasetLocator {
             } else {
                 String actual = sha256(candidate, attempts, ConfigKeys.DATASETS_DIR);
                 if (file.sha256().equals(actual)) {
-                    return candidate;
+                    return used(file, candidate, actual);
                 }
                 if (actual != null && !options.verify()) {
                     LOG.log(WARNING, () -> "using " + candidate + " although it is not the expected "
                             + file.relativePath() + ": " + DatasetUnavailableException.checksumMismatch(file, actual)
                             + " (" + ConfigKeys.DATASETS_VERIFY + "=false)");
-                    return candidate;
+                    return used(file, candidate, actual);
                 }
                 if (actual != null) {
                     throw DatasetUnavailableException.mismatch(file, candidate, actual, url);
@@ -106,7 +107,7 @@ public final class DatasetLocator {
         if (Files.isRegularFile(cached)) {
             String actual = sha256(cached, attempts, "cache");
             if (file.sha256().equals(actual)) {
-                return cached;
+                return used(file, cached, actual);
             }
             if (actual != null) {
                 attempts.add(attempt("cache", cached, DatasetUnavailableException.checksumMismatch(file, actual)));
@@ -124,12 +125,18 @@ public final class DatasetLocator {
                 long size = Download.fetch(client(), url, cached, file);
                 LOG.log(INFO, () -> "downloaded " + file.relativePath() + " (" + size + " bytes, SHA-256 verified) to "
                         + cached);
-                return cached;
+                return used(file, cached, file.sha256());
             } catch (Download.Failed e) {
                 attempts.add(new DatasetUnavailableException.Attempt("download", url.toString(), e.getMessage()));
             }
         }
         throw DatasetUnavailableException.notFound(file, attempts, putAt, options.directory().isPresent(), url);
+    }
+
+    /** {@code path}, noted as the file a run read (its SHA-256 goes into the run's record). */
+    private static Path used(DatasetFile file, Path path, String sha256) {
+        DatasetsUsed.note(file.relativePath(), sha256, path);
+        return path;
     }
 
     /**

@@ -18,8 +18,9 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Removes an earlier run's Allure results before a launcher session runs its first benchmark suite, so
- * they do not leak into the new report, and only then: whatever the session writes afterwards (other
+ * Removes an earlier run's Allure results from the directory {@code evalunit.allure.results-dir} names (every
+ * run's, when it is set; without it each run writes its own and nothing is removed) before a launcher session
+ * runs its first benchmark suite, so they do not leak into the new report, and only then: whatever the session writes afterwards (other
  * test classes' results, written by Allure's own listener into the same directory, or a rerun of
  * failed tests) stays. A run without a launcher (EngineTestKit) has its results cleaned by the
  * benchmark run when it starts. One per launcher session ({@link RunSession} registers it); thread-safe.
@@ -46,7 +47,7 @@ final class AllureCleanup implements TestExecutionListener {
             LOG.log(System.Logger.Level.DEBUG, "Allure results not cleaned: " + badValue.getMessage());
             return; // the run reports the value when it starts
         }
-        if (options.enabled() && firstInSession(options.resultsDir())) {
+        if (options.enabled() && options.shared() && firstInSession(options.resultsDir())) {
             if (RunEngine.noOtherRunLive(state.directory(), options.resultsDir())) {
                 AllureReport.clean(options.resultsDir());
             }
@@ -55,7 +56,7 @@ final class AllureCleanup implements TestExecutionListener {
 
     /** Whether this session has cleaned {@code dir} already. */
     boolean cleanedInThisSession(Path dir) {
-        return cleaned.contains(normalized(dir));
+        return dir != null && cleaned.contains(normalized(dir));
     }
 
     private boolean firstInSession(Path dir) {

@@ -101,7 +101,7 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
                 a.completion(), null, a.replayed(), startMillis, startMillis)));
         calls.addAll(client.calls());
         engine.finished(new RunEngine.Finished(invocation, outcome, answer, scorecard, cause,
-                cause instanceof BatchWaitingException, calls, context.getRequiredTestClass().getName(),
+                cause instanceof BatchWaitingException, calls, followUps, context.getRequiredTestClass().getName(),
                 context.getRequiredTestMethod().getName(), model, startMillis, System.currentTimeMillis()));
     }
 

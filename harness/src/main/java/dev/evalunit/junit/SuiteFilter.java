@@ -3,6 +3,7 @@ package dev.evalunit.junit;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,27 +18,29 @@ import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.PostDiscoveryFilter;
 
 /**
- * {@code -Dsuite=NAME}: keeps only the classes of {@code @BenchmarkSuite(name = NAME)}, so other
- * test classes do not even show as skipped. A module with no benchmark suites runs nothing; a
- * module whose suites are all named otherwise fails discovery with the list of the names it has.
+ * {@code -Dsuite=NAME} (or {@code -Dsuite=A,B}): keeps only the classes of {@code @BenchmarkSuite(name = NAME)},
+ * so other test classes do not even show as skipped. A module with no benchmark suites runs nothing; a
+ * module that has suites but not every one named fails discovery naming those it lacks and the names it has.
  * Without {@code -Dsuite} it keeps everything. Registered through {@code META-INF/services}.
  */
 public final class SuiteFilter implements PostDiscoveryFilter {
 
-    private final String suite;
+    private final Set<String> suites;
     private final Map<TestDescriptor, Set<String>> knownByRoot = new WeakHashMap<>();
 
     public SuiteFilter() {
         this(System.getProperty("suite"));
     }
 
+    /** The suites {@code suite} names, comma-separated: {@code TruthfulQA} or {@code HaluEvalQA,SimpleQA}. */
     public SuiteFilter(String suite) {
-        this.suite = suite == null || suite.isBlank() ? null : suite.strip();
+        this.suites = suite == null || suite.isBlank() ? Set.of() : new TreeSet<>(Arrays.stream(suite.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList());
     }
 
     @Override
     public FilterResult apply(TestDescriptor descriptor) {
-        if (suite == null) {
+        if (suites.isEmpty()) {
             return FilterResult.included("no -Dsuite given");
         }
         Optional<Class<?>> testClass = testClass(descriptor);
@@ -45,13 +48,16 @@ public final class SuiteFilter implements PostDiscoveryFilter {
             return FilterResult.included("not a test class");
         }
         Set<String> known = known(descriptor);
-        if (!known.isEmpty() && !known.contains(suite)) {
-            throw new IllegalArgumentException("-Dsuite=" + suite + " names no @BenchmarkSuite here; known suites: "
-                    + String.join(", ", known));
+        Set<String> unknown = new TreeSet<>(suites);
+        unknown.removeAll(known);
+        if (!known.isEmpty() && !unknown.isEmpty()) {
+            throw new IllegalArgumentException("-Dsuite=" + String.join(",", suites) + " names "
+                    + (unknown.size() == 1 ? "a suite" : "suites") + " with no @BenchmarkSuite here: "
+                    + String.join(", ", unknown) + "; known suites: " + String.join(", ", known));
         }
         String name = suiteName(testClass.get());
-        return FilterResult.includedIf(suite.equals(name), () -> "suite " + suite,
-                () -> name == null ? "not a benchmark suite" : "suite " + name + ", not " + suite);
+        return FilterResult.includedIf(name != null && suites.contains(name), () -> "suite " + name,
+                () -> name == null ? "not a benchmark suite" : "suite " + name + ", not " + String.join(",", suites));
     }
 
     /**

@@ -392,7 +392,7 @@ class BenchmarkExtensionIntegrationTests {
         run(Map.of("evalunit.results.dir", results.toString()), selectClass(ScoredTestCase.class))
                 .testEvents().assertStatistics(stats -> stats.succeeded(12));
 
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.resolve("analysis.json").toFile());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dev.evalunit.testing.Runs.last(results).resolve("analysis.json").toFile());
         var test = json.at("/suites/0/tests/0");
         assertThat(json.at("/suites/0/suite").asText()).isEqualTo("Scored");
         assertThat(test.get("test").asText()).isEqualTo("ScoredTestCase.answers");
@@ -451,7 +451,7 @@ class BenchmarkExtensionIntegrationTests {
         run(Map.of("evalunit.results.dir", results.toString()), selectClass(GradedTestCase.class))
                 .testEvents().assertStatistics(stats -> stats.succeeded(4));
 
-        var at0 = readJson(results.resolve("analysis.json")).at("/suites/0/tests/0/temperatures/0");
+        var at0 = readJson(dev.evalunit.testing.Runs.last(results).resolve("analysis.json")).at("/suites/0/tests/0/temperatures/0");
         // correct 2/4, attempted 3/4: correct given attempted 2/3, F1 = 2 * 0.5 * 0.667 / 1.167 = 0.571
         assertThat(at0.at("/metrics/f1").asDouble()).isCloseTo(4.0 / 7, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(at0.at("/categories/Even/scores/correct").asDouble()).isEqualTo(0.5);
@@ -506,7 +506,7 @@ class BenchmarkExtensionIntegrationTests {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchmarkVerdict.main(
                         new String[] {results.resolve("verdict.json").toString()}))
                 .hasMessageContaining("the benchmark run failed: Strict pass rate 50.0%");
-        assertThat(readJson(results.resolve("analysis.json")).at("/thresholds/Strict/minPassRate").asDouble())
+        assertThat(readJson(dev.evalunit.testing.Runs.last(results).resolve("analysis.json")).at("/thresholds/Strict/minPassRate").asDouble())
                 .as("the suite's threshold, written for the reports module's gate").isEqualTo(0.9);
     }
 
@@ -557,7 +557,7 @@ class BenchmarkExtensionIntegrationTests {
 
         // JUnit sees both measured; the run counts one right and one wrong, and its thresholds fail it
         run.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
-        assertThat(readJson(results.resolve("analysis.json")).at("/suites/0/tests").findValuesAsText("test"))
+        assertThat(readJson(dev.evalunit.testing.Runs.last(results).resolve("analysis.json")).at("/suites/0/tests").findValuesAsText("test"))
                 .containsExactlyInAnyOrder("StrictTestCase.right", "StrictTestCase.wrong");
         assertThat(BuildOutcome.Verdict.read(results.resolve("verdict.json")).reason())
                 .startsWith("Strict pass rate 50.0% at T=0.0 is below the suite's threshold 90.0%");

@@ -72,6 +72,16 @@ class SuiteFilterIntegrationTests {
     @Test
     void anUnknownSuiteFailsWithTheKnownNames() {
         assertThatThrownBy(() -> discover("Gamma", AlphaTestCase.class, BetaTestCase.class, PlainTestCase.class))
-                .hasStackTraceContaining("-Dsuite=Gamma names no @BenchmarkSuite here; known suites: Alpha, Beta");
+                .hasStackTraceContaining("-Dsuite=Gamma names a suite with no @BenchmarkSuite here: Gamma; known "
+                        + "suites: Alpha, Beta");
+    }
+
+    @Test
+    void severalSuitesRunTogetherAndEachNameMustBeKnown() {
+        assertThat(classes(discover("Alpha, Beta", AlphaTestCase.class, BetaTestCase.class, PlainTestCase.class)))
+                .containsExactlyInAnyOrder("AlphaTestCase", "BetaTestCase");
+        assertThatThrownBy(() -> discover("Alpha,Gamma,Delta", AlphaTestCase.class, BetaTestCase.class))
+                .hasStackTraceContaining("-Dsuite=Alpha,Delta,Gamma names suites with no @BenchmarkSuite here: Delta, "
+                        + "Gamma; known suites: Alpha, Beta");
     }
 }

@@ -10,6 +10,12 @@ import java.util.Optional;
  * Where the report step reads and writes, from system properties ({@code -Dname=value}) with defaults
  * relative to the reports module's directory. Immutable.
  *
+ * <p>What it reads is runs, each kept by the harness in a directory of its own ({@code runs/<id>/} of a module's
+ * {@code evalunit.results.dir}, with {@code allure-results/} and {@code analysis.json}): by default the last
+ * full run of the sample benchmarks ({@code runs/latest}), or the runs {@value #RUNS} names (ids of
+ * {@value #RUNS_DIR}, or directories), so that several suites' runs make one report. {@value #RESULTS} and
+ * {@value #ANALYSIS} name the files themselves instead.
+ *
  * @param resultsDirs   the runs' Allure results directories, merged into {@code allureResults}
  * @param analysisFiles the runs' {@code analysis.json} files
  * @param outputDir     where charts and {@code summary.md} go
@@ -23,9 +29,14 @@ public record ReportOptions(List<java.nio.file.Path> resultsDirs, List<java.nio.
                             java.nio.file.Path history, Optional<Double> minPassRate,
                             Optional<Double> maxErrorRate) {
 
-    /** Comma-separated Allure results directories; default the sample benchmarks'. */
+    /** Comma-separated runs, by id or directory; default the last full run, {@code latest}. */
+    public static final String RUNS = "evalunit.report.runs";
+    /** Where run ids are looked up; default the sample benchmarks' runs. */
+    public static final String RUNS_DIR = "evalunit.report.runs-dir";
+    static final String DEFAULT_RUNS_DIR = "../sample-benchmarks/target/evalunit/runs";
+    /** Comma-separated Allure results directories, instead of runs. */
     public static final String RESULTS = "evalunit.report.results";
-    /** Comma-separated analysis files; default the sample benchmarks'. */
+    /** Comma-separated analysis files, instead of runs. */
     public static final String ANALYSIS = "evalunit.report.analysis";
     /** Charts and summary; default {@code target/evalunit-report}. */
     public static final String OUTPUT = "evalunit.report.dir";
@@ -47,9 +58,14 @@ public record ReportOptions(List<java.nio.file.Path> resultsDirs, List<java.nio.
     /** The options from {@code properties}, relative paths resolved against {@code moduleDir}. */
     public static ReportOptions from(Map<String, String> properties, java.nio.file.Path moduleDir) {
         java.nio.file.Path base = moduleDir.toAbsolutePath().normalize();
+        List<java.nio.file.Path> runs = properties.containsKey(RESULTS) || properties.containsKey(ANALYSIS) ? List.of()
+                : Runs.resolve(base.resolve(properties.getOrDefault(RUNS_DIR, DEFAULT_RUNS_DIR)).normalize(),
+                properties.getOrDefault(RUNS, Runs.LATEST), base);
         return new ReportOptions(
-                paths(properties.getOrDefault(RESULTS, "../sample-benchmarks/target/allure-results"), base),
-                paths(properties.getOrDefault(ANALYSIS, "../sample-benchmarks/target/evalunit/analysis.json"), base),
+                properties.containsKey(RESULTS) ? paths(properties.get(RESULTS), base)
+                        : runs.stream().map(r -> r.resolve("allure-results")).toList(),
+                properties.containsKey(ANALYSIS) ? paths(properties.get(ANALYSIS), base)
+                        : runs.stream().map(r -> r.resolve("analysis.json")).toList(),
                 base.resolve(properties.getOrDefault(OUTPUT, "target/evalunit-report")).normalize(),
                 base.resolve(properties.getOrDefault(ALLURE_RESULTS, "target/allure-results")).normalize(),
                 base.resolve(properties.getOrDefault(HISTORY, "target/allure-report")).normalize(),

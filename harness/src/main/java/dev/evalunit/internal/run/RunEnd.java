@@ -7,11 +7,14 @@ import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.checkpoint.JsonlFiles;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.report.Analysis;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import dev.evalunit.internal.report.RunSummary;
+import dev.evalunit.internal.runs.RunManifest;
+import dev.evalunit.internal.runs.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,15 +48,22 @@ final class RunEnd {
     /** Invocations aborted because their batch had not finished when the run ended. */
     private final LongAdder waitingForBatches = new LongAdder();
 
-    /** The end of a run that started: the last run's verdict and analysis are removed now; until written there are none. */
+    /**
+     * The end of a run that started: the last run's verdict, which the build's gate reads, is removed now; until
+     * this run writes its own there is none. Every run's results stay, each in its own directory.
+     */
     RunEnd(EvalConfig config) {
         this(config.values().getAs(ConfigKeys.RESULTS_DIR, Path.of("target", "evalunit"), "a directory path", Path::of));
         try {
             Files.deleteIfExists(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-            Files.deleteIfExists(resultsDir.resolve("analysis.json"));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove the last run's results in " + resultsDir + ": " + e);
+            LOG.log(System.Logger.Level.WARNING, "cannot remove the last run's verdict in " + resultsDir + ": " + e);
         }
+    }
+
+    /** Where runs keep their results ({@code evalunit.results.dir}). */
+    Path resultsDir() {
+        return resultsDir;
     }
 
     private RunEnd(Path resultsDir) {
@@ -100,7 +110,7 @@ final class RunEnd {
      * @throws AssertionError naming every threshold missed and every problem
      */
     void finish(RunSummary summary, RunProblems problems, Map<String, Double> suiteMinPassRates, EvalConfig config,
-                OpenAiClient client, Origin origin) {
+                OpenAiClient client, Origin origin, RunRecord record, String narrowed) {
         byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
                 + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
                 + "their own; they are stored, reported and replayed as " + model + "'s"));
@@ -142,7 +152,7 @@ final class RunEnd {
         }
         boolean passed = !problems.any();
         if (!summary.figures().isEmpty()) {
-            BuildOutcome.Verdict scored = judge(summary, suiteMinPassRates, config);
+            BuildOutcome.Verdict scored = judge(summary, suiteMinPassRates, config, record);
             passed &= scored.passed();
             if (!scored.passed() || reasons.isEmpty()) {
                 reasons.add(scored.reason());
@@ -156,6 +166,12 @@ final class RunEnd {
         }
         BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(passed, String.join("\n", reasons));
         verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+        verdict.write(record.directory().resolve(BuildOutcome.VERDICT_FILE));
+        String notFull = narrowed != null ? narrowed : problems.any() ? "the run had problems: "
+                + String.join("; ", problems.all().stream().map(RunProblems.Problem::summary).toList()) : null;
+        record.end(false, notFull, new RunManifest.Verdict(passed, verdict.reason()));
+        System.out.println("evalunit: run " + record.id() + " kept in " + JsonlFiles.shown(record.directory())
+                + (notFull == null ? " (runs/latest)" : " (not runs/latest: " + notFull + ")"));
         if (!passed) {
             throw failure(reasons, problems.all());
         }
@@ -209,7 +225,8 @@ final class RunEnd {
     }
 
     /** The thresholds of each suite, its analysis written and printed, and the verdict on its figures. */
-    private BuildOutcome.Verdict judge(RunSummary summary, Map<String, Double> suiteMinPassRates, EvalConfig config) {
+    private BuildOutcome.Verdict judge(RunSummary summary, Map<String, Double> suiteMinPassRates, EvalConfig config,
+                                       RunRecord record) {
         BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
         boolean passRateSet = config.values().isSet(ConfigKeys.MIN_PASS_RATE);
         Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
@@ -218,7 +235,7 @@ final class RunEnd {
         Analysis.Report report = summary.analysis().report().withThresholds(thresholds);
         String table = Analysis.render(report);
         if (!table.isEmpty()) {
-            Path file = resultsDir.resolve("analysis.json");
+            Path file = record.analysis();
             Analysis.writeJson(report, file);
             System.out.println(table + "analysis written to " + file.toAbsolutePath());
         }

@@ -35,6 +35,10 @@ import dev.evalunit.internal.report.RunSummary;
 import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
+import dev.evalunit.internal.runs.InvocationRecord;
+import dev.evalunit.internal.runs.RunRecord;
+import dev.evalunit.internal.wire.Redactor;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -89,6 +93,10 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
     private final RunSummary summary = new RunSummary();
     private final RunEnd end;
+    private final RunRecord record;
+    private final Redactor redactor;
+    /** Whether the run selected single tests or invocations (an IDE's): it is kept, but is not runs/latest. */
+    private final boolean narrow;
     private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
     private final ProgressReporter progress;
     private final Duration shutdownGrace;
@@ -122,8 +130,12 @@ public final class RunEngine implements AutoCloseable {
         BuildOutcome.Thresholds.from(config); // judged at the end, checked now
         Optional<WebhookOptions> webhooks = WebhookOptions.from(config);
         this.end = new RunEnd(config);
+        this.narrow = narrow;
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
+        this.redactor = Redactor.forKey(config.openai().apiKey());
+        this.record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
+        allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
             System.err.println("evalunit: simulated answers are kept apart from live ones, in "
                     + Origin.SIMULATED_DIRECTORY + "/ of each suite's state under " + checkpoints.directory()
@@ -132,7 +144,8 @@ public final class RunEngine implements AutoCloseable {
         this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
                 progressOptions);
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
-                client.simulated(), cleanResults && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
+                client.simulated(), allureOptions.shared() && cleanResults
+                        && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.routes = new Routes(this, config, narrow, webhooks);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -181,6 +194,7 @@ public final class RunEngine implements AutoCloseable {
             stores.values().forEach(CheckpointStore::close);
             locks.values().forEach(StateLock::close);
             progress.close();
+            record.end(true, null, null);
         }
         long saved = stores.values().stream().mapToLong(CheckpointStore::appended).sum();
         System.out.println("evalunit: interrupted; stopped sending, waited up to " + Durations.format(shutdownGrace)
@@ -558,7 +572,8 @@ public final class RunEngine implements AutoCloseable {
      * @param card            what the test recorded
      * @param failure         why it did not pass, or {@code null}
      * @param waitingForBatch whether it was aborted because its batch is still running (its route names it)
-     * @param calls           the calls its body made, from its {@link StageClient}
+     * @param calls           its follow-ups and the calls its body made, from its {@link StageClient}
+     * @param followUps       its follow-ups' answers by name (also among {@code calls})
      * @param testClass       the test class's binary name
      * @param testMethod      the test method's name
      * @param testModel       the test's model (its suite's), what a test without a prompt is reported under
@@ -567,8 +582,11 @@ public final class RunEngine implements AutoCloseable {
      */
     public record Finished(PlannedInvocation invocation, InvocationResult.Outcome outcome, Answer answer,
                            Scorecard card, Throwable failure, boolean waitingForBatch, List<InvocationReport.Call> calls,
-                           String testClass, String testMethod, String testModel, long startMillis,
-                           long stopMillis) {
+                           Map<String, Answer> followUps, String testClass, String testMethod, String testModel,
+                           long startMillis, long stopMillis) {
+        public Finished {
+            followUps = followUps == null ? Map.of() : followUps;
+        }
     }
 
     /** One invocation finished: counted for the summary, the progress line and the verdict, and reported. */
@@ -596,15 +614,39 @@ public final class RunEngine implements AutoCloseable {
         summary.add(result);
         end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure());
         progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
+        PlannedInvocation.Route route = invocation.route();
+        // The model that answered: the fallback's name when it stood in for the request's own.
+        String model = c != null && c.fromFallback() ? c.fallbackModel()
+                : invocation.request() != null ? invocation.request().model() : f.testModel();
+        record.add(record(f, result, model), invocation.questionText());
         if (allure.enabled()) {
-            PlannedInvocation.Route route = invocation.route();
-            // The model that answered: the fallback's name when it stood in for the request's own.
-            String model = c != null && c.fromFallback() ? c.fallbackModel()
-                    : invocation.request() != null ? invocation.request().model() : f.testModel();
             allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
                     invocation.questionText(), invocation.request(), c, f.failure(),
                     route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));
         }
+    }
+
+    /** The invocation as the run's record keeps it; texts pass the redactor, so the API key is in no record. */
+    private InvocationRecord record(Finished f, InvocationResult result, String model) {
+        PlannedInvocation.Route route = f.invocation().route();
+        Map<String, String> followUps = new TreeMap<>();
+        f.followUps().forEach((name, a) -> {
+            if (a != null && a.completion() != null) {
+                followUps.put(name, redactor.redact(a.completion().text()));
+            }
+        });
+        String reason = f.failure() == null || result.status() == InvocationResult.Outcome.PASSED ? null
+                : redactor.redact(RunProblems.firstLine(f.failure()));
+        String routed = result.replayed() || route != null && route.kind() == PlannedInvocation.Route.Kind.REPLAYED
+                ? "replayed" : route != null && route.kind() == PlannedInvocation.Route.Kind.BATCH ? "batch"
+                : result.answer() == null ? null : "sent";
+        return new InvocationRecord(result.suite(), result.test(), result.questionId(), result.category(),
+                result.temperature() + 0.0, result.sample(), model, origin.id(),
+                result.status().name().toLowerCase(Locale.ROOT), reason,
+                result.answer() == null ? null : redactor.redact(result.answer()), result.label(), result.scores(),
+                followUps, result.promptTokens(), result.completionTokens(), result.costUsd(),
+                result.latency().toNanos() / 1e6, routed, route == null ? null : route.batchId(),
+                f.invocation().key() == null ? null : f.invocation().key().answerKey().toString());
     }
 
     /**
@@ -639,6 +681,15 @@ public final class RunEngine implements AutoCloseable {
                 System.out.print(batched);
             }
         }
-        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin);
+        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed());
+    }
+
+    /** Why this run is narrower than its tests (an IDE's selection, some questions), or {@code null}. */
+    private String narrowed() {
+        if (narrow) {
+            return "narrowed to single tests or invocations (an IDE's run, or -Dtest=Class#method)";
+        }
+        return config.values().isSet(ConfigKeys.QUESTION) ? "narrowed to some questions (" + ConfigKeys.QUESTION + ")"
+                : null;
     }
 }

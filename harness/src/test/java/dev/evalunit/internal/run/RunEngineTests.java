@@ -97,7 +97,7 @@ class RunEngineTests {
                 routes.add(answered.route());
                 engine.finished(new RunEngine.Finished(invocation.routed(answered.route()),
                         InvocationResult.Outcome.PASSED, answered.answer(), new Scorecard(), null, false, List.of(),
-                        "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
+                        Map.of(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
             }
         }
         return routes;
@@ -134,7 +134,7 @@ class RunEngineTests {
             first.add(client.generate(judge)); // the same request again: a stage of its own
             assertThat(client.calls()).extracting(c -> c.replayed()).containsExactly(false, false);
             engine.finished(new RunEngine.Finished(invocation, InvocationResult.Outcome.PASSED, null, new Scorecard(),
-                    null, false, client.calls(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
+                    null, false, client.calls(), Map.of(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
         }
         assertThat(simulator.requests().chatRequests()).isEqualTo(2);
         String judgeHash = InvocationKey.hash(judge, "gpt-4o-mini");
@@ -147,7 +147,7 @@ class RunEngineTests {
             assertThat(List.of(client.generate(judge), client.generate(judge))).isEqualTo(first);
             assertThat(client.calls()).extracting(c -> c.replayed()).containsExactly(true, true);
             engine.finished(new RunEngine.Finished(invocation, InvocationResult.Outcome.PASSED, null, new Scorecard(),
-                    null, false, client.calls(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
+                    null, false, client.calls(), Map.of(), "EngineTestCase", "answers", "gpt-4o-mini", 0, 0));
         }
         assertThat(simulator.requests().chatRequests()).isEqualTo(2);
     }

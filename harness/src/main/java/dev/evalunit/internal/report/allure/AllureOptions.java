@@ -4,14 +4,15 @@ import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Whether and where a run writes Allure results, and how much of each invocation. Immutable.
  *
  * @param enabled    {@code evalunit.allure}; default true
- * @param resultsDir {@code evalunit.allure.results-dir}; default {@code target/allure-results}, relative to
- *                   the working directory (the module's, under Maven)
+ * @param resultsDir {@code evalunit.allure.results-dir}, relative to the working directory (the module's, under
+ *                   Maven): one directory every run writes, whose earlier results a run removes when it starts;
+ *                   {@code null} when not set, and then each run writes its own, {@code allure-results/} in its
+ *                   run's directory, and removes nothing
  * @param full       {@code evalunit.allure.detail=full}: each call's request, answer, usage, retries and batch as
  *                   attachments of their own, the scores as one more, and whole stack traces; by default
  *                   ({@code light}) one attachment per call holds them all, the scores are parameters, and a
@@ -19,10 +20,14 @@ import java.util.Objects;
  */
 public record AllureOptions(boolean enabled, Path resultsDir, boolean full) {
 
-    public static final Path DEFAULT_RESULTS_DIR = Path.of("target", "allure-results");
+    /** Whether every run writes one directory, set by {@code evalunit.allure.results-dir}, and cleans it first. */
+    public boolean shared() {
+        return resultsDir != null;
+    }
 
-    public AllureOptions {
-        Objects.requireNonNull(resultsDir, "resultsDir");
+    /** These options writing to {@code dir} when no shared directory is set: the run's own. */
+    public AllureOptions orIn(Path dir) {
+        return shared() ? this : new AllureOptions(enabled, dir, full);
     }
 
     /** The light layout. */
@@ -42,7 +47,7 @@ public record AllureOptions(boolean enabled, Path resultsDir, boolean full) {
     /** The options from raw values, for code that runs before a run loads (and validates) its configuration. */
     public static AllureOptions from(ConfigValues values) {
         return new AllureOptions(values.getBoolean(ConfigKeys.ALLURE, true),
-                values.getAs(ConfigKeys.ALLURE_RESULTS_DIR, DEFAULT_RESULTS_DIR, "a directory path", Path::of),
+                values.getAs(ConfigKeys.ALLURE_RESULTS_DIR, null, "a directory path", Path::of),
                 values.getAs(ConfigKeys.ALLURE_DETAIL, false, "light or full", text -> switch (
                         text.strip().toLowerCase(java.util.Locale.ROOT)) {
                     case "light" -> false;
@@ -53,6 +58,6 @@ public record AllureOptions(boolean enabled, Path resultsDir, boolean full) {
 
     /** Off: nothing is written and nothing cleaned. */
     public static AllureOptions disabled() {
-        return new AllureOptions(false, DEFAULT_RESULTS_DIR);
+        return new AllureOptions(false, null);
     }
 }

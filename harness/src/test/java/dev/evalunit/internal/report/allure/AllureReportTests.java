@@ -89,8 +89,13 @@ class AllureReportTests {
     }
 
     @Test
-    void optionsDefaultToTargetAllureResultsAndAWrongValueNamesTheKey() {
-        assertThat(AllureOptions.from(values(Map.of()))).isEqualTo(new AllureOptions(true, Path.of("target", "allure-results")));
+    void optionsDefaultToEachRunsOwnDirectoryAndAWrongValueNamesTheKey() {
+        AllureOptions defaults = AllureOptions.from(values(Map.of()));
+        assertThat(defaults).isEqualTo(new AllureOptions(true, null));
+        assertThat(defaults.shared()).isFalse();
+        assertThat(defaults.orIn(Path.of("runs/1/allure-results")).resultsDir()).isEqualTo(Path.of("runs/1/allure-results"));
+        assertThat(AllureOptions.from(values(Map.of("evalunit.allure.results-dir", "out/allure"))).orIn(Path.of("x"))
+                .resultsDir()).as("a directory set for every run").isEqualTo(Path.of("out/allure"));
         assertThat(AllureOptions.from(values(Map.of("evalunit.allure", "false", "evalunit.allure.results-dir", "out/allure"))))
                 .isEqualTo(new AllureOptions(false, Path.of("out/allure")));
         assertThatThrownBy(() -> AllureOptions.from(values(Map.of("evalunit.allure", "yes"))))
