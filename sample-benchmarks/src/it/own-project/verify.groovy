@@ -8,6 +8,13 @@ def latest = new File(basedir, 'target/evalunit/runs/latest')
 assert new File(latest, 'analysis.json').isFile(): 'the run is kept, as runs/latest'
 assert new File(latest, 'results.csv').readLines().size() == 5: 'a header and one row per invocation'
 assert new File(latest, 'allure-results').list().any { it.endsWith('-result.json') }
+def runs = new File(basedir, 'target/evalunit/runs').listFiles().findAll { it.name != 'latest' && new File(it, 'run.json').isFile() }
+assert runs.size() == 2: 'each model\'s run kept'
+def comparisons = new File(basedir, 'target/evalunit/comparisons').listFiles()
+assert comparisons.size() == 1 && comparisons[0].name.contains('_vs_'): 'mvn exec:java@compare: the last two full runs'
+assert new File(comparisons[0], 'compare.md').text.contains('accuracy')
+assert new File(comparisons[0], 'compare.html').isFile() && new File(comparisons[0], 'compare.json').isFile()
+assert log.contains('against'): 'the comparison printed'
 def results = new File(basedir, 'target/surefire-reports')
 assert results.list().any { it.contains('CapitalTest') }: 'the project\'s own test ran in the first build'
 return true

@@ -57,6 +57,12 @@ public final class ConfigKeys {
     public static final String PROGRESS_INTERVAL = "evalunit.progress.interval";
     public static final String MIN_PASS_RATE = "evalunit.min-pass-rate";
     public static final String MAX_ERROR_RATE = "evalunit.max-error-rate";
+    public static final String MAX_UNSCORED = "evalunit.threshold.max-unscored";
+    public static final String BASELINE = "evalunit.baseline";
+    public static final String BASELINE_ALPHA = "evalunit.baseline.alpha";
+    public static final String BASELINE_MARGIN = "evalunit.baseline.margin";
+    public static final String COMPARE_RESAMPLES = "evalunit.compare.resamples";
+    public static final String COMPARE_SEED = "evalunit.compare.seed";
     public static final String CHECKPOINT_DIR = "evalunit.checkpoint.dir";
     public static final String CHECKPOINT_FLUSH_EVERY = "evalunit.checkpoint.flush-every";
     public static final String CHECKPOINT_FSYNC = "evalunit.checkpoint.fsync";
@@ -157,6 +163,12 @@ public final class ConfigKeys {
             new Key(PROGRESS_INTERVAL, "10s", null),
             new Key(MIN_PASS_RATE, "0", null),
             new Key(MAX_ERROR_RATE, "0.01", null),
+            new Key(MAX_UNSCORED, "0.01", null),
+            new Key(BASELINE, null, null),
+            new Key(BASELINE_ALPHA, "0.05", null),
+            new Key(BASELINE_MARGIN, "0", null),
+            new Key(COMPARE_RESAMPLES, "2000", null),
+            new Key(COMPARE_SEED, "1", null),
             new Key(CHECKPOINT_DIR, "benchmark-state", null),
             new Key(CHECKPOINT_FLUSH_EVERY, "1", null),
             new Key(CHECKPOINT_FSYNC, "close", null),

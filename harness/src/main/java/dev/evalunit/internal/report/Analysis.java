@@ -2,7 +2,9 @@ package dev.evalunit.internal.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.evalunit.internal.compare.Comparison;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
+import dev.evalunit.internal.stats.ClusteredProportion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +23,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The temperature and hallucination analysis of a run: per benchmark test and temperature, accuracy
- * with a 95 % Wilson interval, agreement across samples, the mean of each named score with its
+ * with a 95 % interval computed over questions (Wilson's; with samples, at the effective number of questions,
+ * so that samples of one question do not count as independent), agreement across samples, the mean of each named score with its
  * interval, and accuracy per category; per test, the questions whose answer flips between
  * temperatures. Thread-safe: test threads {@link #add} concurrently.
  *
@@ -48,6 +51,13 @@ public final class Analysis {
         if (!byName.isEmpty()) {
             metrics.put(new TestKey(suite, test), Map.copyOf(byName));
         }
+    }
+
+    /** Each test's metrics, by {@code suite · test}: what a comparison of the run's temperatures recomputes. */
+    public Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> metricsByTest() {
+        Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> out = new TreeMap<>();
+        metrics.forEach((key, byName) -> out.put(key.suite() + " · " + key.test(), byName));
+        return out;
     }
 
     /** Counts one finished invocation. */
@@ -137,15 +147,29 @@ public final class Analysis {
      * @param thresholds each suite's thresholds in force for this run (its {@code @BenchmarkSuite} values
      *                   or the configured ones), so that a later step can gate on the file alone
      */
-    public record Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds) {
+    public record Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds,
+                         List<Comparison> temperatureComparisons) {
 
         public Report {
             suites = List.copyOf(suites);
             thresholds = Collections.unmodifiableMap(new TreeMap<>(thresholds));
+            temperatureComparisons = List.copyOf(temperatureComparisons);
+        }
+
+        public Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds) {
+            this(suites, thresholds, List.of());
         }
 
         public Report withThresholds(Map<String, BuildOutcome.Thresholds> thresholds) {
-            return new Report(suites, thresholds);
+            return new Report(suites, thresholds, temperatureComparisons);
+        }
+
+        /**
+         * This report with each test's lowest temperature compared with each other one, paired by question
+         * ({@link dev.evalunit.internal.compare.Comparisons}).
+         */
+        public Report withTemperatureComparisons(List<Comparison> comparisons) {
+            return new Report(suites, thresholds, comparisons);
         }
     }
 
@@ -178,7 +202,10 @@ public final class Analysis {
                                       Map<String, Double> metrics) {
     }
 
-    /** A score's mean over the invocations that recorded it, with a 95 % interval (Wilson for yes/no scores). */
+    /**
+     * A score's mean over the invocations that recorded it, with a 95 % interval computed over questions (a
+     * question's samples are not independent): Wilson's at the effective number of questions for yes/no scores.
+     */
     public record ScoreFigures(long n, double mean, Interval ci95) {
     }
 
@@ -267,6 +294,7 @@ public final class Analysis {
             if (passed) {
                 q.passed++;
             }
+            q.addScores(r.scores());
             String compared = r.comparedAnswer();
             if (compared != null) {
                 q.add(RunSummary.normalize(compared));
@@ -340,8 +368,16 @@ public final class Analysis {
             List<TemperatureAnalysis> rows = new ArrayList<>();
             new TreeMap<>(cells).forEach((t, c) -> {
                 double[] acc = agreement.get(t);
+                List<QuestionCell> atT = new ArrayList<>();
+                questions.values().forEach(byT -> {
+                    for (QuestionCell q : byT) {
+                        if (q.temperature == t && q.answered > 0) {
+                            atT.add(q);
+                        }
+                    }
+                });
                 Map<String, ScoreFigures> scores = new TreeMap<>();
-                c.scores.forEach((name, m) -> scores.put(name, m.figures()));
+                c.scores.forEach((name, m) -> scores.put(name, m.figures(clustered(atT, name, m.binary))));
                 Map<String, CategoryFigures> categories = new TreeMap<>();
                 c.categories.forEach((name, v) -> {
                     Map<String, Double> means = v.means();
@@ -349,12 +385,78 @@ public final class Analysis {
                             metrics(metrics, v.accuracy(), means)));
                 });
                 rows.add(new TemperatureAnalysis(t, c.invocations, c.answered, c.passed, c.errors,
-                        c.accuracy(), wilson(c.passed, c.answered),
+                        c.accuracy(), clustered(atT),
                         acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories,
                         metrics(metrics, c.accuracy(), c.means())));
             });
             return new TestFigures(test, rows, new Flips(multi, answerFlips, passFlips, flipped));
         }
+    }
+
+    /**
+     * The 95 % interval of the accuracy at one temperature, computed over questions: a question's samples are
+     * not independent of each other, so the interval is Wilson's at the effective number of questions
+     * ({@link ClusteredProportion}); with one sample per question it is Wilson's over the invocations.
+     */
+    static Interval clustered(List<QuestionCell> questions) {
+        if (questions.isEmpty()) {
+            return new Interval(0, 1);
+        }
+        int[] passed = new int[questions.size()];
+        int[] answered = new int[questions.size()];
+        for (int i = 0; i < passed.length; i++) {
+            passed[i] = questions.get(i).passed;
+            answered[i] = questions.get(i).answered;
+        }
+        var interval = ClusteredProportion.of(passed, answered, 0.95).interval();
+        return new Interval(interval.low(), interval.high());
+    }
+
+    /**
+     * The 95 % interval of a score's mean at one temperature, over questions as {@link #clustered(List)}: for a
+     * yes/no score Wilson's at the effective number of questions; for others the mean plus or minus z times
+     * the cluster-robust standard error, {@code sqrt(Q/(Q-1) * sum_q (S_q - mean * n_q)^2) / N} (with one sample
+     * per question, the usual {@code s / sqrt(n)}). {@code null} when no question recorded it.
+     */
+    static Interval clustered(List<QuestionCell> questions, String score, boolean binary) {
+        List<double[]> recorded = new ArrayList<>();
+        for (QuestionCell q : questions) {
+            double[] s = q.scores == null ? null : q.scores.get(score);
+            if (s != null && s[1] > 0) {
+                recorded.add(s);
+            }
+        }
+        if (recorded.isEmpty()) {
+            return null;
+        }
+        if (binary) {
+            int[] ones = new int[recorded.size()];
+            int[] n = new int[recorded.size()];
+            for (int i = 0; i < ones.length; i++) {
+                ones[i] = (int) recorded.get(i)[0];
+                n[i] = (int) recorded.get(i)[1];
+            }
+            var interval = ClusteredProportion.of(ones, n, 0.95).interval();
+            return new Interval(interval.low(), interval.high());
+        }
+        double sum = 0;
+        double count = 0;
+        for (double[] s : recorded) {
+            sum += s[0];
+            count += s[1];
+        }
+        double mean = sum / count;
+        int q = recorded.size();
+        if (q < 2) {
+            return new Interval(mean, mean);
+        }
+        double squares = 0;
+        for (double[] s : recorded) {
+            double residual = s[0] - mean * s[1];
+            squares += residual * residual;
+        }
+        double half = Z95 * Math.sqrt((double) q / (q - 1) * squares) / count;
+        return new Interval(mean - half, mean + half);
     }
 
     /** The answered invocations of a temperature, or of a category in it: how many passed, and their scores. */
@@ -400,9 +502,25 @@ public final class Analysis {
         String first;
         int firstCount;
         Map<String, Integer> others;
+        /** Each score's sum and count over the answered samples; {@code null} while none recorded one. */
+        Map<String, double[]> scores;
 
         QuestionCell(double temperature) {
             this.temperature = temperature;
+        }
+
+        void addScores(Map<String, Double> recorded) {
+            if (recorded.isEmpty()) {
+                return;
+            }
+            if (scores == null) {
+                scores = new HashMap<>(4);
+            }
+            recorded.forEach((name, value) -> {
+                double[] s = scores.computeIfAbsent(name, n -> new double[2]);
+                s[0] += value;
+                s[1]++;
+            });
         }
 
         void add(String answer) {
@@ -451,32 +569,23 @@ public final class Analysis {
         }
     }
 
-    /** Count, mean and variance of a score (Welford), and whether every value was 0 or 1. */
+    /** Count and mean of a score, and whether every value was 0 or 1 (a yes/no score). */
     private static final class Moments {
         long n;
         double mean;
-        double m2;
-        long ones;
         boolean binary = true;
 
         void add(double x) {
             n++;
-            double delta = x - mean;
-            mean += delta / n;
-            m2 += delta * (x - mean);
-            if (x == 1.0) {
-                ones++;
-            } else if (x != 0.0) {
+            mean += (x - mean) / n;
+            if (x != 0.0 && x != 1.0) {
                 binary = false;
             }
         }
 
-        ScoreFigures figures() {
-            if (binary) {
-                return new ScoreFigures(n, mean, wilson(ones, n));
-            }
-            double half = n < 2 ? Double.NaN : Z95 * Math.sqrt(m2 / (n - 1) / n);
-            return new ScoreFigures(n, mean, n < 2 ? new Interval(mean, mean) : new Interval(mean - half, mean + half));
+        /** The mean over invocations, with {@code interval} computed over questions. */
+        ScoreFigures figures(Interval interval) {
+            return new ScoreFigures(n, mean, interval != null ? interval : new Interval(mean, mean));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import dev.evalunit.internal.compare.CompareText;
+import dev.evalunit.internal.compare.Comparison;
 import dev.evalunit.internal.report.Analysis.CategoryFigures;
 import dev.evalunit.internal.report.Analysis.Flip;
 import dev.evalunit.internal.report.Analysis.Interval;
@@ -18,8 +20,8 @@ import java.util.TreeSet;
  *
  * <pre>
  * TruthfulQA · TruthfulQaMc1Benchmark.picksTheTrueOption
- *   T    answered  accuracy  95% CI       agree   mc2
- *   0.0  817       61.2%     57.8%–64.5%  100.0%  58.1% (56.0%–60.2%)
+ *   T    answered  unscored  accuracy  95% CI       agree   mc2
+ *   0.0  817       0         61.2%     57.8%–64.5%  100.0%  58.1% (56.0%–60.2%)
  *   accuracy by category, the 10 largest of 38 (all in the JSON):
  *     category        T=0.0          T=1.0
  *     Misconceptions  60.0% of 100   55.0% of 100
@@ -46,24 +48,69 @@ final class AnalysisTable {
                 table(test, out);
                 categories(test, out);
                 flips(test, out);
+                comparisons(suite.suite(), test.test(), report.temperatureComparisons(), out);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The test's lowest temperature against each other one on the same questions:
+     * <pre>
+     *   against T=0.0 on the same questions (paired; 95% CI over questions; p: McNemar, Holm-adjusted):
+     *     T    measure   n    T=0.0  T      change    95% CI            T=0.0 better  better  p (Holm)  detectable
+     *     0.5  accuracy  817  68.1%  64.3%  -3.8 pts  -6.9 to -0.7 pts  52            21      0.0012    ±4.3 pts
+     * </pre>
+     */
+    private static void comparisons(String suite, String test, List<Comparison> all, StringBuilder out) {
+        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test)).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        String reference = rows.get(0).a();
+        out.append("  against ").append(reference).append(" on the same questions (paired by question; 95% CI: "
+                + "bootstrap over questions; p: McNemar's exact test, Holm-adjusted over the run):\n");
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("T", "measure", "n", reference, "T", "change", "95% CI", reference + " better", "better",
+                "p (Holm)", "detectable", "unscored"));
+        boolean models = rows.stream().map(Comparison::where).distinct().count() > 1;
+        for (Comparison c : rows) {
+            List<String> cells = CompareText.cells(c);
+            table.add(List.of(c.b().substring(2) + (models ? " " + c.where() : ""), c.measure(), cells.get(3),
+                    cells.get(4), cells.get(5), cells.get(6), cells.get(7), cells.get(8), cells.get(9), cells.get(11),
+                    cells.get(12), cells.get(14)));
+        }
+        int[] widths = new int[table.get(0).size()];
+        table.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        for (List<String> row : table) {
+            StringBuilder line = new StringBuilder("    ");
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                line.append(cell).append(" ".repeat(Math.max(0, widths[i] - cell.length() + 2)));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
     }
 
     private static void table(TestFigures test, StringBuilder out) {
         TreeSet<String> scoreNames = new TreeSet<>();
         test.temperatures().forEach(t -> scoreNames.addAll(t.scores().keySet()));
         List<List<String>> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>(List.of("T", "answered", "accuracy", "95% CI", "agree"));
+        List<String> header = new ArrayList<>(List.of("T", "answered", "unscored", "accuracy", "95% CI", "agree"));
         header.addAll(scoreNames);
         TreeSet<String> metricNames = new TreeSet<>();
         test.temperatures().forEach(t -> metricNames.addAll(t.metrics().keySet()));
         header.addAll(metricNames);
         rows.add(header);
         for (TemperatureAnalysis t : test.temperatures()) {
+            long unscored = t.invocations() - t.answered() - t.errors(); // aborted or skipped: not in the accuracy
             List<String> row = new ArrayList<>(List.of(Formats.temperature(t.temperature()), Formats.count(t.answered()),
-                    share(t.accuracy()), t.answered() == 0 ? "-" : interval(t.ci95()), share(t.agreement())));
+                    Formats.count(unscored), share(t.accuracy()), t.answered() == 0 ? "-" : interval(t.ci95()),
+                    share(t.agreement())));
             for (String name : scoreNames) {
                 ScoreFigures s = t.scores().get(name);
                 row.add(s == null ? "-" : Formats.percent(s.mean()) + " (" + interval(s.ci95()) + ")");

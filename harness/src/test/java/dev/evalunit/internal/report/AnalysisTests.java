@@ -57,7 +57,13 @@ class AnalysisTests {
         assertThat(t0.answered()).isEqualTo(6);
         assertThat(t0.errors()).isEqualTo(1);
         assertThat(t0.accuracy()).isCloseTo(4 / 6.0, within(1e-9));
-        assertThat(t0.ci95()).isEqualTo(Analysis.wilson(4, 6));
+        // over questions, not invocations: q1 3 of 3, q2 1 of 3; V = ((3 - 2)^2 + (1 - 2)^2) / 6^2 = 1/18, so the
+        // effective number of questions is p(1 - p) / V = (2/9) / (1/18) = 4, and the interval Wilson's at 4
+        var atFour = dev.evalunit.internal.stats.Proportions.wilson(4 * 4 / 6.0, 4, 0.95);
+        assertThat(t0.ci95().low()).isCloseTo(atFour.low(), within(1e-12));
+        assertThat(t0.ci95().high()).isCloseTo(atFour.high(), within(1e-12));
+        assertThat(t0.ci95().high() - t0.ci95().low()).as("wider than Wilson's over 6 invocations")
+                .isGreaterThan(Analysis.wilson(4, 6).high() - Analysis.wilson(4, 6).low());
         assertThat(t0.agreement()).isCloseTo((1.0 + 2 / 3.0) / 2, within(1e-9));
         assertThat(t0.questionsWithSamples()).isEqualTo(2);
     }
@@ -71,11 +77,34 @@ class AnalysisTests {
         Map<String, Analysis.ScoreFigures> scores = only().temperatures().get(0).scores();
 
         assertThat(scores.get("truthful").mean()).isCloseTo(2 / 3.0, within(1e-9));
-        assertThat(scores.get("truthful").ci95()).isEqualTo(Analysis.wilson(2, 3));
+        assertThat(scores.get("truthful").ci95().low()).isCloseTo(Analysis.wilson(2, 3).low(), within(1e-12));
+        assertThat(scores.get("truthful").ci95().high()).isCloseTo(Analysis.wilson(2, 3).high(), within(1e-12));
         assertThat(scores.get("mc2").n()).isEqualTo(3);
         assertThat(scores.get("mc2").mean()).isCloseTo(0.6, within(1e-9));
         // sd 0.3, so the half width is 1.96 * 0.3 / sqrt(3)
         assertThat(scores.get("mc2").ci95().high() - 0.6).isCloseTo(Analysis.Z95 * 0.3 / Math.sqrt(3), within(1e-9));
+    }
+
+    @Test
+    void samplesThatAllAgreeGiveTheIntervalOfOneSamplePerQuestion() {
+        // 10 questions, 7 right; with one sample each, and with five samples each that all agree
+        for (int q = 1; q <= 10; q++) {
+            add("q" + q, 0.0, 1, q <= 7 ? Outcome.PASSED : Outcome.FAILED, "x", null, Map.of("yes", q <= 7 ? 1.0 : 0.0));
+            for (int sample = 1; sample <= 5; sample++) {
+                add("q" + q, 1.0, sample, q <= 7 ? Outcome.PASSED : Outcome.FAILED, "x", null,
+                        Map.of("yes", q <= 7 ? 1.0 : 0.0));
+            }
+        }
+
+        TemperatureAnalysis one = only().temperatures().get(0);
+        TemperatureAnalysis five = only().temperatures().get(1);
+
+        assertThat(one.ci95()).isEqualTo(Analysis.wilson(7, 10));
+        assertThat(five.answered()).isEqualTo(50);
+        assertThat(five.ci95().low()).isCloseTo(one.ci95().low(), within(1e-12));
+        assertThat(five.ci95().high()).isCloseTo(one.ci95().high(), within(1e-12));
+        assertThat(five.scores().get("yes").ci95().low()).isCloseTo(one.ci95().low(), within(1e-12));
+        assertThat(five.scores().get("yes").ci95().high()).isCloseTo(one.ci95().high(), within(1e-12));
     }
 
     @Test

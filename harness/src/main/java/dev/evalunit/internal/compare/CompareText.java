@@ -1,0 +1,110 @@
+package dev.evalunit.internal.compare;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A comparison as text: the console's aligned tables, and Markdown for CI summaries; {@link #cells} also serves the run's analysis. Stateless. */
+public final class CompareText {
+
+    static final List<String> HEADER = List.of("where", "compared", "measure", "n", "A", "B", "B-A", "95% CI",
+            "A better", "B better", "p", "p (Holm)", "detectable", "unscored A", "unscored B");
+
+    private CompareText() {
+    }
+
+    /** What the figures mean, said once above them. */
+    static String legend(CompareReport report) {
+        long tested = report.rows().stream().filter(r -> r.pValue() != null).count();
+        return String.format(Locale.ROOT, "paired by question over the questions both sides answered (a question's "
+                        + "samples averaged and resampled together); 95%% CI: percentile bootstrap of %,d resamples "
+                        + "(seed %d); p: McNemar's exact test (the exact sign test with samples), Holm-adjusted over "
+                        + "%d comparisons; detectable: the smallest difference these questions detect at %.0f%% power, "
+                        + "alpha %s (Connor 1987); unscored: invocations without a verdict, not in the figures",
+                report.settings().resamples(), report.settings().seed(), tested, 100 * report.settings().power(),
+                trim(report.settings().alpha()));
+    }
+
+    static String console(CompareReport report, String title) {
+        StringBuilder out = new StringBuilder(title).append(System.lineSeparator())
+                .append("  ").append(legend(report)).append(System.lineSeparator());
+        if (report.rows().isEmpty()) {
+            return out.append("  no question was answered on both sides: nothing to compare").append(System.lineSeparator())
+                    .toString();
+        }
+        byTest(report).forEach((test, rows) -> {
+            out.append(test).append(System.lineSeparator());
+            List<List<String>> table = new ArrayList<>();
+            table.add(shown(report, HEADER));
+            rows.forEach(r -> table.add(shown(report, cells(r))));
+            int[] widths = new int[HEADER.size()];
+            table.forEach(row -> {
+                for (int i = 0; i < row.size(); i++) {
+                    widths[i] = Math.max(widths[i], row.get(i).length());
+                }
+            });
+            for (List<String> row : table) {
+                StringBuilder line = new StringBuilder("  ");
+                for (int i = 0; i < row.size(); i++) {
+                    line.append(i == row.size() - 1 ? row.get(i) : pad(row.get(i), widths[i] + 2));
+                }
+                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
+            }
+        });
+        return out.toString();
+    }
+
+    static String markdown(CompareReport report, String title) {
+        StringBuilder out = new StringBuilder("# ").append(title).append("\n\n").append(legend(report)).append(".\n\n");
+        if (report.rows().isEmpty()) {
+            return out.append("No question was answered on both sides: nothing to compare.\n").toString();
+        }
+        byTest(report).forEach((test, rows) -> {
+            List<String> header = shown(report, HEADER);
+            out.append("## ").append(test).append("\n\n| ").append(String.join(" | ", header)).append(" |\n|")
+                    .append("---|".repeat(header.size())).append('\n');
+            rows.forEach(r -> out.append("| ").append(String.join(" | ", shown(report, cells(r)))).append(" |\n"));
+            out.append('\n');
+        });
+        return out.toString();
+    }
+
+    static Map<String, List<Comparison>> byTest(CompareReport report) {
+        Map<String, List<Comparison>> byTest = new LinkedHashMap<>();
+        report.rows().forEach(r -> byTest.computeIfAbsent(r.suite() + " · " + r.test(), t -> new ArrayList<>()).add(r));
+        return byTest;
+    }
+
+    public static List<String> cells(Comparison r) {
+        return List.of(r.where(), r.a() + " -> " + r.b(), r.measure(), String.format(Locale.ROOT, "%,d", r.questions()),
+                CompareReport.value(r, r.valueA()), CompareReport.value(r, r.valueB()),
+                CompareReport.difference(r, r.difference()),
+                r.ci95() == null ? "-" : CompareReport.difference(r, r.ci95().low()).replace(" pts", "") + " to "
+                        + CompareReport.difference(r, r.ci95().high()),
+                r.aBetter() == null ? "-" : String.valueOf(r.aBetter()),
+                r.bBetter() == null ? "-" : String.valueOf(r.bBetter()),
+                CompareReport.p(r.pValue()), CompareReport.p(r.pHolm()),
+                r.detectable() == null ? "-" : "±" + CompareReport.difference(r, r.detectable()).substring(1),
+                r.unscoredA() + "/" + r.invocationsA(), r.unscoredB() + "/" + r.invocationsB());
+    }
+
+    /** The columns shown: two runs are named in the title, so their rows do not repeat what they compare. */
+    static List<String> shown(CompareReport report, List<String> row) {
+        if (!report.by().equals("runs")) {
+            return row;
+        }
+        List<String> out = new ArrayList<>(row);
+        out.remove(1);
+        return out;
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    private static String trim(double d) {
+        return String.valueOf(d).replaceAll("\\.?0+$", "");
+    }
+}
