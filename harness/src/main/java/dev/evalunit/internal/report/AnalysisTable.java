@@ -71,7 +71,7 @@ final class AnalysisTable {
         out.append("  against ").append(reference).append(" on the same questions (paired by question; 95% CI: "
                 + "bootstrap over questions; p: McNemar's exact test, Holm-adjusted over the run):\n");
         List<List<String>> table = new ArrayList<>();
-        table.add(List.of("T", "measure", "n", reference, "T", "change", "95% CI", reference + " better", "better",
+        table.add(List.of("T", "measure", "n", reference, "at T", "change", "95% CI", reference + " better", "better",
                 "p (Holm)", "detectable", "unscored"));
         boolean models = rows.stream().map(Comparison::where).distinct().count() > 1;
         for (Comparison c : rows) {
