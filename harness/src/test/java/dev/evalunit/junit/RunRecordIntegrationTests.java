@@ -230,6 +230,40 @@ class RunRecordIntegrationTests {
     }
 
     @Test
+    void anIdeRunOfOneInvocationKeepsItsOwnRecordAndLeavesTheFullRunsResults() throws IOException {
+        Files.createDirectories(state.resolve("data/claims"));
+        Files.writeString(state.resolve("data/claims/claims.csv"), CSV);
+        run(HaluEvalTestCase.class, Map.of()).testEvents().assertStatistics(s -> s.started(6));
+        Path full = RunDirectory.latest(results()).orElseThrow();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "evalunit.checkpoint.dir", state.resolve("benchmark-state").toString(),
+                "evalunit.results.dir", results().toString(),
+                "evalunit.datasets.dir", state.resolve("data").toString(),
+                "evalunit.progress", "off",
+                "evalunit.openai.api-key", KEY,
+                "evalunit.openai.base-url", simulator.baseUrl()));
+
+        // as an IDE runs the second invocation of one test: through a launcher session, by iteration
+        var summary = new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
+        try (var session = org.junit.platform.launcher.core.LauncherFactory.openSession()) {
+            session.getLauncher().execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                    .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectIteration(
+                            org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(HaluEvalTestCase.class,
+                                    "detectsTheFalseClaim", Claim.class.getName() + "," + Answer.class.getName() + ","
+                                            + Answer.class.getName() + "," + Scorecard.class.getName()), 1))
+                    .configurationParameters(settings).build(), summary);
+        }
+
+        assertThat(summary.getSummary().getTestsStartedCount()).isEqualTo(1);
+        assertThat(RunDirectory.latest(results())).contains(full);
+        assertThat(count(full.resolve("allure-results"), "-result.json")).as("the full run's results").isEqualTo(6);
+        Path ide = RunDirectory.all(results()).get(1);
+        assertThat(count(ide.resolve("allure-results"), "-result.json")).isEqualTo(1);
+        JsonNode manifest = new ObjectMapper().readTree(ide.resolve("run.json").toFile());
+        assertThat(manifest.get("notFull").asText()).startsWith("narrowed to single tests or invocations");
+    }
+
+    @Test
     void aRunThatFailsLeavesTheLastGoodRunAsLatest() throws IOException {
         Files.createDirectories(state.resolve("data/claims"));
         Files.writeString(state.resolve("data/claims/claims.csv"), CSV);

@@ -58,6 +58,8 @@ public record ReportOptions(List<java.nio.file.Path> resultsDirs, List<java.nio.
     /** The options from {@code properties}, relative paths resolved against {@code moduleDir}. */
     public static ReportOptions from(Map<String, String> properties, java.nio.file.Path moduleDir) {
         java.nio.file.Path base = moduleDir.toAbsolutePath().normalize();
+        Optional<Double> minPassRate = share(properties, MIN_PASS_RATE); // a bad value is named before runs are looked up
+        Optional<Double> maxErrorRate = share(properties, MAX_ERROR_RATE);
         List<java.nio.file.Path> runs = properties.containsKey(RESULTS) || properties.containsKey(ANALYSIS) ? List.of()
                 : Runs.resolve(base.resolve(properties.getOrDefault(RUNS_DIR, DEFAULT_RUNS_DIR)).normalize(),
                 properties.getOrDefault(RUNS, Runs.LATEST), base);
@@ -69,8 +71,8 @@ public record ReportOptions(List<java.nio.file.Path> resultsDirs, List<java.nio.
                 base.resolve(properties.getOrDefault(OUTPUT, "target/evalunit-report")).normalize(),
                 base.resolve(properties.getOrDefault(ALLURE_RESULTS, "target/allure-results")).normalize(),
                 base.resolve(properties.getOrDefault(HISTORY, "target/allure-report")).normalize(),
-                share(properties, MIN_PASS_RATE),
-                share(properties, MAX_ERROR_RATE));
+                minPassRate,
+                maxErrorRate);
     }
 
     /** The options from this JVM's system properties. */
