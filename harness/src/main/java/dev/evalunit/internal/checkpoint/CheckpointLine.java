@@ -1,9 +1,13 @@
 package dev.evalunit.internal.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.evalunit.Completion;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,24 +83,81 @@ record CheckpointLine(int v, String suite, String test, String questionId, doubl
 
     /**
      * What loading a store needs of a line, read without its answer's text, choices and log probabilities (the
-     * parser skips them): which request and draw it answers, where it came from, whether the fallback model gave it.
+     * parser skips them, making no object of them): which request and draw it answers, where it came from,
+     * whether the fallback model gave it.
      */
     record Head(int v, String suite, String test, String questionId, double temperature, int sample, String stage,
-                String model, String requestHash, String origin, Fallback completion) {
+                String model, String requestHash, String origin, boolean fromFallback) {
 
-        static final ObjectReader READER = Json.MAPPER.readerFor(Head.class);
+        /**
+         * Reads the head of the line in {@code bytes[from, from + length)}.
+         *
+         * @throws IOException when it is not JSON (a line cut short)
+         * @throws RuntimeException when a field the key needs is missing
+         */
+        static Head read(byte[] bytes, int from, int length) throws IOException {
+            int v = 0;
+            int sample = 0;
+            double temperature = 0;
+            String suite = null;
+            String test = null;
+            String questionId = null;
+            String stage = null;
+            String model = null;
+            String requestHash = null;
+            String origin = null;
+            boolean fallback = false;
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes, from, length)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new JsonParseException(p, "a checkpoint line is a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "v" -> v = p.getIntValue();
+                        case "suite" -> suite = p.getText();
+                        case "test" -> test = p.getText();
+                        case "questionId" -> questionId = p.getText();
+                        case "temperature" -> temperature = p.getDoubleValue();
+                        case "sample" -> sample = p.getIntValue();
+                        case "stage" -> stage = p.getText();
+                        case "model" -> model = p.getText();
+                        case "requestHash" -> requestHash = p.getText();
+                        case "origin" -> origin = p.getText();
+                        case "completion" -> fallback = fallbackIn(p);
+                        default -> p.skipChildren(); // finishedAt, and fields a later version adds
+                    }
+                }
+                if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                    throw new JsonParseException(p, "a checkpoint line is one JSON object");
+                }
+            }
+            return new Head(v, suite, test, questionId, temperature, sample, stage, model, requestHash, origin, fallback);
+        }
+
+        /** Whether the completion object the parser is at names a fallback model; leaves the parser after it. */
+        private static boolean fallbackIn(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return false;
+            }
+            boolean fallback = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("fallbackModel")) {
+                    fallback = p.currentToken() == JsonToken.VALUE_STRING;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return fallback;
+        }
 
         InvocationKey key() {
             return CheckpointLine.key(suite, test, questionId, temperature, sample, stage, model, requestHash);
         }
-
-        boolean fromFallback() {
-            return completion != null && completion.fallbackModel() != null;
-        }
-    }
-
-    /** Of a stored answer, only the model that stood in for the request's own, or {@code null}. */
-    record Fallback(String fallbackModel) {
     }
 
     private static double millis(Duration d) {

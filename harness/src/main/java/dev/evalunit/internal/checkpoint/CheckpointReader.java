@@ -54,7 +54,7 @@ final class CheckpointReader {
         CheckpointLine.Head line;
         AnswerKey key;
         try {
-            line = CheckpointLine.Head.READER.readValue(bytes, from, length);
+            line = CheckpointLine.Head.read(bytes, from, length);
             if (line.v() != CheckpointLine.SCHEMA) {
                 throw new CheckpointException(JsonlFiles.shown(file), number, "checkpoint "
                         + JsonlFiles.shown(file) + " line " + number + " has schema version " + line.v()

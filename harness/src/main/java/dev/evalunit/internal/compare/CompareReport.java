@@ -53,12 +53,12 @@ public record CompareReport(String by, String a, String b, PairedComparison.Sett
         return CompareText.console(this, title);
     }
 
-    static String percent(double share) {
+    public static String percent(double share) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     /** A difference of proportions in percentage points, signed: {@code +2.3 pts}. */
-    static String points(double difference) {
+    public static String points(double difference) {
         return String.format(Locale.ROOT, "%+.1f pts", 100 * difference);
     }
 

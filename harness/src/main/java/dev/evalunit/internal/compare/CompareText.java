@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A comparison as text: the console's aligned tables, and Markdown for CI summaries; {@link #cells} also serves the run's analysis. Stateless. */
+/**
+ * A comparison as text: the console's aligned tables, and Markdown for CI summaries; {@link #cells} and
+ * {@link #aligned} also serve the run's analysis. Stateless.
+ */
 public final class CompareText {
 
     static final List<String> HEADER = List.of("where", "compared", "measure", "n", "A", "B", "B-A", "95% CI",
@@ -28,30 +31,17 @@ public final class CompareText {
     }
 
     static String console(CompareReport report, String title) {
-        StringBuilder out = new StringBuilder(title).append(System.lineSeparator())
-                .append("  ").append(legend(report)).append(System.lineSeparator());
+        StringBuilder out = new StringBuilder(title).append("\n")
+                .append("  ").append(legend(report)).append("\n");
         if (report.rows().isEmpty()) {
-            return out.append("  no question was answered on both sides: nothing to compare").append(System.lineSeparator())
-                    .toString();
+            return out.append("  ").append(nothing(report)).append("\n").toString();
         }
         byTest(report).forEach((test, rows) -> {
-            out.append(test).append(System.lineSeparator());
+            out.append(test).append("\n");
             List<List<String>> table = new ArrayList<>();
             table.add(shown(report, HEADER));
             rows.forEach(r -> table.add(shown(report, cells(r))));
-            int[] widths = new int[HEADER.size()];
-            table.forEach(row -> {
-                for (int i = 0; i < row.size(); i++) {
-                    widths[i] = Math.max(widths[i], row.get(i).length());
-                }
-            });
-            for (List<String> row : table) {
-                StringBuilder line = new StringBuilder("  ");
-                for (int i = 0; i < row.size(); i++) {
-                    line.append(i == row.size() - 1 ? row.get(i) : pad(row.get(i), widths[i] + 2));
-                }
-                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-            }
+            aligned(table, "  ", out);
         });
         return out.toString();
     }
@@ -59,7 +49,7 @@ public final class CompareText {
     static String markdown(CompareReport report, String title) {
         StringBuilder out = new StringBuilder("# ").append(title).append("\n\n").append(legend(report)).append(".\n\n");
         if (report.rows().isEmpty()) {
-            return out.append("No question was answered on both sides: nothing to compare.\n").toString();
+            return out.append(nothing(report)).append(".\n").toString();
         }
         byTest(report).forEach((test, rows) -> {
             List<String> header = shown(report, HEADER);
@@ -69,6 +59,16 @@ public final class CompareText {
             out.append('\n');
         });
         return out.toString();
+    }
+
+    /** Why a report has no rows. */
+    static String nothing(CompareReport report) {
+        String sides = switch (report.by()) {
+            case "runs" -> "both runs";
+            case "model" -> "two models";
+            default -> "two temperatures";
+        };
+        return "nothing to compare: no test was answered by " + sides + " on the same questions";
     }
 
     static Map<String, List<Comparison>> byTest(CompareReport report) {
@@ -100,8 +100,25 @@ public final class CompareText {
         return out;
     }
 
-    private static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    /** {@code rows} as columns two spaces apart, each line after {@code indent}: the console's tables. */
+    public static void aligned(List<List<String>> rows, String indent, StringBuilder out) {
+        int columns = rows.stream().mapToInt(List::size).max().orElse(0);
+        int[] widths = new int[columns];
+        rows.forEach(r -> {
+            for (int i = 0; i < r.size(); i++) {
+                widths[i] = Math.max(widths[i], r.get(i).length());
+            }
+        });
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder(indent);
+            for (int i = 0; i < row.size(); i++) {
+                line.append(row.get(i));
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
     }
 
     private static String trim(double d) {

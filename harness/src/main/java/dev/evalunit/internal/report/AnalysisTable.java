@@ -80,20 +80,7 @@ final class AnalysisTable {
                     cells.get(4), cells.get(5), cells.get(6), cells.get(7), cells.get(8), cells.get(9), cells.get(11),
                     cells.get(12), cells.get(14)));
         }
-        int[] widths = new int[table.get(0).size()];
-        table.forEach(row -> {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        });
-        for (List<String> row : table) {
-            StringBuilder line = new StringBuilder("    ");
-            for (int i = 0; i < row.size(); i++) {
-                String cell = row.get(i);
-                line.append(cell).append(" ".repeat(Math.max(0, widths[i] - cell.length() + 2)));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
+        aligned(table, "    ", out);
     }
 
     private static void table(TestFigures test, StringBuilder out) {
@@ -184,22 +171,6 @@ final class AnalysisTable {
     }
 
     private static void aligned(List<List<String>> rows, String indent, StringBuilder out) {
-        int columns = rows.stream().mapToInt(List::size).max().orElse(0);
-        int[] widths = new int[columns];
-        rows.forEach(r -> {
-            for (int i = 0; i < r.size(); i++) {
-                widths[i] = Math.max(widths[i], r.get(i).length());
-            }
-        });
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder(indent);
-            for (int i = 0; i < row.size(); i++) {
-                line.append(row.get(i));
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
-                }
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
+        CompareText.aligned(rows, indent, out);
     }
 }

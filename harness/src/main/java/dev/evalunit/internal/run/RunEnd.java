@@ -337,12 +337,15 @@ final class RunEnd {
             }
             String figures = String.format(Locale.ROOT, "%s · %s at %s: accuracy %s against the baseline's %s (%s, 95%% "
                             + "CI %s to %s, p %s, Holm-adjusted p %s, %,d questions)", c.suite(), c.test(), c.where(),
-                    percent(c.valueB()), percent(c.valueA()), points(c.difference()),
-                    c.ci95() == null ? "-" : points(c.ci95().low()), c.ci95() == null ? "-" : points(c.ci95().high()),
+                    CompareReport.percent(c.valueB()), CompareReport.percent(c.valueA()),
+                    CompareReport.points(c.difference()),
+                    c.ci95() == null ? "-" : CompareReport.points(c.ci95().low()),
+                    c.ci95() == null ? "-" : CompareReport.points(c.ci95().high()),
                     p(c.pValue()), p(c.pHolm()), c.questions());
             if (c.worse(alpha, compare.margin())) {
                 missed.add(figures + ": worse than the baseline beyond noise (" + ConfigKeys.BASELINE_ALPHA + " "
-                        + alpha + ", " + ConfigKeys.BASELINE_MARGIN + " " + points(compare.margin()).substring(1) + ")");
+                        + alpha + ", " + ConfigKeys.BASELINE_MARGIN + " "
+                        + CompareReport.points(compare.margin()).substring(1) + ")");
             } else if (c.difference() < 0) {
                 System.out.println("evalunit: " + figures + ": lower, within noise (" + (c.pHolm() != null
                         && c.pHolm() < alpha ? "by no more than " + ConfigKeys.BASELINE_MARGIN : "Holm-adjusted p >= "
@@ -355,14 +358,6 @@ final class RunEnd {
                     + " test and temperature pairs compared)");
         }
         return missed;
-    }
-
-    private static String percent(double share) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
-    }
-
-    private static String points(double difference) {
-        return String.format(Locale.ROOT, "%+.1f pts", 100 * difference);
     }
 
     private static String p(Double p) {
