@@ -122,6 +122,15 @@ class RunRecordIntegrationTests {
         }
     }
 
+    @BenchmarkSuite(name = "Smoke", temperatures = {0.0, 1.0})
+    static class HandWrittenTestCase {
+        @BenchmarkTest
+        void capitalOfAustralia(dev.evalunit.Temperature t, dev.evalunit.LlmClient llm) {
+            String answer = llm.generate(ChatRequest.user("Capital of Australia?").temperature(t.value())).text();
+            llm.generate(ChatRequest.user("Is '" + answer + "' the capital of Australia?"));
+        }
+    }
+
     private Path results() {
         return state.resolve("results");
     }
@@ -207,6 +216,19 @@ class RunRecordIntegrationTests {
         assertThat(rows).filteredOn(r -> r.get("question").equals("h2")).extracting(r -> r.get("category"))
                 .containsOnly("Animals");
         assertThat(Files.readAllLines(run.resolve("invocations.jsonl"))).hasSize(6);
+    }
+
+    @Test
+    void aHandWrittenTestsRecordHoldsWhatItsBodyAskedFirst() throws IOException {
+        run(HandWrittenTestCase.class, Map.of()).testEvents().assertStatistics(s -> s.started(2));
+
+        List<String> lines = Files.readAllLines(RunDirectory.latest(results()).orElseThrow().resolve("invocations.jsonl"));
+        assertThat(lines).hasSize(2).allSatisfy(line -> {
+            JsonNode r = new ObjectMapper().readTree(line);
+            assertThat(r.get("question").asText()).isEqualTo("-");
+            assertThat(r.get("answer").asText()).isNotBlank().doesNotContain("capital of Australia?");
+            assertThat(r.get("route").asText()).isEqualTo("sent");
+        });
     }
 
     @Test

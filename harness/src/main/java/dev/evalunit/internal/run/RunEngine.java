@@ -35,11 +35,10 @@ import dev.evalunit.internal.report.RunSummary;
 import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
-import dev.evalunit.internal.runs.InvocationRecord;
 import dev.evalunit.internal.runs.RunRecord;
 import dev.evalunit.internal.wire.Redactor;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -618,35 +617,12 @@ public final class RunEngine implements AutoCloseable {
         // The model that answered: the fallback's name when it stood in for the request's own.
         String model = c != null && c.fromFallback() ? c.fallbackModel()
                 : invocation.request() != null ? invocation.request().model() : f.testModel();
-        record.add(record(f, result, model), invocation.questionText());
+        record.add(InvocationRecords.of(f, result, model, origin, redactor), invocation.questionText());
         if (allure.enabled()) {
             allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
                     invocation.questionText(), invocation.request(), c, f.failure(),
                     route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));
         }
-    }
-
-    /** The invocation as the run's record keeps it; texts pass the redactor, so the API key is in no record. */
-    private InvocationRecord record(Finished f, InvocationResult result, String model) {
-        PlannedInvocation.Route route = f.invocation().route();
-        Map<String, String> followUps = new TreeMap<>();
-        f.followUps().forEach((name, a) -> {
-            if (a != null && a.completion() != null) {
-                followUps.put(name, redactor.redact(a.completion().text()));
-            }
-        });
-        String reason = f.failure() == null || result.status() == InvocationResult.Outcome.PASSED ? null
-                : redactor.redact(RunProblems.firstLine(f.failure()));
-        String routed = result.replayed() || route != null && route.kind() == PlannedInvocation.Route.Kind.REPLAYED
-                ? "replayed" : route != null && route.kind() == PlannedInvocation.Route.Kind.BATCH ? "batch"
-                : result.answer() == null ? null : "sent";
-        return new InvocationRecord(result.suite(), result.test(), result.questionId(), result.category(),
-                result.temperature() + 0.0, result.sample(), model, origin.id(),
-                result.status().name().toLowerCase(Locale.ROOT), reason,
-                result.answer() == null ? null : redactor.redact(result.answer()), result.label(), result.scores(),
-                followUps, result.promptTokens(), result.completionTokens(), result.costUsd(),
-                result.latency().toNanos() / 1e6, routed, route == null ? null : route.batchId(),
-                f.invocation().key() == null ? null : f.invocation().key().answerKey().toString());
     }
 
     /**
