@@ -100,6 +100,33 @@ class FollowUpIntegrationTests {
         }
     }
 
+    /** A test asking the same prompts as {@link JudgedTestCase}, judged by a judge of its own. */
+    @BenchmarkSuite(name = "Judged", temperatures = {0.0, 1.0})
+    static class OtherJudgeTestCase {
+        static Stream<Row> rows() {
+            return JudgedTestCase.rows();
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return JudgedTestCase.ask(row);
+        }
+
+        @FollowUp
+        static ChatRequest strictJudge(Row row, Answer answer) {
+            return ChatRequest.user("Strictly grade the answer to " + row.text() + ": " + answer.text())
+                    .temperature(0.0).maxTokens(5).model(JUDGE_MODEL);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @BatchEligible
+        void isJudgedStrictly(Row row, Answer answer, @FollowUp Answer verdict) {
+            assertThat(verdict.text()).isNotBlank();
+            ANSWERS.add(row.id() + '\u0000' + answer.text());
+        }
+    }
+
     @BenchmarkSuite(name = "Misnamed", temperatures = 0.0)
     static class MisnamedTestCase {
         static Stream<Row> rows() {
@@ -167,6 +194,31 @@ class FollowUpIntegrationTests {
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
         assertThat(simulator.requests().chatRequests()).isZero();
         assertThat(simulator.requests().batchesCreated()).isZero();
+    }
+
+    @Test
+    void twoTestsAskingTheSamePromptsShareOneBatchLineEachAndBothTestsJudgesAreBatched() {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "evalunit.checkpoint.dir", state.toString(),
+                "evalunit.progress", "off",
+                "evalunit.openai.api-key", "sk-" + "test-followups0123456789abc",
+                "evalunit.openai.base-url", simulator.baseUrl(),
+                "evalunit.retry.max-attempts", "1",
+                "evalunit.batch.mode", "batch",
+                "evalunit.batch.poll-interval", "50ms"));
+        // through a launcher session, as Surefire runs them: both tests are routed when the run starts
+        var summary = new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
+        try (var session = org.junit.platform.launcher.core.LauncherFactory.openSession()) {
+            session.getLauncher().execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClass(JudgedTestCase.class), selectClass(OtherJudgeTestCase.class))
+                    .configurationParameters(p).build(), summary);
+        }
+
+        assertThat(summary.getSummary().getTestsSucceededCount()).isEqualTo(4 * ROWS);
+        assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
+        // the prompts once, then each test's judges (each distinct answer judged by each judge) once its answers are in
+        assertThat(simulator.batches().get(0).total()).isEqualTo(2 * ROWS);
+        assertThat(simulator.batches().stream().skip(1).mapToInt(b -> b.total()).sum()).isEqualTo(2 * judges());
     }
 
     @Test

@@ -149,7 +149,7 @@ final class Routes implements AutoCloseable {
     Map<String, RuntimeException> route(List<SelectedTest> templates) {
         Map<String, List<BatchItem>> bySuite = new LinkedHashMap<>();
         Map<String, RuntimeException> failures = new LinkedHashMap<>();
-        Map<SelectedTest, List<String>> promptIds = new LinkedHashMap<>();
+        Map<SelectedTest, List<AnswerKey>> prompts = new LinkedHashMap<>();
         Map<String, List<BatchItem>> followUps = new LinkedHashMap<>();
         List<BatchItem> guessedFollowUps = new ArrayList<>();
         for (SelectedTest p : templates) {
@@ -188,14 +188,17 @@ final class Routes implements AutoCloseable {
                 followUps.computeIfAbsent(p.test().suite(), s -> new ArrayList<>()).addAll(following);
             }
             if (!p.test().followUps().isEmpty()) {
-                promptIds.put(p, items.stream().map(BatchItem::customId).toList());
+                prompts.put(p, items.stream().map(i -> i.key().answerKey()).toList());
             }
         }
-        Set<String> batched = routeToBatches(bySuite, "@BatchEligible invocations without a stored answer",
-                guessedFollowUps);
+        routeToBatches(bySuite, "@BatchEligible invocations without a stored answer", guessedFollowUps);
         routeToBatches(followUps, "follow-up requests of stored answers", List.of());
-        promptIds.forEach((test, ids) -> followUpsRouted.put(key(test.test()), followUpsOf(test,
-                ids.stream().filter(batched::contains).toList())));
+        // a test's follow-ups wait for the batch lines of its answers, its own or another test's asking the same
+        prompts.forEach((test, keys) -> {
+            Map<AnswerKey, String> lines = routed.getOrDefault(test.test().suite(), Map.of());
+            followUpsRouted.put(key(test.test()), followUpsOf(test,
+                    keys.stream().map(lines::get).filter(java.util.Objects::nonNull).distinct().toList()));
+        });
         return failures;
     }
 
@@ -294,13 +297,14 @@ final class Routes implements AutoCloseable {
 
     /**
      * Routes {@code bySuite}, described as {@code what} in what it prints, with the estimate of the
-     * {@code followUps} its answers will send; returns the ids that went to batches.
+     * {@code followUps} its answers will send. Requests a batch of this run already asks are left out: their
+     * invocations take that batch line's answer.
      */
-    private Set<String> routeToBatches(Map<String, List<BatchItem>> requested, String what, List<BatchItem> followUps) {
+    private void routeToBatches(Map<String, List<BatchItem>> requested, String what, List<BatchItem> followUps) {
         Map<String, List<BatchItem>> bySuite = distinct(requested);
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
-            return Set.of();
+            return;
         }
         Decision decision = decide(eligible);
         String reason = decision.reason();
@@ -325,21 +329,16 @@ final class Routes implements AutoCloseable {
                     + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite)
                     + followUpCosts(followUps));
         }
-        Set<String> sent = new HashSet<>();
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
             receiveWebhooks();
             Map<AnswerKey, String> ids = routed.computeIfAbsent(suite, s -> new ConcurrentHashMap<>());
-            items.forEach(item -> {
-                ids.putIfAbsent(item.key().answerKey(), item.customId());
-                sent.add(item.customId());
-            });
+            items.forEach(item -> ids.putIfAbsent(item.key().answerKey(), item.customId()));
             CompletableFuture<Void> submitted = coordinator.submit(items);
             if (!batch.waitForCompletion()) {
                 submitted.join(); // the run finishes at once; the batches are recorded for the next run
             }
         });
-        return sent;
     }
 
     /**
