@@ -181,11 +181,6 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    /** Whether an answer of {@code key} is stored, without reading it. */
-    public boolean contains(AnswerKey key) {
-        return index.containsKey(key);
-    }
-
     /**
      * Writes the answer of {@code key} as one line of this run's file, and makes it the one
      * {@link #lookup} returns. When this returns, the line is buffered, flushed to the operating system

@@ -31,6 +31,7 @@ public final class RunRecord {
     private final Path directory;
     private final Clock clock;
     private final Instant started;
+    private final long startedNanos = System.nanoTime();
     private final RunManifest.Project project;
     private final String suites;
     private final Map<String, String> settings;
@@ -137,7 +138,7 @@ public final class RunRecord {
         boolean running = status.equals("running");
         RunManifest manifest = new RunManifest(RunManifest.SCHEMA, id(), status, !running && notFull == null,
                 running ? null : notFull, started.toString(), running ? null : clock.instant().toString(), project,
-                suites, settings, origin, List.copyOf(log.models()), DatasetsUsed.all(), log.questions(),
+                suites, settings, origin, List.copyOf(log.models()), DatasetsUsed.since(startedNanos), log.questions(),
                 new RunManifest.Counts(log.lines(), passed, failed, errors, unscored, replayed, costUsd), verdict);
         Path file = directory.resolve(RunDirectory.MANIFEST);
         try {
