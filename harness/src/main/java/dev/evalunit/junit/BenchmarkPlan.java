@@ -353,6 +353,22 @@ final class BenchmarkPlan implements PlannedTest {
         return prompt != null;
     }
 
+    @Override
+    public java.util.Optional<QuestionSource> questions() {
+        if (factory == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new QuestionSource("@Questions(\"" + factory.getName() + "\")", () -> {
+            AtomicInteger rowNumber = new AtomicInteger();
+            return rows().map(row -> id(row, rowNumber.incrementAndGet()));
+        }));
+    }
+
+    /** A row's id: its own ({@link QuestionRow#id()}), or {@code q-0042} from its number for rows of other types. */
+    private static String id(Object row, int number) {
+        return row instanceof QuestionRow q ? q.id() : String.format("q-%04d", number);
+    }
+
     /**
      * The invocations in their fixed order (row, then temperature, then sample), lazily: a
      * 100,000-row dataset is never held in memory. Each call reads the rows again.
@@ -368,10 +384,7 @@ final class BenchmarkPlan implements PlannedTest {
         AtomicInteger rowNumber = new AtomicInteger();
         AtomicInteger index = new AtomicInteger();
         // ids count every row of the dataset, before the run's selection narrows them
-        Stream<Row> all = rows().map(row -> {
-            int number = rowNumber.incrementAndGet();
-            return new Row(row, row instanceof QuestionRow q ? q.id() : String.format("q-%04d", number));
-        });
+        Stream<Row> all = rows().map(row -> new Row(row, id(row, rowNumber.incrementAndGet())));
         return rows.apply(all, Row::id, r -> r.row() instanceof QuestionRow q ? q.category() : null).flatMap(r -> {
             Object row = r.row();
             String id = r.id();

@@ -8,9 +8,9 @@ import java.util.Comparator;
  * ids that differ only in leading zeros ({@code q7}, {@code q007}) are broken by the text, so the order is
  * total. Stateless.
  */
-final class NaturalOrder implements Comparator<String> {
+public final class NaturalOrder implements Comparator<String> {
 
-    static final NaturalOrder INSTANCE = new NaturalOrder();
+    public static final NaturalOrder INSTANCE = new NaturalOrder();
 
     private NaturalOrder() {
     }

@@ -41,6 +41,24 @@ public interface PlannedTest {
     }
 
     /**
+     * Where its questions come from, and their ids read afresh: every row's, in the source's order, before the run's
+     * selection; empty for a test without questions. The run reads them once when it starts the test, to check them
+     * before anything is sent.
+     */
+    default java.util.Optional<QuestionSource> questions() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A test's questions for the check at its start.
+     *
+     * @param source as the user wrote it, {@code @Questions("claims")}
+     * @param ids    reads the ids, each call afresh
+     */
+    record QuestionSource(String source, java.util.function.Supplier<Stream<String>> ids) {
+    }
+
+    /**
      * Its invocations in their fixed order, lazily (a dataset is read as JUnit asks for them).
      *
      * @throws RuntimeException when its questions cannot be loaded or a {@code @Prompt} fails, when the stream is used

@@ -142,7 +142,7 @@ final class RunEnd {
      * @throws AssertionError naming every threshold missed and every problem
      */
     void finish(RunSummary summary, RunProblems problems, Map<String, Double> suiteMinPassRates, EvalConfig config,
-                OpenAiClient client, Origin origin, RunRecord record, String narrowed) {
+                OpenAiClient client, Origin origin, RunRecord record, String narrowed, List<String> questionsNotFound) {
         byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
                 + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
                 + "their own; they are stored, reported and replayed as " + model + "'s"));
@@ -157,6 +157,14 @@ final class RunEnd {
             tests = List.copyOf(byTest.entrySet());
         }
         long ran = tests.stream().mapToLong(t -> t.getValue().invocations.sum()).sum();
+        String notFound = questionsNotFound.isEmpty() ? null : ConfigKeys.QUESTION + " names "
+                + (questionsNotFound.size() == 1 ? "a question" : "questions") + " no test has: "
+                + String.join("; ", questionsNotFound);
+        if (ran == 0 && !problems.any() && notFound != null) {
+            problems.add("no benchmark invocation ran", "no benchmark invocation ran: " + notFound);
+        } else if (notFound != null) {
+            System.out.println("evalunit: " + notFound);
+        }
         if (ran == 0 && !problems.any()) {
             problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
                     + origin + ", so there is no result; check -Dsuite, -Devalunit.question, -Devalunit.category and the tests' output above");

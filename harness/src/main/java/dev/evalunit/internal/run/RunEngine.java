@@ -103,6 +103,11 @@ public final class RunEngine implements AutoCloseable {
     private final AllureReport allure;
     private final RunProblems problems = new RunProblems();
     private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
+    private final Set<String> questionsChecked = ConcurrentHashMap.newKeySet();
+    /** Of the ids {@code evalunit.question} selects, those a test has; and every id the tests have, when ids are selected. */
+    private final Set<String> questionIdsFound = ConcurrentHashMap.newKeySet();
+    private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
+            new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
     /** The answers of requests that samples share, until the last of them asked. */
@@ -207,7 +212,49 @@ public final class RunEngine implements AutoCloseable {
      * whose plan fails is left out; its own start reports it.
      */
     public void routeAtStart(List<SelectedTest> tests) {
-        unplanned.putAll(routes.route(tests));
+        List<SelectedTest> sound = new java.util.ArrayList<>();
+        for (SelectedTest t : tests) {
+            try {
+                checkQuestions(t.test(), t.id());
+                sound.add(t);
+            } catch (RuntimeException broken) {
+                unplanned.put(t.id(), broken); // its own start reports it
+            }
+        }
+        unplanned.putAll(routes.route(sound));
+    }
+
+    /**
+     * Checks a test's questions once, reading their ids (no rows, an id given to two rows: see {@link QuestionCheck}),
+     * and notes which of the ids {@code evalunit.question} selects it has.
+     *
+     * @throws RuntimeException why its questions cannot be asked
+     */
+    private void checkQuestions(PlannedTest test, String id) {
+        if (!questionsChecked.add(id)) {
+            return;
+        }
+        test.questions().ifPresent(q -> {
+            QuestionCheck.Found found = QuestionCheck.check(test.suite() + " · " + test.test(), q.source(), q.ids(),
+                    rows.ids());
+            questionIdsFound.addAll(found.selected());
+            questionIdsKnown.addAll(found.ids());
+        });
+    }
+
+    /**
+     * The ids {@code evalunit.question} selects that no test started had, each with the nearest ids there are,
+     * e.g. {@code h0 (nearest: h1, h2, h3)}; empty when all were found, or none were selected.
+     */
+    private List<String> questionsNotFound() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String wanted : new java.util.TreeSet<>(rows.ids())) {
+            if (!questionIdsFound.contains(wanted) && !questionIdsKnown.isEmpty()) {
+                missing.add(wanted + " (nearest: " + String.join(", ", dev.evalunit.internal.text.EditDistance
+                        .nearest(wanted, questionIdsKnown, 3)) + ")");
+            }
+        }
+        return missing;
     }
 
     /** A test known by {@code id}, whose declaration could not be read: its start reports it. */
@@ -224,6 +271,7 @@ public final class RunEngine implements AutoCloseable {
     public Lookahead start(PlannedTest test, String id, Set<Integer> selected) {
         RuntimeException failed = unplanned.get(id);
         if (failed == null) {
+            checkQuestions(test, id);
             checkpoint(test.suite());
             failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
         }
@@ -657,7 +705,8 @@ public final class RunEngine implements AutoCloseable {
                 System.out.print(batched);
             }
         }
-        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed());
+        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
+                questionsNotFound());
     }
 
     /** Why this run is narrower than its tests (an IDE's selection, some questions), or {@code null}. */

@@ -37,7 +37,7 @@ public final class DatasetsUsed {
     }
 
     /** Every file noted since {@code System.nanoTime()} was {@code sinceNanos}, by relative path. */
-    static Map<String, File> since(long sinceNanos) {
+    public static Map<String, File> since(long sinceNanos) {
         Map<String, File> out = new TreeMap<>();
         NOTED.forEach((path, noted) -> {
             if (noted.atNanos() - sinceNanos >= 0) {
