@@ -127,6 +127,30 @@ class FollowUpIntegrationTests {
         }
     }
 
+    /** A judge whose every reply is no verdict: every invocation is aborted. */
+    @BenchmarkSuite(name = "Unjudged", temperatures = 0.0)
+    static class UnjudgedTestCase {
+        static Stream<Row> rows() {
+            return IntStream.rangeClosed(1, 3).mapToObj(i -> new Row("q-" + i, "Question " + i + "?"));
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(10);
+        }
+
+        @FollowUp
+        static ChatRequest judge(Row row, Answer answer) {
+            return ChatRequest.user("Grade the answer to " + row.text() + ": " + answer.text()).temperature(0.0);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        void isJudged(Row row, Answer answer, @FollowUp Answer verdict) {
+            org.junit.jupiter.api.Assumptions.abort("the judge's reply has no verdict");
+        }
+    }
+
     @BenchmarkSuite(name = "Misnamed", temperatures = 0.0)
     static class MisnamedTestCase {
         static Stream<Row> rows() {
@@ -290,6 +314,18 @@ class FollowUpIntegrationTests {
         assertThat(simulator.requests().chatRequests()).as("requests sent in real time").isZero();
         assertThat(simulator.requests().batchesCreated()).isEqualTo(2);
         assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS, judges());
+    }
+
+    @Test
+    void aTestWhoseEveryInvocationWasAbortedSaysWhyWithCountsAndAnExample() {
+        EngineExecutionResults results = run(UnjudgedTestCase.class, Map.of("evalunit.urgent", "true"));
+
+        results.testEvents().assertStatistics(stats -> stats.aborted(3));
+        assertThat(results.containerEvents().failed().stream().map(e -> e.getPayload(
+                org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+                .getMessage())).anySatisfy(m -> assertThat(m).containsPattern("every one of the 3 invocations was "
+                + "aborted, so there is no result: Unjudged · UnjudgedTestCase.isJudged: 3 × the judge's reply has no "
+                + "verdict \\(e.g. q-\\d at T=0.0: answered \".+\"; judge \".+\"\\)"));
     }
 
     @Test

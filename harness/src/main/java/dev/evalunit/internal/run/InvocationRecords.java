@@ -52,6 +52,29 @@ final class InvocationRecords {
                 f.invocation().key() == null ? null : f.invocation().key().answerKey().toString());
     }
 
+    /**
+     * The invocation in a few words, for a reason's example: {@code tqa-0003 at T=0.5: answered "Nothing happens";
+     * judge "Maybe"} (texts cut at 120 characters, redacted).
+     */
+    static String example(RunEngine.Finished f, InvocationResult result, Redactor redactor) {
+        StringBuilder out = new StringBuilder(result.questionId()).append(" at T=").append(result.temperature() + 0.0);
+        if (f.invocation().sample() > 1) {
+            out.append(" s=").append(f.invocation().sample());
+        }
+        out.append(result.answer() == null ? ": no answer" : ": answered " + quoted(redactor.redact(result.answer())));
+        f.followUps().forEach((name, a) -> {
+            if (a != null && a.completion() != null) {
+                out.append("; ").append(name).append(' ').append(quoted(redactor.redact(a.completion().text())));
+            }
+        });
+        return out.toString();
+    }
+
+    private static String quoted(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return "\"" + (oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 117) + "...") + "\"";
+    }
+
     private static boolean isFollowUp(InvocationReport.Call call, Map<String, Answer> followUps) {
         return followUps.values().stream().anyMatch(a -> a != null && a.request() == call.request());
     }

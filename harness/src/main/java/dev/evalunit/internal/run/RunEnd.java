@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * How a run ends: what it counted along the way, the notes and verdict it prints, and the verdict and
@@ -117,11 +118,13 @@ final class RunEnd {
      * One invocation of {@code test} ended; {@code waitingForBatch} when it was aborted because its batch is
      * still running.
      */
-    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer, Throwable failure) {
+    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer, Throwable failure,
+                 Supplier<String> example) {
         Ended ended = byTest.computeIfAbsent(test, t -> new Ended());
         ended.invocations.increment();
         if (outcome == Outcome.ABORTED && !waitingForBatch) {
             ended.aborted.increment();
+            ended.abortedBecause(failure == null ? "no reason given" : RunProblems.firstLine(failure), example);
         }
         if (outcome == Outcome.ABORTED && waitingForBatch) {
             waitingForBatches.increment();
@@ -170,12 +173,13 @@ final class RunEnd {
                     + origin + ", so there is no result; check -Dsuite, -Devalunit.question, -Devalunit.category and the tests' output above");
         } else if (ran > 0 && tests.stream().allMatch(t -> t.getValue().allAborted())) {
             problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
-                    + "there is no result: each one's reason is in its test's result (Allure, surefire-reports)");
+                    + "there is no result: " + String.join("; ", tests.stream().map(t -> t.getKey() + ": "
+                    + t.getValue().reasons()).toList()));
         } else {
             tests.stream().filter(t -> t.getValue().allAborted()).forEach(t -> problems.add("every invocation of "
                     + t.getKey() + " was aborted", "every one of the " + t.getValue().invocations.sum()
                     + " invocations of " + t.getKey() + " was aborted, so it has no result (the other tests' results "
-                    + "are not its): each one's reason is in its result (Allure, surefire-reports)"));
+                    + "are not its): " + t.getValue().reasons()));
         }
         long waiting = waitingForBatches.sum();
         if (waiting > 0) {
@@ -311,7 +315,8 @@ final class RunEnd {
             for (Analysis.TestFigures test : suite.tests()) {
                 for (Analysis.TemperatureAnalysis t : test.temperatures()) {
                     long unscored = t.invocations() - t.answered() - t.errors();
-                    if (t.invocations() > 0 && unscored > 0 && (double) unscored / t.invocations() > maxUnscored) {
+                    // with no answer judged there is no accuracy to rest on a subset: "all aborted" says why
+                    if (t.answered() > 0 && unscored > 0 && (double) unscored / t.invocations() > maxUnscored) {
                         missed.add(String.format(Locale.ROOT, "%s · %s at T=%s: %,d of %,d invocations (%.1f%%) have "
                                         + "no verdict (aborted or skipped), above %s %.1f%%: its accuracy rests on the "
                                         + "rest", suite.suite(), test.test(), t.temperature(), unscored, t.invocations(),
@@ -372,10 +377,32 @@ final class RunEnd {
         return p == null ? "-" : p < 0.0001 ? "< 0.0001" : "= " + String.format(Locale.ROOT, "%.4f", p);
     }
 
-    /** The invocations of one test that ended, and those of them aborted (not waiting for a batch). */
+    /** The invocations of one test that ended, and those of them aborted (not waiting for a batch) and why. */
     private static final class Ended {
         final LongAdder invocations = new LongAdder();
         final LongAdder aborted = new LongAdder();
+        /** Why invocations were aborted: how many for each reason, and the first one's example. */
+        private final Map<String, LongAdder> because = new ConcurrentHashMap<>();
+        private final Map<String, String> examples = new ConcurrentHashMap<>();
+
+        void abortedBecause(String reason, Supplier<String> example) {
+            because.computeIfAbsent(reason, r -> new LongAdder()).increment();
+            examples.computeIfAbsent(reason, r -> example.get());
+        }
+
+        /**
+         * The commonest reasons, each with its count and one example, e.g. {@code 12 × Assumption failed: the
+         * judge's reply has no verdict (e.g. tqa-0003 at T=0.5: answered "..."; judge "Maybe")}.
+         */
+        String reasons() {
+            List<Map.Entry<String, Long>> counted = new ArrayList<>();
+            because.forEach((reason, n) -> counted.add(Map.entry(reason, n.sum())));
+            counted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            List<String> shown = counted.stream().limit(3).map(e -> String.format(Locale.ROOT, "%,d × %s (e.g. %s)",
+                    e.getValue(), e.getKey(), examples.get(e.getKey()))).toList();
+            return String.join("; ", shown) + (counted.size() > 3 ? "; " + (counted.size() - 3)
+                    + " other reasons (in the run's results.csv)" : "");
+        }
 
         boolean allAborted() {
             long n = invocations.sum();

@@ -659,7 +659,8 @@ public final class RunEngine implements AutoCloseable {
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
                 f.card().label().orElse(null), f.card().scores());
         summary.add(result);
-        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure());
+        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
+                () -> InvocationRecords.example(f, result, redactor));
         progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
         PlannedInvocation.Route route = invocation.route();
         // The model that answered: the fallback's name when it stood in for the request's own.
