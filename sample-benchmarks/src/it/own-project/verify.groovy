@@ -16,5 +16,9 @@ assert new File(comparisons[0], 'compare.md').text.contains('accuracy')
 assert new File(comparisons[0], 'compare.html').isFile() && new File(comparisons[0], 'compare.json').isFile()
 assert log.contains('against'): 'the comparison printed'
 def results = new File(basedir, 'target/surefire-reports')
+def suiteXml = results.listFiles().find { it.name == 'TEST-org.example.CapitalsBenchmark.xml' }
+assert suiteXml != null && suiteXml.text.contains('name="knowsTheCapital[T=0.0 s=1] cap-'): 'CI reports name invocations as the IDE does'
+assert !suiteXml.text.contains('(Capital, Answer'): 'not by the method\'s parameter types'
+
 assert results.list().any { it.contains('CapitalTest') }: 'the project\'s own test ran in the first build'
 return true

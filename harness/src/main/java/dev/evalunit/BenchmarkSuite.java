@@ -1,5 +1,6 @@
 package dev.evalunit;
 
+import dev.evalunit.junit.BenchmarkDisplayNames;
 import dev.evalunit.junit.BenchmarkExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -7,6 +8,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Inherited
 @ExtendWith(BenchmarkExtension.class)
+@DisplayNameGeneration(BenchmarkDisplayNames.class)
 public @interface BenchmarkSuite {
 
     /** The suite's name, as {@code -Dsuite=} selects it; several classes may share one. */
