@@ -423,6 +423,18 @@ class BenchmarkExtensionIntegrationTests {
             return 2 * correct * givenAttempted / (correct + givenAttempted);
         }
 
+        /** 1 wherever some question was not attempted; 0/0 in a category where all were: a metric not defined there. */
+        @Metric("unattemptedRatio")
+        static double unattemptedRatio(Map<String, Double> means) {
+            return (1 - means.get("attempted")) / (1 - means.get("attempted"));
+        }
+
+        /** Needs a score this test never records. */
+        @Metric("calibration")
+        static double calibration(Map<String, Double> means) {
+            return means.get("confidence") * 2;
+        }
+
         @BenchmarkTest
         @Questions("rows")
         void graded(Categorized row, Scorecard card) {
@@ -460,6 +472,13 @@ class BenchmarkExtensionIntegrationTests {
         // Even: correct 0.5, given attempted 1.0, F1 2/3; Odd: correct 0.5, given attempted 0.5, F1 0.5
         assertThat(at0.at("/categories/Even/metrics/f1").asDouble()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(at0.at("/categories/Odd/metrics/f1").asDouble()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        // a metric without a value is not dropped: it says why
+        assertThat(at0.at("/metrics/unattemptedRatio").asDouble()).isEqualTo(1.0);
+        assertThat(at0.at("/categories/Odd/metrics").has("unattemptedRatio")).isFalse();
+        assertThat(at0.at("/categories/Odd/metricsNotDefined/unattemptedRatio").asText())
+                .isEqualTo("not a number (NaN: such as 0/0, recall with no positives)");
+        assertThat(at0.at("/metricsNotDefined/calibration").asText()).startsWith("threw NullPointerException")
+                .endsWith("the means are [accuracy, attempted, correct])");
     }
 
     @Test

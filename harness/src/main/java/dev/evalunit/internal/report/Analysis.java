@@ -195,11 +195,13 @@ public final class Analysis {
      * @param scores      each named score's mean and interval
      * @param categories  accuracy, each score's mean and each metric per category, for rows that have one
      * @param metrics     each {@link dev.evalunit.Metric} of the test, from the means of its scores and accuracy
+     * @param metricsNotDefined each metric that has no value here, with why: not a number (recall with no
+     *                    positives: 0/0), infinite, or what it threw (a score no invocation recorded here)
      */
     public record TemperatureAnalysis(double temperature, long invocations, long answered, long passed, long errors,
                                       Double accuracy, Interval ci95, Double agreement, long questionsWithSamples,
                                       Map<String, ScoreFigures> scores, Map<String, CategoryFigures> categories,
-                                      Map<String, Double> metrics) {
+                                      Map<String, Double> metrics, Map<String, String> metricsNotDefined) {
     }
 
     /**
@@ -212,39 +214,55 @@ public final class Analysis {
     /**
      * @param scores  each score's mean over the category's answered invocations that recorded it
      * @param metrics each metric of the test, from the category's means
+     * @param metricsNotDefined each metric without a value in the category, with why
      */
     public record CategoryFigures(long answered, long passed, Double accuracy, Map<String, Double> scores,
-                                  Map<String, Double> metrics) {
+                                  Map<String, Double> metrics, Map<String, String> metricsNotDefined) {
 
         /** A category of a test that records no scores and has no metrics. */
         public CategoryFigures(long answered, long passed, Double accuracy) {
-            this(answered, passed, accuracy, Map.of(), Map.of());
+            this(answered, passed, accuracy, Map.of(), Map.of(), Map.of());
         }
     }
 
-    /** Each metric computed from {@code means} (and {@code accuracy}); those that fail or are not finite are left out. */
-    static Map<String, Double> metrics(Map<String, ToDoubleFunction<Map<String, Double>>> metrics, Double accuracy,
-                                       Map<String, Double> means) {
+    /** Each metric's value in one cell, and why the others have none. */
+    record Metrics(Map<String, Double> values, Map<String, String> notDefined) {
+        static final Metrics NONE = new Metrics(Map.of(), Map.of());
+    }
+
+    /**
+     * Each metric computed from {@code means} (and {@code accuracy}). One that gives no finite number, or throws
+     * (a mean it needs is not there), has no value here and says why: a metric is never dropped in silence.
+     */
+    static Metrics metrics(Map<String, ToDoubleFunction<Map<String, Double>>> metrics, Double accuracy,
+                           Map<String, Double> means) {
         if (metrics.isEmpty()) {
-            return Map.of();
+            return Metrics.NONE;
         }
         Map<String, Double> inputs = new HashMap<>(means);
         if (accuracy != null) {
             inputs.put("accuracy", accuracy);
         }
         Map<String, Double> out = new TreeMap<>();
+        Map<String, String> notDefined = new TreeMap<>();
         Map<String, Double> view = Collections.unmodifiableMap(inputs);
         metrics.forEach((name, metric) -> {
             try {
                 double value = metric.applyAsDouble(view);
                 if (Double.isFinite(value)) {
                     out.put(name, value);
+                } else {
+                    notDefined.put(name, Double.isNaN(value) ? "not a number (NaN: such as 0/0, recall with no "
+                            + "positives)" : "infinite (" + value + ": a division by zero)");
                 }
-            } catch (RuntimeException missingInput) {
-                // e.g. a score no invocation recorded here: the metric has no value in this cell
+            } catch (RuntimeException threw) {
+                notDefined.put(name, "threw " + threw.getClass().getSimpleName() + (threw.getMessage() == null ? ""
+                        : ": " + threw.getMessage()) + (threw instanceof NullPointerException ? " (a mean it needs, "
+                        + "such as a score no invocation recorded here, is not there; the means are "
+                        + new java.util.TreeSet<>(inputs.keySet()) + ")" : ""));
             }
         });
-        return out;
+        return new Metrics(out, notDefined);
     }
 
     /**
@@ -381,13 +399,15 @@ public final class Analysis {
                 Map<String, CategoryFigures> categories = new TreeMap<>();
                 c.categories.forEach((name, v) -> {
                     Map<String, Double> means = v.means();
-                    categories.put(name, new CategoryFigures(v.answered, v.passed, v.accuracy(), means,
-                            metrics(metrics, v.accuracy(), means)));
+                    Metrics m = metrics(metrics, v.accuracy(), means);
+                    categories.put(name, new CategoryFigures(v.answered, v.passed, v.accuracy(), means, m.values(),
+                            m.notDefined()));
                 });
+                Metrics m = metrics(metrics, c.accuracy(), c.means());
                 rows.add(new TemperatureAnalysis(t, c.invocations, c.answered, c.passed, c.errors,
                         c.accuracy(), clustered(atT),
                         acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories,
-                        metrics(metrics, c.accuracy(), c.means())));
+                        m.values(), m.notDefined()));
             });
             return new TestFigures(test, rows, new Flips(multi, answerFlips, passFlips, flipped));
         }

@@ -90,7 +90,10 @@ final class AnalysisTable {
         List<String> header = new ArrayList<>(List.of("T", "answered", "unscored", "accuracy", "95% CI", "agree"));
         header.addAll(scoreNames);
         TreeSet<String> metricNames = new TreeSet<>();
-        test.temperatures().forEach(t -> metricNames.addAll(t.metrics().keySet()));
+        test.temperatures().forEach(t -> {
+            metricNames.addAll(t.metrics().keySet());
+            metricNames.addAll(t.metricsNotDefined().keySet());
+        });
         header.addAll(metricNames);
         rows.add(header);
         for (TemperatureAnalysis t : test.temperatures()) {
@@ -104,11 +107,16 @@ final class AnalysisTable {
             }
             for (String name : metricNames) {
                 Double m = t.metrics().get(name);
-                row.add(m == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", m));
+                row.add(m != null ? String.format(java.util.Locale.ROOT, "%.3f", m)
+                        : t.metricsNotDefined().containsKey(name) ? "n/a" : "-");
             }
             rows.add(row);
         }
         aligned(rows, "  ", out);
+        for (TemperatureAnalysis t : test.temperatures()) {
+            t.metricsNotDefined().forEach((name, why) -> out.append("  ").append(name).append(" is not defined at T=")
+                    .append(Formats.temperature(t.temperature())).append(": ").append(why).append('\n'));
+        }
     }
 
     private static void categories(TestFigures test, StringBuilder out) {
