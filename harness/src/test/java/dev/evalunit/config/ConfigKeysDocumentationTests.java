@@ -26,6 +26,17 @@ class ConfigKeysDocumentationTests {
     }
 
     @Test
+    void theConfigurationSectionSaysWhatAMisspeltKeyDoesAndItDoesIt() throws IOException {
+        String doc = Files.readString(Path.of("..", "README.md"));
+        String section = doc.substring(doc.indexOf("## Configuration"), doc.indexOf("### Where values come from"));
+
+        assertThat(section).contains("fails the run before\nanything is sent").doesNotContain("do not stop the run");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EvalConfig.load(ConfigSources.of(
+                        java.util.Map.of("evalunit.rate-limit.rmp", "500"), java.util.Map.of(), null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("evalunit.rate-limit.rpm");
+    }
+
+    @Test
     void builtInPriceTableIsDocumented() throws IOException {
         String doc = Files.readString(Path.of("..", "README.md"));
 
