@@ -94,7 +94,7 @@ final class Attempts {
                 result.completeExceptionally(OpenAiClient.notSent(stoppedMeanwhile.get()));
                 return;
             }
-            metrics.sent();
+            metrics.sent(model, call.sent.compareAndSet(false, true));
             if (!listeners.isEmpty()) {
                 listeners.fire(ClientListener::onRequestSent,
                         new ClientListener.RequestSent(model, attempt, call.request.priority(), call.tokens));

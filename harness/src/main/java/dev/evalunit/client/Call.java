@@ -22,6 +22,8 @@ final class Call {
     final long place;
     final List<Completion.FailedAttempt> failed = new CopyOnWriteArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
+    /** Whether an attempt of it has been sent: a request the server saw, whatever came of it. */
+    final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
     final CompletableFuture<Completion> result = new CompletableFuture<>();
     long waitingSince = -1; // when it first found the circuit open; touched by one thread at a time
 

@@ -34,8 +34,12 @@ public final class ClientMetrics {
         return models.computeIfAbsent(model, m -> new PerModel());
     }
 
-    void sent() {
+    /** An attempt was sent; {@code firstOfItsRequest} when it is its request's first, which then counts as sent. */
+    void sent(String model, boolean firstOfItsRequest) {
         firstSent.compareAndSet(Long.MIN_VALUE, nanoTime.getAsLong());
+        if (firstOfItsRequest) {
+            model(model).sent.increment();
+        }
     }
 
     void succeeded(String model, Completion completion) {
@@ -87,6 +91,11 @@ public final class ClientMetrics {
             return models.values().stream().mapToLong(ModelSnapshot::failed).sum();
         }
 
+        /** Requests an attempt of which reached the wire (not those refused before: not sent, budget, a stop). */
+        public long sent() {
+            return models.values().stream().mapToLong(ModelSnapshot::sent).sum();
+        }
+
         public long retries() {
             return models.values().stream().mapToLong(ModelSnapshot::retries).sum();
         }
@@ -122,15 +131,18 @@ public final class ClientMetrics {
 
     /**
      * One model's figures. Latencies are in milliseconds: {@code latency} is the round trip of the
-     * successful attempt, {@code elapsed} the whole wait a caller saw (queue, retries included).
+     * successful attempt, {@code elapsed} the whole wait a caller saw (queue, retries included). {@code failed}
+     * counts every request that ended without an answer, those never sent too (a stop, the budget); {@code sent}
+     * the requests an attempt of which was sent.
      */
     public record ModelSnapshot(String model, long succeeded, long failed, long retries, long rateLimited,
                                 Map<ErrorKind, Long> errorsByKind, long promptTokens, long completionTokens,
                                 long cachedTokens, double costUsd, double p50Ms, double p95Ms, double p99Ms,
-                                double maxMs, double elapsedP50Ms, double elapsedP95Ms) {
+                                double maxMs, double elapsedP50Ms, double elapsedP95Ms, long sent) {
     }
 
     static final class PerModel {
+        final LongAdder sent = new LongAdder();
         final LongAdder succeeded = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder retries = new LongAdder();
@@ -151,7 +163,7 @@ public final class ClientMetrics {
             return new ModelSnapshot(name, succeeded.sum(), failed.sum(), retries.sum(), rateLimited.sum(), byKind,
                     promptTokens.sum(), completionTokens.sum(), cachedTokens.sum(), costUsd.sum(),
                     ms(l, 50), ms(l, 95), ms(l, 99), l.getTotalCount() == 0 ? 0 : l.getMaxValue() / 1000.0,
-                    ms(e, 50), ms(e, 95));
+                    ms(e, 50), ms(e, 95), sent.sum());
         }
 
         private static double ms(Histogram h, double percentile) {

@@ -191,7 +191,7 @@ class FollowUpIntegrationTests {
     }
 
     @Test
-    void inRealTimeEachAnswerIsJudgedByTheRunAndAResumedRunSendsNeither() {
+    void inRealTimeEachAnswerIsJudgedByTheRunAndAResumedRunSendsNeither() throws IOException {
         run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
                 .testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
 
@@ -199,9 +199,14 @@ class FollowUpIntegrationTests {
         assertThat(chatRequestsTo("\"" + JUDGE_MODEL + "\"")).isEqualTo(judges());
 
         simulator.reset();
-        run(JudgedTestCase.class, Map.of("evalunit.urgent", "true"))
+        run(JudgedTestCase.class, Map.of("evalunit.urgent", "true", "evalunit.results.dir",
+                state.resolve("results").toString()))
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
         assertThat(simulator.requests().chatRequests()).as("requests sent by the resumed run").isZero();
+        // what the resumed run spent: nothing, for its answers and its judges alike
+        assertThat(Files.readAllLines(dev.evalunit.testing.Runs.last(state.resolve("results")).resolve("invocations.jsonl")))
+                .hasSize(2 * ROWS).allSatisfy(line -> assertThat(line).contains("\"route\":\"replayed\"")
+                        .contains("\"promptTokens\":0,\"completionTokens\":0,\"costUsd\":0.0"));
     }
 
     @Test

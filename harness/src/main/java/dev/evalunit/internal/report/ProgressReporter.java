@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * after the percentage is the run's average; the ETA is not, since answers replayed from a checkpoint or
  * collected from a batch come by the thousand a second and the rest at the pace of the API. The ETA is the
  * invocations left over the {@linkplain RecentRate recent rate} of those that sent a request of their own,
- * and is left out ({@code ETA --}) until that rate is known.
+ * and is left out ({@code ETA --}) until that rate is known, and while answers are being replayed (one was in
+ * the last {@value #REPLAYING_SECONDS} seconds): a replay that sends a request now and then would otherwise show
+ * hours for what takes seconds.
  *
  * <p>Tokens and cost are what the client reports ({@code metrics}): the spend of this run, including
  * requests a hand-written test sends itself, plus the answers collected from a batch, which never pass the
@@ -47,6 +49,11 @@ public final class ProgressReporter implements AutoCloseable {
     private final LongAdder batchTokens = new LongAdder();
     private final DoubleAdder batchCostUsd = new DoubleAdder();
     private final RecentRate recent;
+    /** Seconds since the last answer replayed during which no ETA is shown. */
+    static final long REPLAYING_SECONDS = 5;
+    private final java.util.function.LongSupplier nanoTime;
+    /** When an answer was last replayed from the checkpoint, on {@link #nanoTime}. */
+    private volatile long lastInstantAnswer = Long.MIN_VALUE;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ProgressDisplay display;
     private volatile Supplier<String> detail = () -> "";
@@ -57,6 +64,7 @@ public final class ProgressReporter implements AutoCloseable {
         this.total = new AtomicLong(requireNonNegative("total", total));
         this.metrics = metrics;
         this.recent = new RecentRate(options.nanoTime());
+        this.nanoTime = options.nanoTime();
         this.display = switch (mode) {
             case BAR -> new BarDisplay(this, options);
             case PLAIN -> new PlainDisplay(this, options);
@@ -117,6 +125,8 @@ public final class ProgressReporter implements AutoCloseable {
         if (!result.replayed() && !fromBatch && result.status() != InvocationResult.Outcome.SKIPPED
                 && result.status() != InvocationResult.Outcome.ABORTED) {
             recent.record();
+        } else if (result.replayed()) {
+            lastInstantAnswer = nanoTime.getAsLong();
         }
         display.stepped();
     }
@@ -170,8 +180,9 @@ public final class ProgressReporter implements AutoCloseable {
      */
     Optional<Pace> pace(long now) {
         OptionalDouble rate = recent.perSecond(now);
-        if (rate.isEmpty()) {
-            return Optional.empty();
+        long instant = lastInstantAnswer;
+        if (rate.isEmpty() || instant != Long.MIN_VALUE && now - instant < REPLAYING_SECONDS * 1_000_000_000L) {
+            return Optional.empty(); // not known yet, or answers are being replayed: their pace is not the API's
         }
         long left = Math.max(0, total() - done());
         double perSecond = rate.getAsDouble();

@@ -94,10 +94,9 @@ final class SummaryTable {
             return List.of();
         }
         List<String> parts = new ArrayList<>();
-        long sent = metrics.succeeded() + metrics.failed();
-        if (sent > 0) {
-            parts.add(Formats.count(sent) + (sent == 1 ? " request" : " requests"));
-        }
+        // what reached the server: requests refused before sending (a stop, the budget) are not requests sent
+        long sent = metrics.sent();
+        parts.add(sent == 0 ? "0 requests sent" : Formats.count(sent) + (sent == 1 ? " request" : " requests"));
         if (metrics.succeeded() > 0) { // a replayed, all-batch or all-failed run has no real-time throughput
             parts.add("throughput " + Formats.rate(metrics.throughputPerSecond()));
         }

@@ -642,10 +642,12 @@ public final class RunEngine implements AutoCloseable {
         Answer answer = f.answer();
         Completion c = answer == null ? null : answer.completion();
         String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
-        // What the invocation spent: its answer and every follow-up and body call that was not replayed.
-        long promptTokens = c == null ? 0 : c.promptTokens();
-        long completionTokens = c == null ? 0 : c.completionTokens();
-        double cost = c == null || answer.replayed() ? 0 : c.costUsd();
+        // What the invocation spent in this run: its answer and every follow-up and body call that was not replayed
+        // (tokens as cost: a replayed run spends none, its judges' tokens as little as its answers')
+        boolean spent = c != null && !answer.replayed();
+        long promptTokens = spent ? c.promptTokens() : 0;
+        long completionTokens = spent ? c.completionTokens() : 0;
+        double cost = spent ? c.costUsd() : 0;
         for (InvocationReport.Call call : f.calls()) {
             if (call.completion() != null && !call.replayed()) {
                 promptTokens += call.completion().promptTokens();

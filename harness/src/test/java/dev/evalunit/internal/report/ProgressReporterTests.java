@@ -105,7 +105,7 @@ class ProgressReporterTests {
     @Test
     void tokensAndCostComeFromTheClientWhenItsMetricsAreGiven() {
         ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 3, 0, 0, 0,
-                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250);
+                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250, 3);
         ClientMetrics.Snapshot snapshot = new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", model));
 
         try (ProgressReporter progress = ProgressReporter.start("Smoke", 1, () -> snapshot, plain)) {
@@ -142,6 +142,33 @@ class ProgressReporterTests {
     }
 
     @Test
+    void aReplayThatSendsARequestNowAndThenShowsNoEtaWhileItReplays() {
+        try (ProgressReporter progress = ProgressReporter.start("TruthfulQA", 5000, null, plain)) {
+            // a replay of 5,000 answers of which 1 in 50 sends a request (a judge changed), 1 a second
+            for (int i = 1; i <= 1500; i++) {
+                if (i % 50 == 0) {
+                    clock.addAndGet(SECOND);
+                    progress.step(result(Outcome.PASSED));
+                } else {
+                    progress.step(spent(Outcome.PASSED, 100, 20, 0.0001, true));
+                }
+            }
+            assertThat(progress.pace(clock.get())).as("answers are being replayed: no ETA at 1 request a second")
+                    .isEmpty();
+
+            // once the replay is over and the rest are sent, the ETA is back
+            clock.addAndGet(6 * SECOND);
+            for (int i = 0; i < 60; i++) {
+                clock.addAndGet(SECOND / 5);
+                progress.step(result(Outcome.PASSED));
+            }
+            assertThat(progress.pace(clock.get())).isPresent();
+        }
+        assertThat(lines()).noneMatch(line -> line.contains(" ETA ") && !line.contains("ETA --")
+                && line.contains("/5000+ (2")); // no line of the replay's part shows an ETA
+    }
+
+    @Test
     void batchAnswersSkipsAndAbortsDoNotCountInThePace() {
         try (ProgressReporter progress = ProgressReporter.start("Smoke", 100, null, plain)) {
             for (int i = 0; i < 20; i++) {
@@ -162,7 +189,7 @@ class ProgressReporterTests {
     @Test
     void batchAnswersAddTheirTokensAndCostToTheClientsMetrics() {
         ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 3, 0, 0, 0,
-                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250);
+                Map.<ErrorKind, Long>of(), 150_000, 3_200, 0, 0.0231, 100, 231, 300, 400, 120, 250, 3);
         ClientMetrics.Snapshot snapshot = new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", model));
 
         try (ProgressReporter progress = ProgressReporter.start("Smoke", 3, () -> snapshot, plain)) {

@@ -136,12 +136,27 @@ class RunSummaryTests {
     void requestsTheServerRefusedWith429AreCountedOnTheRunWideLine() {
         summary.add(of("Smoke", "q1", 0.0, 1, Outcome.PASSED, "A"));
         ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 853, 0, 12, 12,
-                Map.<ErrorKind, Long>of(), 0, 0, 0, 0, 120, 231, 300, 400, 120, 250);
+                Map.<ErrorKind, Long>of(), 0, 0, 0, 0, 120, 231, 300, 400, 120, 250, 853);
 
         String table = summary.render(new ClientMetrics.Snapshot(Duration.ofSeconds(10), Map.of("gpt-4o-mini", model)),
                 null, null);
 
         assertThat(table).endsWith("  853 requests · throughput 85.3/s · 12 answered 429 · p95 231 ms\n");
+    }
+
+    @Test
+    void requestsRefusedBeforeTheyWereSentAreNotCountedAsSentAndNoneSentSaysSo() {
+        summary.add(of("Smoke", "q1", 0.0, 1, Outcome.ERROR, null));
+        // a quota stop: 1 request reached the server, 2,369 were never sent; all 2,370 ended without an answer
+        ClientMetrics.ModelSnapshot stopped = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 0, 2_370, 0, 0,
+                Map.of(ErrorKind.QUOTA_EXHAUSTED, 1L, ErrorKind.NOT_SENT, 2_369L), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+        ClientMetrics.ModelSnapshot replayed = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 0, 0, 0, 0,
+                Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        assertThat(summary.render(new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", stopped)),
+                null, null)).endsWith("  1 request\n");
+        assertThat(summary.render(new ClientMetrics.Snapshot(Duration.ZERO, Map.of("gpt-4o-mini", replayed)), null,
+                null)).endsWith("  0 requests sent\n");
     }
 
     @Test
@@ -184,7 +199,7 @@ class RunSummaryTests {
 
     private static ClientMetrics.Snapshot metrics() {
         ClientMetrics.ModelSnapshot model = new ClientMetrics.ModelSnapshot("gpt-4o-mini", 853, 0, 0, 0,
-                Map.<ErrorKind, Long>of(), 0, 0, 0, 0, 120, 231, 300, 400, 120, 250);
+                Map.<ErrorKind, Long>of(), 0, 0, 0, 0, 120, 231, 300, 400, 120, 250, 853);
         return new ClientMetrics.Snapshot(Duration.ofSeconds(10), Map.of("gpt-4o-mini", model));
     }
 }
