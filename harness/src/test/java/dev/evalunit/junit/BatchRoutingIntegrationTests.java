@@ -128,6 +128,33 @@ class BatchRoutingIntegrationTests {
 
     @Test
     @Timeout(120)
+    void aBatchRunAgainstAnAddressWhereNothingAnswersStopsAsTheRealTimePathDoesAndSubmitsNoSecondBatch()
+            throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // closed when the probe is: nothing listens there
+        }
+        String nowhere = "http://127.0.0.1:" + closedPort + "/v1";
+
+        EngineExecutionResults results = run(Map.of("evalunit.openai.base-url", nowhere,
+                "evalunit.retry.base-delay", "0ms"), EligibleTestCase.class);
+
+        String failure = results.containerEvents().failed().stream().map(e -> e.getPayload(
+                org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+                .getMessage()).filter(m -> m.startsWith("evalunit: the run failed")).findFirst().orElseThrow();
+        assertThat(failure).contains("the Batch API at " + nowhere + " could not be reached")
+                .contains("check evalunit.openai.base-url (" + nowhere + ") and the network: no request ever "
+                        + "reached the server, so no batch was submitted and none is tried again");
+        Path ledger;
+        try (Stream<Path> files = java.nio.file.Files.walk(state)) {
+            ledger = files.filter(f -> f.getFileName().toString().equals("ledger.jsonl")).findFirst().orElseThrow();
+        }
+        assertThat(java.nio.file.Files.readAllLines(ledger)).as("one batch planned, not one per retry round")
+                .filteredOn(line -> line.contains("\"planned\"")).hasSize(1);
+    }
+
+    @Test
+    @Timeout(120)
     void withAWebhookARunThatPollsOnceAnHourCollectsItsBatchTheMomentItEnds() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {

@@ -14,6 +14,11 @@ import java.util.Map;
  */
 interface BatchApi {
 
+    /** Where it sends, as a message may name it: the base URL. */
+    default String endpoint() {
+        return "the Batch API";
+    }
+
     /**
      * Uploads a JSONL input file with purpose {@code batch}; the API sees the file's own name.
      *

@@ -106,6 +106,10 @@ public final class BatchCoordinator implements AutoCloseable {
     final ConcurrentHashMap<String, Tracked> batches = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> poller;
     volatile boolean closed;
+    /** Whether any call of {@link #api} was ever answered: until then a connection failure may mean a wrong address. */
+    volatile boolean reached;
+    /** Why the Batch API cannot be reached at all, once that is known: every later submission fails with it at once. */
+    volatile LlmException unreachable;
     private volatile String suite;
 
     private BatchCoordinator(Builder b) {

@@ -57,8 +57,14 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
     private final Redactor redactor;
     private final FailsafeExecutor<Object> retrying;
     private final Clock clock;
+    private final String endpoint;
 
     OpenAiBatchApi(OpenAIClient client, Redactor redactor, RetryConfig retry, Clock clock) {
+        this(client, redactor, retry, clock, "the Batch API");
+    }
+
+    OpenAiBatchApi(OpenAIClient client, Redactor redactor, RetryConfig retry, Clock clock, String endpoint) {
+        this.endpoint = endpoint;
         this.client = client;
         this.redactor = redactor;
         this.clock = clock;
@@ -88,7 +94,13 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
         if (openai.project() != null) {
             builder.project(openai.project());
         }
-        return new OpenAiBatchApi(builder.build(), Redactor.forKey(openai.apiKey()), retry, Clock.systemUTC());
+        return new OpenAiBatchApi(builder.build(), Redactor.forKey(openai.apiKey()), retry, Clock.systemUTC(),
+                openai.baseUrl().toString());
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint;
     }
 
     @Override

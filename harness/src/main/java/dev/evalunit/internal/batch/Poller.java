@@ -31,6 +31,7 @@ final class Poller {
             BatchInfo info;
             try {
                 info = c.api.retrieve(t.batchId);
+                c.reached = true;
             } catch (LlmException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot check " + t.name() + ": " + e.getMessage());
                 continue;

@@ -157,8 +157,9 @@ final class Submission {
 
     /** The batch carrying {@code ledgerId} in its metadata, among those created since a little before {@code plannedAt}. */
     private Optional<BatchInfo> find(String ledgerId, Instant plannedAt) {
-        return c.api.list(plannedAt.minus(CLOCK_SLACK)).stream()
-                .filter(b -> ledgerId.equals(b.metadata().get(BatchInfo.LEDGER_ID))).findFirst();
+        List<BatchInfo> created = c.api.list(plannedAt.minus(CLOCK_SLACK));
+        c.reached = true;
+        return created.stream().filter(b -> ledgerId.equals(b.metadata().get(BatchInfo.LEDGER_ID))).findFirst();
     }
 
     private static boolean intact(Path input, String sha256) {
@@ -203,6 +204,12 @@ final class Submission {
     }
 
     private void submitFile(InputFiles.Planned file, int round, List<Pending> held) {
+        if (c.unreachable != null) {
+            deleteQuietly(file.input());
+            deleteQuietly(file.ids());
+            held.forEach(p -> c.outcomes.fail(p, c.unreachable));
+            return;
+        }
         String what = "a batch of " + held.size() + " requests to " + file.model();
         double estimate;
         try {
@@ -252,6 +259,7 @@ final class Submission {
         String file = fileId;
         if (file == null) {
             file = c.api.upload(input);
+            c.reached = true;
             c.ledger.uploaded(t.ledgerId, file);
         }
         Map<String, String> metadata = Map.of(BatchInfo.LEDGER_ID, t.ledgerId,
@@ -301,8 +309,26 @@ final class Submission {
         } catch (BatchException unrecorded) {
             LOG.log(System.Logger.Level.ERROR, unrecorded.getMessage());
         }
+        if (!c.reached && failure.kind() == ErrorKind.CONNECTION && failure.httpStatus() == 0) {
+            // Nothing of the API ever answered: the address is wrong or the network down. Another batch, or real time
+            // through the same address, would only wait the same way: stop, as the real-time path does.
+            LlmException stop = unreachable(t.model, failure);
+            c.unreachable = stop;
+            LOG.log(System.Logger.Level.WARNING, "evalunit " + c.suite() + ": " + stop.getMessage());
+            held.forEach(p -> c.outcomes.fail(p, stop));
+            return;
+        }
         c.outcomes.retryOrFail(held.stream().map(p -> new Outcomes.Failure(p, failure, failure.retryable())).toList(),
                 t.round + 1);
+    }
+
+    /** The failure of every request of a Batch API that never answered: where it is, and what to check. */
+    private LlmException unreachable(String model, LlmException failure) {
+        String endpoint = c.api.endpoint();
+        return LlmException.of(ErrorKind.CONNECTION, model, failure.attempts(), 0, null, null, null,
+                "the Batch API at " + endpoint + " could not be reached (" + failure.getMessage() + "); check "
+                        + "evalunit.openai.base-url (" + endpoint + ") and the network: no request ever reached the "
+                        + "server, so no batch was submitted and none is tried again", failure);
     }
 
     /**
