@@ -18,6 +18,7 @@ import dev.evalunit.internal.throttle.Wakeups;
 import dev.evalunit.internal.wire.BackoffPolicy;
 import dev.evalunit.internal.wire.Failures;
 import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.wire.ContextWindows;
 import dev.evalunit.internal.wire.RequestEstimate;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
@@ -27,8 +28,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +60,7 @@ public final class OpenAiClient implements LlmClient {
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoTime;
     private final TokenEstimator estimator = TokenEstimator.shared();
+    private final ContextWindows contextWindows;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
     private final BudgetGuard budget;
@@ -75,6 +79,7 @@ public final class OpenAiClient implements LlmClient {
 
     private OpenAiClient(Builder b) {
         this.config = b.config;
+        this.contextWindows = ContextWindows.from(b.config.values());
         if (!config.openai().hasApiKey()) {
             throw new IllegalStateException("no OpenAI API key: set OPENAI_API_KEY (or -Devalunit.openai.api-key), "
                     + "or run against the simulator");
@@ -194,6 +199,16 @@ public final class OpenAiClient implements LlmClient {
             return failed(model, notSent(stop.get()));
         }
         RequestEstimate estimate = RequestEstimate.of(model, request);
+        OptionalInt window = contextWindows.of(model);
+        long asked = estimate.promptTokens() + (request.maxTokens() == null ? 0 : (long) request.n() * request.maxTokens());
+        if (window.isPresent() && asked > window.getAsInt()) {
+            // the API would refuse it, after the queue and the rate limit; a prompt this long is a mistake to see now
+            return failed(model, LlmException.of(ErrorKind.INVALID_REQUEST, model, 0, 0, null, null, null, String.format(
+                    Locale.ROOT, "the prompt of %,d tokens%s is over %s's context window of %,d tokens "
+                            + "(evalunit.models.%s.context-window to change it): it was not sent",
+                    estimate.promptTokens(), request.maxTokens() == null ? "" : String.format(Locale.ROOT,
+                            " and max_tokens %,d", request.maxTokens()), model, window.getAsInt(), model), null));
+        }
         Call call = new Call(lane, request, estimate.promptTokens(), estimate.tokens(),
                 estimate.costUsd(lane.price, false), start, place);
         run(call);

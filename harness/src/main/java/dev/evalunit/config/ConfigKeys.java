@@ -102,11 +102,11 @@ public final class ConfigKeys {
     public static final String DATASETS_BASE_URL = "evalunit.datasets.base-url";
     public static final String DATASETS_VERIFY = "evalunit.datasets.verify";
 
-    /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency}. */
+    /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency|context-window}. */
     public static final String MODELS_PREFIX = "evalunit.models.";
     /** Per-model prices: {@code evalunit.prices.<model>.input|cached-input|output|batch-discount}. */
     public static final String PRICES_PREFIX = "evalunit.prices.";
-    public static final List<String> MODEL_SETTINGS = List.of("rpm", "tpm", "max-concurrency");
+    public static final List<String> MODEL_SETTINGS = List.of("rpm", "tpm", "max-concurrency", "context-window");
     public static final List<String> PRICE_SETTINGS = List.of("input", "cached-input", "output", "batch-discount");
 
     /**

@@ -66,6 +66,22 @@ class OpenAiClientIntegrationTests {
     }
 
     @Test
+    void aPromptOverTheModelsContextWindowIsRefusedBeforeItIsSent() {
+        start(SimulatorOptions.defaults());
+        String huge = "word ".repeat(140_000); // about 140,000 tokens; gpt-4o-mini takes 128,000
+
+        assertThatThrownBy(() -> client.generate(ChatRequest.user(huge).model("gpt-4o-mini").maxTokens(20)))
+                .isInstanceOf(dev.evalunit.InvalidRequestException.class)
+                .hasMessageContaining("the prompt of ").hasMessageContaining(" tokens and max_tokens 20 is over "
+                        + "gpt-4o-mini's context window of 128,000 tokens (evalunit.models.gpt-4o-mini.context-window "
+                        + "to change it): it was not sent");
+        assertThat(simulator.requests().chatRequests()).isZero();
+        // a dated snapshot has its model's window; a model nobody knows has none to be over
+        assertThat(client.generate(ChatRequest.user("word ".repeat(1_000)).model("gpt-4o-mini-2024-07-18")).text())
+                .isNotBlank();
+    }
+
+    @Test
     void nAboveOneGivesThatManyChoices() {
         start(SimulatorOptions.defaults());
 
