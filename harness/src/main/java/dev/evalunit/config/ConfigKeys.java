@@ -58,6 +58,7 @@ public final class ConfigKeys {
     public static final String MIN_PASS_RATE = "evalunit.min-pass-rate";
     public static final String MAX_ERROR_RATE = "evalunit.max-error-rate";
     public static final String MAX_UNSCORED = "evalunit.threshold.max-unscored";
+    public static final String DRY_RUN = "evalunit.dry-run";
     public static final String BASELINE = "evalunit.baseline";
     public static final String BASELINE_ALPHA = "evalunit.baseline.alpha";
     public static final String BASELINE_MARGIN = "evalunit.baseline.margin";
@@ -164,6 +165,7 @@ public final class ConfigKeys {
             new Key(MIN_PASS_RATE, "0", null),
             new Key(MAX_ERROR_RATE, "0.01", null),
             new Key(MAX_UNSCORED, "0.01", null),
+            new Key(DRY_RUN, "false", null),
             new Key(BASELINE, null, null),
             new Key(BASELINE_ALPHA, "0.05", null),
             new Key(BASELINE_MARGIN, "0", null),

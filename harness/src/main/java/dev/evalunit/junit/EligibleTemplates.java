@@ -1,6 +1,5 @@
 package dev.evalunit.junit;
 
-import dev.evalunit.BatchEligible;
 import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.BenchmarkTest;
 import java.lang.reflect.Method;
@@ -14,14 +13,15 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Learns, when a launcher starts executing, every selected {@code @BatchEligible} benchmark test of
- * the run, so their batches are submitted when the first benchmark starts rather than when each
- * test's turn comes (real-time tests then run while the batches do). One per launcher session
- * ({@link RunSession} registers it). Without a launcher (EngineTestKit), each test is batched when it starts.
+ * Learns, when a launcher starts executing, every selected benchmark test of the run, so that the run counts
+ * and prices all of them before anything is sent, and submits the batches of the {@code @BatchEligible} ones when
+ * the first benchmark starts rather than when each test's turn comes (real-time tests then run while the batches
+ * do). One per launcher session ({@link RunSession} registers it). Without a launcher (EngineTestKit), each test is
+ * counted and batched when it starts.
  */
 final class EligibleTemplates implements TestExecutionListener {
 
-    /** A selected batch-eligible test template. */
+    /** A selected benchmark test template. */
     record Template(Class<?> testClass, Method method, UniqueId uniqueId) {
     }
 
@@ -38,8 +38,7 @@ final class EligibleTemplates implements TestExecutionListener {
                         Class<?> testClass = source.getJavaClass();
                         Method method = source.getJavaMethod();
                         if (AnnotationSupport.isAnnotated(testClass, BenchmarkSuite.class)
-                                && AnnotationSupport.isAnnotated(method, BenchmarkTest.class)
-                                && AnnotationSupport.isAnnotated(method, BatchEligible.class)) {
+                                && AnnotationSupport.isAnnotated(method, BenchmarkTest.class)) {
                             found.add(new Template(testClass, method, UniqueId.parse(id.getUniqueIdObject().toString())));
                         }
                     } catch (RuntimeException unloadable) {
@@ -56,7 +55,7 @@ final class EligibleTemplates implements TestExecutionListener {
         current = List.of();
     }
 
-    /** The eligible templates of the plan being executed; empty outside a launcher. */
+    /** The benchmark templates of the plan being executed; empty outside a launcher. */
     List<Template> current() {
         return current;
     }

@@ -15,6 +15,7 @@ import dev.evalunit.internal.report.allure.InvocationReport;
 import dev.evalunit.internal.run.Lookahead;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.RunEngine;
+import dev.evalunit.internal.run.DryRunException;
 import dev.evalunit.internal.run.RunInterruptedException;
 import dev.evalunit.internal.run.StageClient;
 import java.util.ArrayList;
@@ -248,6 +249,9 @@ final class InvocationParameters implements ParameterResolver, BeforeEachCallbac
         }
         if (cause instanceof RunInterruptedException) {
             return interrupted();
+        }
+        if (cause instanceof DryRunException dry) {
+            return new TestAbortedException(dry.getMessage(), dry);
         }
         if (cause instanceof BatchPendingException pending) {
             return new BatchWaitingException(pending.getMessage(), pending.status().batchId()); // the next run collects it

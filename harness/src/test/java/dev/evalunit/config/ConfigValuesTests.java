@@ -74,7 +74,7 @@ class ConfigValuesTests {
 
         assertThat(values.warnings()).containsExactly(
                 "unknown setting evalunit.models.gpt-4o.rmp is ignored; evalunit.models.<model>. takes rpm, tpm, "
-                        + "max-concurrency; did you mean evalunit.models.gpt-4o.rpm? (from system property -Devalunit.models.gpt-4o.rmp)",
+                        + "max-concurrency, context-window; did you mean evalunit.models.gpt-4o.rpm? (from system property -Devalunit.models.gpt-4o.rmp)",
                 "unknown setting evalunit.rate-limit.rmp is ignored; did you mean evalunit.rate-limit.rpm? "
                         + "(from system property -Devalunit.rate-limit.rmp)",
                 "unknown setting evalunit.retry.max-attempt is ignored; did you mean evalunit.retry.max-attempts? "

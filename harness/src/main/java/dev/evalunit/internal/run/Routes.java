@@ -270,7 +270,7 @@ final class Routes implements AutoCloseable {
      * answer as long as its request's {@code max_tokens} allows ({@value #UNBOUNDED_ANSWER_TOKENS} tokens when it
      * sets none). Empty when it has none, or when a follow-up cannot be built from such an answer.
      */
-    private List<BatchItem> guessedFollowUps(PlannedTest test, PlannedInvocation invocation) {
+    static List<BatchItem> guessedFollowUps(PlannedTest test, PlannedInvocation invocation) {
         if (test.followUps().isEmpty()) {
             return List.of();
         }
@@ -328,6 +328,9 @@ final class Routes implements AutoCloseable {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
                     + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite)
                     + followUpCosts(followUps));
+        }
+        if (run.dryRun()) {
+            return; // the decision and its costs are said; nothing is submitted
         }
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);

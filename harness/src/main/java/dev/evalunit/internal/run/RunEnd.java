@@ -222,6 +222,36 @@ final class RunEnd {
     }
 
     /**
+     * The end of a dry run: what it planned and priced, said and written as a verdict that passes (nothing was
+     * asked, so nothing is judged); its record is kept, never as {@code runs/latest}.
+     */
+    void dryRun(RunRecord record, List<RunEstimate> estimates) {
+        long invocations = 0;
+        long stored = 0;
+        long requests = 0;
+        long followUps = 0;
+        double realTime = 0;
+        double batches = 0;
+        for (RunEstimate e : estimates) {
+            invocations += e.invocations;
+            stored += e.stored;
+            requests += e.requests;
+            followUps += e.followUps;
+            realTime += e.realTimeUsd;
+            batches += e.batchUsd;
+        }
+        String reason = String.format(Locale.ROOT, "a dry run (%s=true): %,d invocations planned, %,d answers stored, "
+                        + "%,d requests and %,d follow-ups would be sent, at most $%.4f in real time ($%.4f with the "
+                        + "@BatchEligible tests in batches); nothing was sent", ConfigKeys.DRY_RUN, invocations, stored,
+                requests, followUps, realTime, batches);
+        BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(true, reason);
+        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+        verdict.write(record.directory().resolve(BuildOutcome.VERDICT_FILE));
+        record.end(false, "a dry run: nothing was sent", new RunManifest.Verdict(true, reason));
+        System.out.println("evalunit: " + reason);
+    }
+
+    /**
      * The invocations that failed after retries and why, the most common cause first, e.g. {@code 180
      * invocations failed after retries: 180 × connection from the Batch API after 6 attempts: ConnectException:
      * Failed to connect to /127.0.0.1:9}; empty when none did.

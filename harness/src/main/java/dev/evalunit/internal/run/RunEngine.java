@@ -104,6 +104,11 @@ public final class RunEngine implements AutoCloseable {
     private final RunProblems problems = new RunProblems();
     private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Set<String> questionsChecked = ConcurrentHashMap.newKeySet();
+    private final Set<String> estimated = ConcurrentHashMap.newKeySet();
+    /** Every estimate said, for the verdict of a dry run. */
+    private final List<RunEstimate> dryRunFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** {@code evalunit.dry-run}: plan, count and price everything, send nothing. */
+    private final boolean dryRun;
     /** Of the ids {@code evalunit.question} selects, those a test has; and every id the tests have, when ids are selected. */
     private final Set<String> questionIdsFound = ConcurrentHashMap.newKeySet();
     private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
@@ -135,6 +140,7 @@ public final class RunEngine implements AutoCloseable {
         Optional<WebhookOptions> webhooks = WebhookOptions.from(config);
         this.end = new RunEnd(config);
         this.narrow = narrow;
+        this.dryRun = config.values().getBoolean(ConfigKeys.DRY_RUN, false);
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
         this.redactor = Redactor.forKey(config.openai().apiKey());
@@ -221,7 +227,33 @@ public final class RunEngine implements AutoCloseable {
                 unplanned.put(t.id(), broken); // its own start reports it
             }
         }
+        estimate(sound);
         unplanned.putAll(routes.route(sound));
+    }
+
+    /**
+     * Counts and prices what {@code tests} will ask, once each, and says it: every run shows what it may cost
+     * before it sends anything (a launcher's run all its tests at once, a run without one each test as it starts).
+     */
+    private void estimate(List<SelectedTest> tests) {
+        RunEstimate estimate = new RunEstimate(this, config);
+        for (SelectedTest t : tests) {
+            if (estimated.add(t.id())) {
+                estimate.add(t);
+            }
+        }
+        String line = estimate.line();
+        if (!line.isEmpty()) {
+            System.out.println(line + (dryRun ? "; a dry run (" + ConfigKeys.DRY_RUN + "=true): nothing is sent" : ""));
+        }
+        if (!estimate.overWindow.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, estimate.overWindow.size() + " prompts are over their model's context "
+                    + "window and will not be sent (their invocations fail): " + String.join(", ",
+                    estimate.overWindow.subList(0, Math.min(5, estimate.overWindow.size())))
+                    + (estimate.overWindow.size() > 5 ? ", ..." : ""));
+        }
+        estimate.outliers.forEach(o -> LOG.log(System.Logger.Level.WARNING, o));
+        dryRunFigures.add(estimate);
     }
 
     /**
@@ -273,6 +305,7 @@ public final class RunEngine implements AutoCloseable {
         if (failed == null) {
             checkQuestions(test, id);
             checkpoint(test.suite());
+            estimate(List.of(new SelectedTest(test, id, selected)));
             failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
         }
         if (failed != null) {
@@ -299,6 +332,11 @@ public final class RunEngine implements AutoCloseable {
 
     public EvalConfig config() {
         return config;
+    }
+
+    /** Whether the run only plans, counts and prices ({@code evalunit.dry-run}): nothing is sent. */
+    public boolean dryRun() {
+        return dryRun;
     }
 
     /** Whether Ctrl-C (or SIGTERM) has stopped the run. */
@@ -440,6 +478,9 @@ public final class RunEngine implements AutoCloseable {
         if (interrupted) {
             return CompletableFuture.failedFuture(new RunInterruptedException());
         }
+        if (dryRun) {
+            return CompletableFuture.failedFuture(new DryRunException());
+        }
         ChatRequest request = invocation.request().priority(priority);
         InvocationKey key = invocation.key();
         if (invocation.sharedBy() > 1) {
@@ -450,6 +491,9 @@ public final class RunEngine implements AutoCloseable {
 
     /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
     CompletableFuture<Answered> answerOfCall(String suite, ChatRequest request, InvocationKey key) {
+        if (dryRun) {
+            return CompletableFuture.failedFuture(new DryRunException());
+        }
         return answerOf(suite, request, key, () -> stored(key));
     }
 
@@ -707,6 +751,10 @@ public final class RunEngine implements AutoCloseable {
             if (!batched.isEmpty()) {
                 System.out.print(batched);
             }
+        }
+        if (dryRun) {
+            end.dryRun(record, dryRunFigures);
+            return;
         }
         end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
                 questionsNotFound());

@@ -1,0 +1,16 @@
+package dev.evalunit.internal.run;
+
+import dev.evalunit.EvalunitException;
+
+/**
+ * A dry run ({@code evalunit.dry-run=true}) sends nothing: every invocation is planned, counted and priced, and
+ * then aborted with this, not failed.
+ */
+public final class DryRunException extends EvalunitException {
+
+    private static final long serialVersionUID = 1L;
+
+    DryRunException() {
+        super("a dry run (evalunit.dry-run=true): planned and priced, nothing sent");
+    }
+}

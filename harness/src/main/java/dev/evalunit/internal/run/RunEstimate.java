@@ -1,0 +1,176 @@
+package dev.evalunit.internal.run;
+
+import dev.evalunit.Answer;
+import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
+import dev.evalunit.config.EvalConfig;
+import dev.evalunit.config.ModelPrice;
+import dev.evalunit.internal.batch.BatchItem;
+import dev.evalunit.internal.wire.ContextWindows;
+import dev.evalunit.internal.wire.RequestEstimate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a run will ask, counted and priced before anything is sent: for every selected test with a
+ * {@code @Prompt}, the requests its invocations without a stored answer send and the follow-ups of their answers
+ * (built from the stored answer when there is one, else from an answer as long as {@code max_tokens} allows), at
+ * most what they cost in real time and in batches. On the way it finds the prompts that will not be sent (over
+ * their model's context window) and a prompt far above its test's others (a row that swallowed a file), which
+ * it names once. Not thread-safe; one per run.
+ */
+final class RunEstimate {
+
+    /** A prompt this many times its test's median, and at least {@value #OUTLIER_TOKENS} tokens, is named. */
+    static final int OUTLIER_FACTOR = 10;
+    static final int OUTLIER_TOKENS = 2_000;
+
+    private final RunEngine run;
+    private final EvalConfig config;
+    private final ContextWindows windows;
+    long invocations;
+    long stored;
+    long requests;
+    long followUps;
+    double realTimeUsd;
+    double batchUsd;
+    boolean unpriced;
+    final List<String> overWindow = new ArrayList<>();
+    final List<String> outliers = new ArrayList<>();
+    final List<String> handWritten = new ArrayList<>();
+
+    RunEstimate(RunEngine run, EvalConfig config) {
+        this.run = run;
+        this.config = config;
+        this.windows = ContextWindows.from(config.values());
+    }
+
+    /** Counts {@code selected}'s invocations in; a test whose plan fails is left to its own start to report. */
+    void add(SelectedTest selected) {
+        PlannedTest test = selected.test();
+        if (!test.sendsRequests()) {
+            handWritten.add(test.suite() + " · " + test.test());
+            return;
+        }
+        List<Integer> promptTokens = new ArrayList<>();
+        List<String> promptIds = new ArrayList<>();
+        try {
+            run.checkpoint(test.suite());
+            test.invocations().filter(i -> selected.selected().isEmpty() || selected.selected().contains(i.index()))
+                    .forEach(i -> {
+                        invocations++;
+                        Optional<Completion> answer = run.stored(i.key());
+                        if (answer.isPresent()) {
+                            stored++;
+                            for (FollowUpStage f : test.followUps()) {
+                                countStoredFollowUp(test, i, f, answer.get());
+                            }
+                            return;
+                        }
+                        if (i.sharedBy() > 1 && i.sample() > 1) {
+                            return; // one request of n choices answers the samples: counted with the first
+                        }
+                        RequestEstimate estimate = price(i.request().model(), i.request(), test.batchEligible());
+                        requests++;
+                        promptTokens.add(estimate.promptTokens());
+                        promptIds.add(i.questionId() == null ? "-" : i.questionId());
+                        window(i.request().model(), estimate, i.request(), i.questionId());
+                        for (BatchItem f : Routes.guessedFollowUps(test, i)) {
+                            followUps++;
+                            price(f.model(), f.request(), test.batchEligible());
+                        }
+                    });
+        } catch (RuntimeException unplannable) {
+            return; // its start reports it
+        }
+        outlier(test, promptTokens, promptIds);
+    }
+
+    private void countStoredFollowUp(PlannedTest test, PlannedInvocation i, FollowUpStage f, Completion answer) {
+        try {
+            PlannedInvocation.Stage stage = i.followUp(f, new Answer(i.request(), answer, true), test.model());
+            if (run.storedFollowUp(i, stage).isEmpty()) {
+                followUps++;
+                price(stage.key().model(), stage.request(), test.batchEligible());
+            }
+        } catch (RuntimeException failing) {
+            // the invocation meets it when it runs
+        }
+    }
+
+    private RequestEstimate price(String model, ChatRequest request, boolean batchEligible) {
+        RequestEstimate estimate = RequestEstimate.of(model, request);
+        Optional<ModelPrice> price = config.prices().forModel(model);
+        if (price.isEmpty()) {
+            unpriced = true;
+        }
+        realTimeUsd += estimate.costUsd(price, false);
+        batchUsd += estimate.costUsd(price, batchEligible);
+        return estimate;
+    }
+
+    private void window(String model, RequestEstimate estimate, ChatRequest request, String id) {
+        OptionalInt window = windows.of(model);
+        long asked = estimate.promptTokens() + (request.maxTokens() == null ? 0 : (long) request.n() * request.maxTokens());
+        if (window.isPresent() && asked > window.getAsInt()) {
+            overWindow.add(String.format(Locale.ROOT, "%s (%,d tokens, %s takes %,d)", id, asked, model,
+                    window.getAsInt()));
+        }
+    }
+
+    /** Names the test's longest prompt when it is far above the test's median, once. */
+    private void outlier(PlannedTest test, List<Integer> tokens, List<String> ids) {
+        if (tokens.size() < 2) {
+            return;
+        }
+        int[] sorted = tokens.stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+        int longest = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            if (tokens.get(i) > tokens.get(longest)) {
+                longest = i;
+            }
+        }
+        int max = tokens.get(longest);
+        java.util.Set<String> far = new java.util.TreeSet<>(); // questions, not invocations: a row at 3 temperatures is one
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i) >= OUTLIER_TOKENS && tokens.get(i) > OUTLIER_FACTOR * median) {
+                far.add(ids.get(i));
+            }
+        }
+        if (!far.isEmpty()) {
+            outliers.add(String.format(Locale.ROOT, "%s · %s: the prompt of %s has %,d tokens, %,.0f times the median of "
+                            + "the test's prompts (%,.0f tokens)%s; it costs as much as that many others: check its row",
+                    test.suite(), test.test(), ids.get(longest), max, max / Math.max(1, median), median,
+                    far.size() > 1 ? String.format(Locale.ROOT, ", and the prompts of %,d more questions are over %d "
+                            + "times the median", far.size() - 1, OUTLIER_FACTOR) : ""));
+        }
+    }
+
+    /** The estimate in one line, for the start of the run; empty when nothing with a prompt was counted. */
+    String line() {
+        if (invocations == 0) {
+            return ""; // hand-written tests alone: what they ask is not known before they run
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "evalunit: %,d invocations planned", invocations));
+        out.append(String.format(Locale.ROOT, ": %,d answers stored (replayed, nothing paid), %,d requests to send "
+                + "and %,d follow-ups of their answers", stored, requests, followUps));
+        if (requests + followUps > 0) {
+            out.append(unpriced && realTimeUsd == 0 ? "; cost unknown (no price for the model)" : String.format(
+                    Locale.ROOT, "; at most $%.4f in real time%s (assuming each answer as long as its max_tokens allows)",
+                    realTimeUsd, batchUsd < realTimeUsd ? String.format(Locale.ROOT, ", $%.4f with the @BatchEligible "
+                            + "tests in batches", batchUsd) : ""));
+        }
+        if (!handWritten.isEmpty()) {
+            out.append("; and what ").append(handWritten.size()).append(handWritten.size() == 1 ? " hand-written test asks"
+                    : " hand-written tests ask").append(" as it runs (not known before)");
+        }
+        return out.toString();
+    }
+}
