@@ -5,8 +5,12 @@ import java.util.regex.Pattern;
 /** How secrets are shown: never their characters beyond the well-known {@code sk-} prefix. */
 final class Redaction {
 
-    /** The user and password of an address, {@code redis://:pw@host}: what goes between {@code ://} and {@code @}. */
-    private static final Pattern CREDENTIALS = Pattern.compile("(://)[^/@\\s]+@");
+    /**
+     * The user and password of an address, {@code redis://:pw@host}: what goes between {@code ://} and the last
+     * {@code @} before a space. A password may hold {@code /} or {@code @} (a URL should escape them, people do not);
+     * taking the last {@code @} may hide a little more than the credentials, never less.
+     */
+    private static final Pattern CREDENTIALS = Pattern.compile("(://)\\S*@");
 
     static final String REDACTED = "(redacted)";
     static final String NONE = "<none>";

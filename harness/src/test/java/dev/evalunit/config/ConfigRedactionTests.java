@@ -73,4 +73,19 @@ class ConfigRedactionTests {
         assertThatThrownBy(() -> values.getInt("evalunit.shared-limits.redis", 0))
                 .hasMessageContaining("redis://(redacted)@redis.lab:6379").hasMessageNotContaining("hunter2pw");
     }
+
+    @Test
+    void aPasswordWithASlashOrAnAtSignIsShownNowhereEither() {
+        for (String address : java.util.List.of("redis://:pa/ss@redis.lab:6379", "redis://:p@ss@redis.lab:6379",
+                "rediss://ops:w/x@y@redis.lab:6380/0")) {
+            ConfigValues values = ConfigValues.read(ConfigSources.of(Map.of("evalunit.shared-limits.redis", address),
+                    Map.of(), null));
+
+            assertThat(values.toString()).as(address).contains("(redacted)@redis.lab:63")
+                    .doesNotContain("pa/ss").doesNotContain("p@ss").doesNotContain("ss@").doesNotContain("w/x");
+            assertThatThrownBy(() -> values.getInt("evalunit.shared-limits.redis", 0)).as(address)
+                    .hasMessageContaining("(redacted)@redis.lab:63").hasMessageNotContaining("ss@")
+                    .hasMessageNotContaining("w/x");
+        }
+    }
 }
