@@ -41,6 +41,12 @@ public final class StateLock implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     /** The lock files this JVM holds, with what it wrote into them. */
     private static final Map<Path, Holder> HELD = new ConcurrentHashMap<>();
+    /**
+     * Held while this JVM opens or closes a lock file's descriptor: two threads racing for one state must not
+     * both open it (the loser closing its descriptor would release the winner's kernel lock), nor may a thread
+     * read a note the moment another thread takes the lock.
+     */
+    private static final Object DESCRIPTORS = new Object();
     private static final System.Logger LOG = System.getLogger(StateLock.class.getName());
 
     private final Path file;
@@ -93,19 +99,16 @@ public final class StateLock implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             while (true) {
-                Holder holder = HELD.get(file);
-                if (holder == null) {
-                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-                    FileLock lock = tryLock(channel);
-                    if (lock != null) {
-                        Holder mine = Holder.ofThisProcess();
-                        write(channel, mine);
-                        HELD.put(file, mine);
-                        return new StateLock(file, channel, lock);
+                Holder holder;
+                synchronized (DESCRIPTORS) {
+                    holder = HELD.get(file);
+                    if (holder == null) {
+                        StateLock taken = tryTake(file);
+                        if (taken != null) {
+                            return taken;
+                        }
+                        holder = read(file).orElse(null);
                     }
-                    channel.close(); // not ours: another process holds it, so closing releases nothing
-                    holder = read(file).orElse(null);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -125,7 +128,35 @@ public final class StateLock implements AutoCloseable {
                     + " cannot be created: " + e + "; check the directory's permissions or set evalunit.checkpoint.dir", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StateLockedException(suite, directory, HELD.getOrDefault(file, read(file).orElse(null)));
+            throw new StateLockedException(suite, directory, holderOf(file).orElse(null));
+        }
+    }
+
+    /** The lock, taken if no process holds it; the caller holds {@link #DESCRIPTORS} and does not hold the file. */
+    private static StateLock tryTake(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                channel.close(); // not ours: another process holds it, so closing releases nothing
+                return null;
+            }
+            Holder mine = Holder.ofThisProcess();
+            write(channel, mine);
+            HELD.put(file, mine);
+            return new StateLock(file, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Who holds {@code file}: this JVM, from its memory, or what the note says, read without racing a taker. */
+    private static Optional<Holder> holderOf(Path file) {
+        synchronized (DESCRIPTORS) {
+            Holder held = HELD.get(file);
+            return held != null ? Optional.of(held) : read(file);
         }
     }
 
@@ -136,10 +167,13 @@ public final class StateLock implements AutoCloseable {
      */
     public static Optional<Holder> heldByAnother(Path directory) {
         Path file = directory.resolve(FILE).toAbsolutePath().normalize();
-        if (HELD.containsKey(file) || !Files.exists(file)) {
-            return Optional.empty();
+        Optional<Holder> holder;
+        synchronized (DESCRIPTORS) {
+            if (HELD.containsKey(file) || !Files.exists(file)) {
+                return Optional.empty();
+            }
+            holder = read(file);
         }
-        Optional<Holder> holder = read(file);
         if (holder.isEmpty() || holder.get().pid() == ProcessHandle.current().pid()) {
             return Optional.empty();
         }
@@ -202,13 +236,15 @@ public final class StateLock implements AutoCloseable {
     /** Lets go of the state; the holder note stays, harmless, until the next run overwrites it. */
     @Override
     public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot release " + file + ": " + e);
-        } finally {
-            HELD.remove(file);
+        synchronized (DESCRIPTORS) {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot release " + file + ": " + e);
+            } finally {
+                HELD.remove(file);
+            }
         }
     }
 }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +52,65 @@ class StateLockTests {
         first.close();
 
         second.get().close();
+    }
+
+    @Test
+    void threadsRacingForOneStateLeaveItsWinnerHoldingTheKernelsLock() throws Exception {
+        // On Linux any descriptor of the file closed by this process releases the process's lock: a loser that
+        // opened the file and closed it again (or read the note) the instant after the winner took it would leave
+        // the state open to another process, with nothing in this JVM to tell.
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 200; round++) {
+                Path suite = dir.resolve("Race" + round);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<StateLock>> racers = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    racers.add(threads.submit(() -> {
+                        go.await();
+                        try {
+                            return StateLock.acquire(suite, "Race", Duration.ZERO);
+                        } catch (StateLockedException lost) {
+                            StateLock.heldByAnother(suite); // a loser reading the note must not release it either
+                            return null;
+                        }
+                    }));
+                }
+                go.countDown();
+                List<StateLock> winners = new ArrayList<>();
+                for (Future<StateLock> racer : racers) {
+                    if (racer.get() != null) {
+                        winners.add(racer.get());
+                    }
+                }
+                assertThat(winners).as("round %d", round).hasSize(1);
+                winners.get(0).close();
+            }
+            // the last round again, its winner still holding: another process must find the state held
+            Path suite = dir.resolve("Held");
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<StateLock>> racers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                racers.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        return StateLock.acquire(suite, "Held", Duration.ZERO);
+                    } catch (StateLockedException lost) {
+                        return null;
+                    }
+                }));
+            }
+            go.countDown();
+            StateLock winner = null;
+            for (Future<StateLock> racer : racers) {
+                winner = racer.get() != null ? racer.get() : winner;
+            }
+            assertThat(LockProbe.probe(suite.resolve(StateLock.FILE))).isEqualTo("held");
+            winner.close();
+            assertThat(LockProbe.probe(suite.resolve(StateLock.FILE))).isEqualTo("free");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
