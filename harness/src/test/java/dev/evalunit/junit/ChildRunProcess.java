@@ -48,7 +48,7 @@ public final class ChildRunProcess implements AutoCloseable {
     /**
      * Starts {@code java <jvmOptions> -cp <this class path> dev.evalunit.junit.ChildRun [--results FILE] CLASS...
      * KEY=VALUE...}. The child gets this JVM's {@code java.util.logging.config.file}, so its logging is
-     * configured like ours.
+     * configured like ours, unless {@code jvmOptions} names one of its own.
      *
      * @param results where the child writes one line per finished test, or {@code null} for none
      */
@@ -80,7 +80,8 @@ public final class ChildRunProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         String logging = System.getProperty("java.util.logging.config.file");
-        if (logging != null) {
+        boolean ownLogging = jvmOptions.stream().anyMatch(o -> o.startsWith("-Djava.util.logging.config.file="));
+        if (logging != null && !ownLogging) {
             command.add("-Djava.util.logging.config.file=" + logging);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildRun.class.getName()));

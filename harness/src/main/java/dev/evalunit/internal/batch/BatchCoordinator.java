@@ -42,6 +42,7 @@ import java.util.function.Supplier;
  * BatchCoordinator batches = BatchCoordinator.builder(api, store.directory().resolve("batches"), config.batch(), config.prices())
  *         .realtime(item -> run.sendAndStore(llm, item.request(), store, item.key()))
  *         .sink((item, completion) -> store.append(item.key(), completion))
+ *         .durable(store::force)
  *         .budget(client.budget())
  *         .build();
  * batches.submit(itemsWithoutCheckpoint);      // returns at once; submission runs on the scheduler
@@ -90,6 +91,7 @@ public final class BatchCoordinator implements AutoCloseable {
     final PriceTable prices;
     final Function<BatchItem, CompletableFuture<Completion>> realtime;
     final Sink sink;
+    final Runnable durable;
     final Budget budget;
     final Clock clock;
     final LongSupplier nanoTime;
@@ -119,6 +121,7 @@ public final class BatchCoordinator implements AutoCloseable {
         this.prices = b.prices;
         this.realtime = Objects.requireNonNull(b.realtime, "a real-time fallback is required: Builder.realtime(...)");
         this.sink = b.sink;
+        this.durable = b.durable;
         this.budget = b.budget;
         this.clock = b.clock;
         this.nanoTime = b.nanoTime;
@@ -441,6 +444,7 @@ public final class BatchCoordinator implements AutoCloseable {
         private final PriceTable prices;
         private Function<BatchItem, CompletableFuture<Completion>> realtime;
         private Sink sink = (item, completion, batchId) -> { };
+        private Runnable durable = () -> { };
         private Budget budget = NO_BUDGET;
         private ScheduledExecutorService scheduler;
         private Clock clock = Clock.systemUTC();
@@ -482,6 +486,17 @@ public final class BatchCoordinator implements AutoCloseable {
         /** As {@link #sink(BiConsumer)}, also told which batch answered (for a report). */
         public Builder sink(Sink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Makes what the {@link #sink} received durable (forced to the device), on the scheduler thread, after a
+         * batch's answers were handed over and before the batch is recorded collected: the ledger is forced as it
+         * is written, so a power loss between the two must not find the batch collected and its answers gone.
+         * If it throws, the batch stays uncollected and a later run downloads it again. Default: nothing to do.
+         */
+        public Builder durable(Runnable durable) {
+            this.durable = Objects.requireNonNull(durable, "durable");
             return this;
         }
 

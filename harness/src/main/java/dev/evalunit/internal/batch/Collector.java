@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * Collects one finished batch: downloads its output and error files, joins their lines to the
  * waiting requests by custom id, hands each answer to the sink and then to its future, and sends
- * failed and unanswered requests to be retried. Lines are streamed, one at a time. A download that
+ * failed and unanswered requests to be retried; once every answer was handed over, makes them durable and only
+ * then records the batch collected. Lines are streamed, one at a time. A download that
  * fails for now (5xx, a timeout) is tried again on the next poll; a file the API no longer has (404)
  * ends the collection, its waiting requests retried as failed lines. Runs on the coordinator's thread.
  */
@@ -71,6 +72,8 @@ final class Collector {
                         break;
                     }
                     downloaded.add(file);
+                    LOG.log(System.Logger.Level.DEBUG, () -> "evalunit " + c.suite() + ": " + t.name() + ": "
+                            + fileId + " downloaded");
                     read(file);
                 }
             }
@@ -102,8 +105,20 @@ final class Collector {
                 + ": " + answered + " answers, " + failedLines + " failed or unanswered");
         c.outcomes.retryOrFail(failures, t.round + 1);
         if (lost != null || (!sinkFailed && t.complete())) {
+            try {
+                c.durable.run(); // the answers on the device before the ledger says collected
+            } catch (RuntimeException notDurable) {
+                LOG.log(System.Logger.Level.WARNING, "evalunit " + c.suite() + ": the answers of " + t.name()
+                        + " cannot be made durable, so it stays uncollected for the next run to download again: "
+                        + c.redactor.redact(String.valueOf(notDurable.getMessage())));
+                downloaded.forEach(Submission::deleteQuietly);
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "evalunit " + c.suite() + ": " + t.name() + ": " + answered
+                    + " answers made durable");
             // A lost file cannot be downloaded by a later run either: what it held is retried now or never.
             c.ledger.collected(t.ledgerId, info, answered, failedLines);
+            LOG.log(System.Logger.Level.DEBUG, () -> "evalunit " + c.suite() + ": " + t.name() + " recorded collected");
             Submission.deleteQuietly(InputFiles.idsFile(c.directory, t.ledgerId));
         }
         // Otherwise the ledger keeps it uncollected: a later run that wants its other requests downloads it again.
@@ -201,6 +216,8 @@ final class Collector {
         }
         answered++;
         t.handedOver++;
+        LOG.log(System.Logger.Level.TRACE, () -> "evalunit " + c.suite() + ": " + t.name() + ": answer " + answered
+                + " handed over");
         t.costUsd += completion.costUsd();
         c.outcomes.answered.increment();
         c.outcomes.costUsd.add(completion.costUsd());

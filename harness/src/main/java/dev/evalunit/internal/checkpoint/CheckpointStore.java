@@ -89,6 +89,8 @@ public final class CheckpointStore implements AutoCloseable {
     private long fileSize; // bytes of this run's file written out; pending lines start here
     private volatile long writtenOut;
     private boolean closed;
+    /** Whether the directory entry of this run's file was forced, by {@link #force()}. */
+    private boolean directoryForced;
 
     private CheckpointStore(String suite, Origin origin, CheckpointOptions options, Path directory, Layout.RunFile run,
                             Clock clock, JsonlFiles.ChannelWriter writer, CheckpointReader loader) {
@@ -211,6 +213,24 @@ public final class CheckpointStore implements AutoCloseable {
             if (pendingLines >= options.flushEvery()) {
                 flush(options.fsync() == FsyncPolicy.EVERY_FLUSH);
             }
+        }
+    }
+
+    /**
+     * Makes every line this run appended durable: written out and forced to the device, with the directory entry
+     * of this run's file, whatever {@code evalunit.checkpoint.fsync} says. A batch is recorded collected only after
+     * this: a ledger that says collected over answers a power loss took would have them paid for again.
+     *
+     * @throws CheckpointException when the file cannot be written or forced
+     */
+    public synchronized void force() {
+        if (closed || written == 0) {
+            return;
+        }
+        flush(true);
+        if (!directoryForced) {
+            Layout.forceDirectory(directory);
+            directoryForced = true;
         }
     }
 

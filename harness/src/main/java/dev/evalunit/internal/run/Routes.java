@@ -475,6 +475,7 @@ final class Routes implements AutoCloseable {
                         run.storeShares(store, item.key(), completion, samples);
                     }
                 })
+                .durable(store::force)
                 .budget(client.budget())
                 .origin(run.origin().id())
                 .scheduler(scheduler)

@@ -53,7 +53,11 @@ class BatchCoordinatorTests {
     }
 
     private BatchCoordinator coordinator() {
-        BatchCoordinator c = BatchCoordinator.builder(api, dir, config, prices)
+        return coordinator(b -> { });
+    }
+
+    private BatchCoordinator coordinator(java.util.function.Consumer<BatchCoordinator.Builder> more) {
+        BatchCoordinator.Builder builder = BatchCoordinator.builder(api, dir, config, prices)
                 .realtime(item -> {
                     realTime.add(item.customId());
                     return CompletableFuture.completedFuture(new Completion("real time " + item.customId(),
@@ -63,8 +67,9 @@ class BatchCoordinatorTests {
                 .sink((item, answer) -> sunk.put(item.customId(), answer))
                 .budget(budget)
                 .clock(clock)
-                .limits(limits)
-                .build();
+                .limits(limits);
+        more.accept(builder);
+        BatchCoordinator c = builder.build();
         opened.add(c);
         return c;
     }
@@ -455,5 +460,50 @@ class BatchCoordinatorTests {
         assertThat(await(batches.answer(Items.id(0))).text()).isEqualTo(FakeBatchApi.answerText(Items.id(0)));
         assertThat(batches.ledger().read().values()).singleElement()
                 .satisfies(e -> assertThat(e.collected()).isFalse());
+    }
+
+    @Test
+    void aBatchIsRecordedCollectedOnlyOnceItsAnswersWereMadeDurable() throws Exception {
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        boolean[] deviceFails = {true};
+        BatchCoordinator batches = BatchCoordinator.builder(api, dir, config, prices)
+                .realtime(item -> CompletableFuture.failedFuture(new AssertionError("no real time")))
+                .sink((item, c) -> steps.add("answer " + item.customId()))
+                .durable(() -> {
+                    if (deviceFails[0]) {
+                        throw new IllegalStateException("checkpoint cannot be written: No space left on device");
+                    }
+                    steps.add("durable, ledger says collected: " + BatchLedger.in(dir).read().values().stream()
+                            .anyMatch(LedgerEntry::collected));
+                })
+                .clock(clock)
+                .build();
+        opened.add(batches);
+
+        batches.submit(Items.items(3)).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            await(batches.answer(Items.id(i)));
+        }
+        batches.close();
+
+        // answers the device did not take leave the batch for the next run to download again
+        assertThat(steps).containsExactly("answer " + Items.id(0), "answer " + Items.id(1), "answer " + Items.id(2));
+        assertThat(batches.ledger().read().values()).singleElement()
+                .satisfies(e -> assertThat(e.collected()).isFalse());
+
+        deviceFails[0] = false;
+        steps.clear();
+        BatchCoordinator next = coordinator(b -> b.durable(() -> steps.add("durable, ledger says collected: "
+                + BatchLedger.in(dir).read().values().stream().anyMatch(LedgerEntry::collected))));
+        next.submit(Items.items(3)).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            await(next.answer(Items.id(i)));
+        }
+        next.close();
+
+        assertThat(api.creates).as("the next run downloads the batch again, creating none").hasValue(1);
+        assertThat(realTime).isEmpty();
+        assertThat(steps).containsExactly("durable, ledger says collected: false");
+        assertThat(next.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.collected()).isTrue());
     }
 }
