@@ -9,6 +9,7 @@ import dev.evalunit.internal.throttle.TokenEstimator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -51,7 +52,7 @@ final class ChatCompletions {
         }
         SimulatorState.Scripted scripted = state.nextScripted();
         if (scripted != null) {
-            return scripted(scripted, model).model(model);
+            return scripted(scripted, model, options.retryAfter()).model(model);
         }
         if (options.unknownModels().contains(model)) {
             return SimResponse.error(404, "The model `" + model + "` does not exist or you do not have access to it.",
@@ -78,7 +79,7 @@ final class ChatCompletions {
         if (limits.limited()) {
             admission = limits.admit(model, charged, nowNanos);
             if (!admission.admitted()) {
-                return withLimitHeaders(rateLimited(model, admission), admission).model(model);
+                return withLimitHeaders(rateLimited(model, admission, options.retryAfter()), admission).model(model);
             }
         }
 
@@ -196,7 +197,18 @@ final class ChatCompletions {
         return SimResponse.error(429, QUOTA_MESSAGE, "insufficient_quota", null, "insufficient_quota");
     }
 
-    private static SimResponse scripted(SimulatorState.Scripted scripted, String model) {
+    private static SimResponse scripted(SimulatorState.Scripted scripted, String model, boolean retryAfter) {
+        SimResponse response = scriptedBody(scripted, model);
+        if (retryAfter && "rate_limit_exceeded".equals(scripted.code())) {
+            response = response.header("retry-after", "1").header("retry-after-ms", "100");
+        }
+        for (Map.Entry<String, String> header : scripted.headers().entrySet()) {
+            response = response.header(header.getKey(), header.getValue());
+        }
+        return response;
+    }
+
+    private static SimResponse scriptedBody(SimulatorState.Scripted scripted, String model) {
         int status = scripted.status();
         String code = scripted.code();
         if ("insufficient_quota".equals(code)) {
@@ -205,8 +217,7 @@ final class ChatCompletions {
         if ("rate_limit_exceeded".equals(code)) {
             return SimResponse.error(status, "Rate limit reached for " + model + " in organization " + ORGANIZATION
                     + " on requests per min (RPM): Limit 1, Used 1, Requested 1. Please try again in 100ms."
-                    + RATE_LIMITS_URL, "requests", null, code)
-                    .header("retry-after", "1").header("retry-after-ms", "100");
+                    + RATE_LIMITS_URL, "requests", null, code);
         }
         String type = status >= 500 ? "server_error" : "invalid_request_error";
         String message = status >= 500 ? SERVER_ERROR_MESSAGE
@@ -214,7 +225,7 @@ final class ChatCompletions {
         return SimResponse.error(status, message, type, null, code);
     }
 
-    private static SimResponse rateLimited(String model, RateLimits.Admission admission) {
+    private static SimResponse rateLimited(String model, RateLimits.Admission admission, boolean retryAfter) {
         boolean requests = admission.rejectedType().equals("requests");
         String dimension = requests ? "requests per min (RPM)" : "tokens per min (TPM)";
         if (admission.tooLarge()) {
@@ -224,12 +235,12 @@ final class ChatCompletions {
                     "tokens", null, "rate_limit_exceeded");
         }
         long wait = admission.waitNanos();
-        return SimResponse.error(429, "Rate limit reached for " + model + " in organization " + ORGANIZATION + " on "
+        SimResponse limited = SimResponse.error(429, "Rate limit reached for " + model + " in organization " + ORGANIZATION + " on "
                         + dimension + ": Limit " + admission.limit() + ", Used " + admission.used() + ", Requested "
                         + admission.requested() + ". Please try again in " + OpenAiFormat.duration(wait) + "."
-                        + RATE_LIMITS_URL, admission.rejectedType(), null, "rate_limit_exceeded")
-                .header("retry-after", Long.toString(OpenAiFormat.retryAfterSeconds(wait)))
-                .header("retry-after-ms", Long.toString(OpenAiFormat.ceilMillis(wait)));
+                        + RATE_LIMITS_URL, admission.rejectedType(), null, "rate_limit_exceeded");
+        return retryAfter ? limited.header("retry-after", Long.toString(OpenAiFormat.retryAfterSeconds(wait)))
+                .header("retry-after-ms", Long.toString(OpenAiFormat.ceilMillis(wait))) : limited;
     }
 
     private static SimResponse withLimitHeaders(SimResponse response, RateLimits.Admission admission) {

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -165,14 +166,23 @@ public final class OpenAiSimulator implements AutoCloseable {
     /**
      * Makes the next {@code count} chat requests (after validation, before rate limiting) fail with
      * {@code status} and an OpenAI error body of the given {@code code}, such as {@code server_error},
-     * {@code rate_limit_exceeded} (with {@code retry-after-ms: 100}), {@code insufficient_quota}, or
+     * {@code rate_limit_exceeded} (with {@code retry-after-ms: 100} unless {@link SimulatorOptions#retryAfter()} is
+     * off), {@code insufficient_quota}, or
      * {@code null}. Calls queue up in order.
      */
     public void failNext(int count, int status, String code) {
+        failNext(count, status, code, Map.of());
+    }
+
+    /**
+     * As {@link #failNext(int, int, String)}, each response also carrying {@code headers}, such as
+     * {@code x-ratelimit-reset-requests: 17h2m3s} on a 429.
+     */
+    public void failNext(int count, int status, String code, Map<String, String> headers) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status must be an HTTP status (100..599) but was " + status);
         }
-        state.failNext(count, status, code);
+        state.failNext(count, status, code, headers);
     }
 
     /** Stops the server; requests in flight are cut off. */

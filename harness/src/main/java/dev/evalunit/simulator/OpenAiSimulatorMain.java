@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code java -cp ... dev.evalunit.simulator.OpenAiSimulatorMain --port 0 --latency-ms 200 --rpm 6000 --tpm 1000000}</pre>
  *
  * <p>With faults, for trying a run against what real servers do: {@code --insufficient-quota true},
+ * {@code --retry-after false} (429s that say when to try again only in their message and headers),
  * {@code --server-error-share 0.1}, {@code --slow-share 0.1 --slow-ms 5000}, {@code --usage-omitted-share 1},
  * {@code --reasoning-models o3-mini}, {@code --unknown-models gpt-9}, and an outage of every chat request
  * from {@code --outage-after-ms} for {@code --outage-ms}; {@code --webhook-url URL --webhook-secret whsec_...}
@@ -46,6 +47,7 @@ public final class OpenAiSimulatorMain {
                 case "--tpm" -> options.tokensPerMinute(parse(name, value));
                 case "--burst-ms" -> options.burst(Duration.ofMillis(parse(name, value)));
                 case "--insufficient-quota" -> options.insufficientQuota(Boolean.parseBoolean(value));
+                case "--retry-after" -> options.retryAfter(Boolean.parseBoolean(value));
                 case "--server-error-share" -> options.serverErrorShare(share(name, value));
                 case "--slow-share" -> options.slowShare(share(name, value));
                 case "--slow-ms" -> options.slowLatency(Duration.ofMillis(parse(name, value)));
@@ -120,7 +122,7 @@ public final class OpenAiSimulatorMain {
     private static IllegalArgumentException usage(String problem) {
         return new IllegalArgumentException(problem
                 + "; usage: OpenAiSimulatorMain [--port N] [--latency-ms N] [--rpm N] [--tpm N] [--burst-ms N]"
-                + " [--insufficient-quota true]"
+                + " [--insufficient-quota true] [--retry-after false]"
                 + " [--server-error-share X] [--slow-share X --slow-ms N] [--usage-omitted-share X]"
                 + " [--reasoning-models m1,m2] [--unknown-models m1,m2] [--outage-after-ms N --outage-ms N]");
     }

@@ -37,6 +37,10 @@ import java.util.function.LongSupplier;
  *                             do; they are still counted in {@link RequestLog#billedPromptTokens()}; default 0
  * @param overloadedModels     models every request to which gets 503 ({@code server_error}, "overloaded"), as
  *                             when one model's capacity is gone while others answer; default none
+ * @param retryAfter           whether a {@code rate_limit_exceeded} 429 carries {@code retry-after} and
+ *                             {@code retry-after-ms}; without, it says when to try again only in its message
+ *                             ("Please try again in 100ms.") and its {@code x-ratelimit-*} headers, as many of
+ *                             OpenAI's do; default true
  */
 public record SimulatorOptions(
         Latency latency,
@@ -57,7 +61,8 @@ public record SimulatorOptions(
         Set<String> reasoningModels,
         Set<String> unknownModels,
         double usageOmittedShare,
-        Set<String> overloadedModels) {
+        Set<String> overloadedModels,
+        boolean retryAfter) {
 
     private static final Duration MAX_BURST = Duration.ofMinutes(1);
 
@@ -154,6 +159,7 @@ public record SimulatorOptions(
         private Set<String> unknownModels = Set.of();
         private double usageOmittedShare;
         private Set<String> overloadedModels = Set.of();
+        private boolean retryAfter = true;
 
         private Builder() {
         }
@@ -178,6 +184,7 @@ public record SimulatorOptions(
             unknownModels = o.unknownModels;
             usageOmittedShare = o.usageOmittedShare;
             overloadedModels = o.overloadedModels;
+            retryAfter = o.retryAfter;
         }
 
         public Builder latency(Latency latency) { this.latency = latency; return this; }
@@ -218,11 +225,13 @@ public record SimulatorOptions(
 
         public Builder overloadedModels(String... models) { this.overloadedModels = Set.of(models); return this; }
 
+        public Builder retryAfter(boolean on) { this.retryAfter = on; return this; }
+
         public SimulatorOptions build() {
             return new SimulatorOptions(latency, requestsPerMinute, tokensPerMinute, burst, insufficientQuota,
                     serverErrorShare, connectionResetShare, malformedBodyShare, slowShare, slowLatency, faultSeed,
                     answerer, requestLogCapacity, nanoTime, batch, reasoningModels, unknownModels, usageOmittedShare,
-                    overloadedModels);
+                    overloadedModels, retryAfter);
         }
     }
 }

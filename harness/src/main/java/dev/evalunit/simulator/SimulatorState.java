@@ -1,6 +1,7 @@
 package dev.evalunit.simulator;
 
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SimulatorState {
 
     /** A scripted failure: the next {@code remaining} chat requests get {@code status} and {@code code}. */
-    record Scripted(int status, String code) {
+    record Scripted(int status, String code, Map<String, String> headers) {
     }
 
     /** What the fault draw decided for one admitted request. */
@@ -107,12 +108,12 @@ final class SimulatorState {
         }
     }
 
-    void failNext(int count, int status, String code) {
+    void failNext(int count, int status, String code, Map<String, String> headers) {
         if (count <= 0) {
             return;
         }
         synchronized (script) {
-            script.addLast(new Pending(new Scripted(status, code), count));
+            script.addLast(new Pending(new Scripted(status, code, Map.copyOf(headers)), count));
         }
     }
 

@@ -10,6 +10,7 @@ import dev.evalunit.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -117,5 +118,36 @@ class RateLimitIntegrationTests {
         assertThat(client.throttle("gpt-4o-mini").concurrencyLimit()).isLessThan(8);
         assertThat(simulator.requests().rateLimited()).isEqualTo(1);
         assertThat(simulator.requests().chatRequests()).isEqualTo(1 + 2);
+    }
+
+    @Test
+    void a429WithoutRetryAfterWaitsWhatItsMessageSaysNotTheResetOfItsHeaders() {
+        start(SimulatorOptions.builder().retryAfter(false).build(), Simulated.limits(8));
+        client.generate(ChatRequest.user("the probe"));
+        // as an account near a daily cap answers: the window is full again in 17 hours, this request may go in 100 ms
+        simulator.failNext(1, 429, "rate_limit_exceeded",
+                Map.of("x-ratelimit-reset-requests", "17h2m3s", "x-ratelimit-reset-tokens", "6m0s"));
+
+        Completion answer = client.generate(ChatRequest.user("hello"));
+
+        assertThat(answer.attempts()).isEqualTo(2);
+        // "... Please try again in 100ms." is the simulator's scripted message; it sends no retry-after here
+        assertThat(rateLimited).singleElement().satisfies(e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(100)));
+    }
+
+    @Test
+    void againstAServerWhose429sCarryNoRetryAfterEveryRequestIsAnsweredWaitingOneRequestsShare() {
+        // Given a server allowing 600 RPM as one request per 100 ms, none at once, whose 429s say when in their
+        // message only; the client's bucket lets a second of it go at once, so its bursts meet the server's
+        start(SimulatorOptions.builder().requestsPerMinute(600).burst(Duration.ofMillis(100)).retryAfter(false).build(),
+                new RateLimitConfig(OptionalLong.empty(), OptionalLong.empty(), 32, true));
+
+        List<Completion> answers = sendAtOnce(60);
+
+        assertThat(answers).hasSize(60);
+        assertThat(simulator.requests().rateLimited()).as("the first burst was refused in part").isPositive();
+        // each refused request waited its own share of the window, at most 100 ms, never the bucket's refill
+        assertThat(rateLimited).isNotEmpty().allSatisfy(e -> assertThat(e.retryAfter())
+                .isNotNull().isLessThanOrEqualTo(Duration.ofMillis(100)));
     }
 }

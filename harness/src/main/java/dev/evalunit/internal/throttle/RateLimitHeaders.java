@@ -3,6 +3,8 @@ package dev.evalunit.internal.throttle;
 import dev.evalunit.config.Durations;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What one response said about the account's rate limits, from OpenAI's {@code x-ratelimit-*} and
@@ -28,6 +30,9 @@ public record RateLimitHeaders(
 
     /** No rate-limit information at all. */
     public static final RateLimitHeaders NONE = new RateLimitHeaders(-1, -1, -1, -1, null, null, null);
+    /** OpenAI's "Please try again in 1.2s." of a 429's message, in its Go-style duration. */
+    private static final Pattern TRY_AGAIN = Pattern.compile(
+            "try again in ((?:\\d+(?:\\.\\d+)?(?:h|ms|m|s|us|µs|ns))+)", Pattern.CASE_INSENSITIVE);
 
     /**
      * Reads the headers through {@code header}, which returns a header's first value (case-insensitive
@@ -54,27 +59,29 @@ public record RateLimitHeaders(
     }
 
     /**
-     * How long to wait after a 429: {@code retry-after(-ms)} when given, otherwise the reset time of
-     * the exhausted dimension ({@code limitType} is the error's {@code type}: "requests" or "tokens"),
-     * otherwise the longer of the two resets; {@code null} when the server said nothing.
+     * How long to wait after a 429, or {@code null} for the retry's own backoff: {@code retry-after(-ms)} when
+     * given, otherwise the wait the error's {@code message} names ({@code "... Please try again in 71ms."},
+     * which OpenAI computes for this request, per-day limits included).
+     *
+     * <p>{@code x-ratelimit-reset-*} is never a wait: it says when the per-minute window is full again
+     * ({@code "6m0s"}, or {@code "17h2m3s"} from an account near a daily cap), not when the next request may go,
+     * and a 429 pauses every request of the model, of every process sharing limits. The throttle's buckets,
+     * synced to the {@code x-ratelimit-remaining-*} of the same response, hold the next request until its share
+     * has come back; the retry waits its backoff.
+     *
+     * @param message the error's message, or {@code null}
      */
-    public Duration waitAfterRateLimit(String limitType) {
+    public Duration waitAfterRateLimit(String message) {
         if (retryAfter != null) {
             return retryAfter;
         }
-        if ("requests".equals(limitType) && resetRequests != null) {
-            return resetRequests;
+        if (message != null) {
+            Matcher named = TRY_AGAIN.matcher(message);
+            if (named.find()) {
+                return duration(named.group(1));
+            }
         }
-        if ("tokens".equals(limitType) && resetTokens != null) {
-            return resetTokens;
-        }
-        if (resetRequests == null) {
-            return resetTokens;
-        }
-        if (resetTokens == null) {
-            return resetRequests;
-        }
-        return resetRequests.compareTo(resetTokens) >= 0 ? resetRequests : resetTokens;
+        return null;
     }
 
     private static long number(String value) {

@@ -10,6 +10,7 @@ import dev.evalunit.internal.throttle.RateLimitHeaders;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -74,8 +75,9 @@ public final class Failures {
         String detail = redactor.redact(error != null && error.message() != null
                 ? (error.code() != null ? error.code() + ": " : "") + error.message() : e.getMessage());
         ErrorKind kind = kindOf(status, code, type);
-        return LlmException.of(kind, model, attempt, status, requestId, body,
-                limits.waitAfterRateLimit(type), detail, null, code, error == null ? null : error.param());
+        Duration wait = limits.waitAfterRateLimit(kind == ErrorKind.RATE_LIMITED && error != null ? error.message() : null);
+        return LlmException.of(kind, model, attempt, status, requestId, body, wait, detail, null, code,
+                error == null ? null : error.param());
     }
 
     /**

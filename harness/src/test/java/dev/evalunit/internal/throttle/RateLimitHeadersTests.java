@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RateLimitHeadersTests {
 
@@ -38,14 +40,39 @@ class RateLimitHeadersTests {
         assertThat(parse(Map.of("retry-after", "2")).retryAfter()).isEqualTo(Duration.ofSeconds(2));
     }
 
-    @Test
-    void afterA429TheExhaustedDimensionsResetIsTheWaitWhenNoRetryAfterIsGiven() {
-        RateLimitHeaders h = parse(Map.of("x-ratelimit-reset-requests", "1s", "x-ratelimit-reset-tokens", "6m0s"));
+    @ParameterizedTest(name = "x-ratelimit-reset-* {0}")
+    @CsvSource({"6m0s, PT6M", "1s, PT1S", "20ms, PT0.02S", "17h2m3s, PT17H2M3S"})
+    void aResetIsReadInOpenAisFormatsButIsNeverTheWaitAfterA429(String header, Duration reset) {
+        // The reset says when the per-minute window is full again, not when the next request may go: as a wait it
+        // paused every process sharing limits for 17 hours. The buckets, synced to x-ratelimit-remaining-*, pace.
+        RateLimitHeaders h = parse(Map.of("x-ratelimit-reset-requests", header, "x-ratelimit-reset-tokens", header));
 
-        assertThat(h.waitAfterRateLimit("requests")).isEqualTo(Duration.ofSeconds(1));
-        assertThat(h.waitAfterRateLimit("tokens")).isEqualTo(Duration.ofMinutes(6));
-        assertThat(h.waitAfterRateLimit(null)).isEqualTo(Duration.ofMinutes(6));
-        assertThat(RateLimitHeaders.NONE.waitAfterRateLimit("requests")).isNull();
+        assertThat(h.resetRequests()).isEqualTo(reset);
+        assertThat(h.resetTokens()).isEqualTo(reset);
+        assertThat(h.waitAfterRateLimit(null)).as("no Retry-After, no message: the retry's backoff").isNull();
+        assertThat(h.waitAfterRateLimit("Rate limit reached for gpt-4o-mini. Visit "
+                + "https://platform.openai.com/account/rate-limits to learn more.")).isNull();
+    }
+
+    /**
+     * OpenAI's 429 messages, as its API words them for per-minute and per-day limits; the last is one a user
+     * quoted from the API in openai/openai-dotnet#404 (a request larger than what the minute had left).
+     */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            PT0.071S    | Rate limit reached for gpt-4o-mini in organization org-x on tokens per min (TPM): Limit 200000, Used 199809, Requested 429. Please try again in 71ms. Visit https://platform.openai.com/account/rate-limits to learn more.
+            PT1S        | Rate limit reached for gpt-4o in organization org-x on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 1s. Visit https://platform.openai.com/account/rate-limits to learn more.
+            PT8.64S     | Rate limit reached for gpt-4o-mini in organization org-x on requests per day (RPD): Limit 10000, Used 10000, Requested 1. Please try again in 8.64s. Visit https://platform.openai.com/account/rate-limits to learn more.
+            PT1M26.4S   | Rate limit reached for gpt-4o-mini in organization org-x on tokens per day (TPD): Limit 2000000, Used 1999000, Requested 2400. Please try again in 1m26.4s. Visit https://platform.openai.com/account/rate-limits to learn more.
+            PT114H18M   | Rate limit reached for gpt-4o-mini in organization org-x on tokens per min (TPM): Limit 100000, Used 96749, Requested 19126. Please try again in 114h18m0s. Visit https://platform.openai.com/account/rate-limits to learn more.
+            """)
+    void withoutRetryAfterTheWaitIsTheOneThe429sMessageNames(Duration wait, String message) {
+        RateLimitHeaders h = parse(Map.of("x-ratelimit-reset-requests", "17h2m3s", "x-ratelimit-reset-tokens", "6m0s"));
+
+        // obeyed as a Retry-After is, up to evalunit.retry.max-retry-after (the client caps the last one)
+        assertThat(h.waitAfterRateLimit(message)).isEqualTo(wait);
+        assertThat(parse(Map.of("retry-after-ms", "250")).waitAfterRateLimit(message))
+                .as("a Retry-After wins over the message").isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
