@@ -11,7 +11,7 @@ import java.util.List;
  * that shape the response. Immutable. Parsed once into a Jackson tree, validated as OpenAI does,
  * with OpenAI's messages for the common mistakes.
  */
-record ChatBody(SimulatedRequest request, boolean logprobs, int topLogprobs) {
+record ChatBody(SimulatedRequest request, boolean logprobs, int topLogprobs, int promptTokens) {
 
     /** A body OpenAI would refuse with 400; carries the error's {@code param} and {@code code}. */
     static final class Invalid extends Exception {
@@ -74,7 +74,8 @@ record ChatBody(SimulatedRequest request, boolean logprobs, int topLogprobs) {
         SimulatedRequest request = new SimulatedRequest(model.asText(), parsed, temperature,
                 seed == null || seed.isNull() ? null : seed.asLong(), n == null ? 1 : n.intValue(),
                 maxTokens == null ? null : maxTokens.intValue());
-        return new ChatBody(request, root.path("logprobs").asBoolean(false), top == null ? 0 : top.intValue());
+        return new ChatBody(request, root.path("logprobs").asBoolean(false), top == null ? 0 : top.intValue(),
+                PromptTokens.count(model.asText(), messages));
     }
 
     private static Message message(JsonNode node, int index) throws Invalid {

@@ -5,7 +5,6 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingResult;
 import com.knuddels.jtokkit.api.IntArrayList;
 import dev.evalunit.Message;
-import dev.evalunit.internal.throttle.TokenEstimator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +30,6 @@ final class ChatCompletions {
     }
 
     private final SimulatorState state;
-    private final TokenEstimator tokens = TokenEstimator.shared();
 
     ChatCompletions(SimulatorState state) {
         this.state = state;
@@ -117,8 +115,8 @@ final class ChatCompletions {
      */
     Generated generate(ChatBody body, SimulatorOptions options) {
         SimulatedRequest request = body.request();
-        Encoding encoding = tokens.encodingFor(request.model());
-        int promptTokens = tokens.countMessages(request.model(), request.messages());
+        Encoding encoding = PromptTokens.encoding(request.model());
+        int promptTokens = body.promptTokens();
         List<CompletionBody.Choice> choices = new ArrayList<>(request.n());
         int completionTokens = 0;
         for (int i = 0; i < request.n(); i++) {
@@ -155,7 +153,7 @@ final class ChatCompletions {
         if (logprobs && (answerTokens == null || finish.equals("length"))) {
             answerTokens = encoding.encodeOrdinary(text);
         }
-        return new CompletionBody.Choice(text, finish, tokens.countText(request.model(), text), answerTokens, random);
+        return new CompletionBody.Choice(text, finish, encoding.countTokensOrdinary(text), answerTokens, random);
     }
 
     /**

@@ -70,6 +70,55 @@ class SimulatorChatTests {
         assertThat(usage.get("completion_tokens_details").get("reasoning_tokens").asInt()).isZero();
     }
 
+    /**
+     * The example conversation of OpenAI's cookbook, "How to count tokens with tiktoken" (section 6), sent to the
+     * API with {@code max_tokens: 1}: the API reported 129 prompt tokens for gpt-3.5-turbo, gpt-4-0613 and gpt-4,
+     * 124 for gpt-4o and gpt-4o-mini. The simulator bills the same.
+     */
+    static final String COOKBOOK_MESSAGES = """
+            [{"role": "system", "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English."},
+             {"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."},
+             {"role": "system", "name": "example_assistant", "content": "Things working well together will increase revenue."},
+             {"role": "system", "name": "example_user", "content": "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage."},
+             {"role": "system", "name": "example_assistant", "content": "Let's talk later when we're less busy about how to do better."},
+             {"role": "user", "content": "This late pivot means we don't have time to boil the ocean for the client deliverable."}]""";
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1} prompt tokens")
+    @org.junit.jupiter.params.provider.CsvSource({"gpt-3.5-turbo, 129", "gpt-4-0613, 129", "gpt-4, 129", "gpt-4o, 124",
+            "gpt-4o-mini, 124"})
+    void billsTheCookbooksExampleAsTheApiDid(String model, int promptTokens) throws Exception {
+        String body = "{\"model\":\"" + model + "\",\"messages\":" + COOKBOOK_MESSAGES
+                + ",\"temperature\":0,\"max_tokens\":1}";
+
+        JsonNode usage = json(http.chat(body)).get("usage");
+
+        assertThat(usage.get("prompt_tokens").asInt()).isEqualTo(promptTokens);
+    }
+
+    @Test
+    void theClientsEstimateOfTheCookbooksExampleIsWhatTheSimulatorBills() throws Exception {
+        // The client sends no names: the same conversation without them, counted by two separate implementations
+        JsonNode messages = new com.fasterxml.jackson.databind.ObjectMapper().readTree(COOKBOOK_MESSAGES);
+        List<Message> sent = new java.util.ArrayList<>();
+        StringBuilder nameless = new StringBuilder("[");
+        for (JsonNode m : messages) {
+            String role = m.get("role").asText();
+            String content = m.get("content").asText();
+            sent.add(role.equals("user") ? Message.user(content) : Message.system(content));
+            nameless.append(nameless.length() > 1 ? "," : "").append("{\"role\":\"").append(role)
+                    .append("\",\"content\":").append(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .writeValueAsString(content)).append('}');
+        }
+        nameless.append(']');
+
+        for (String model : List.of("gpt-4o-mini", "gpt-4")) {
+            JsonNode usage = json(http.chat("{\"model\":\"" + model + "\",\"messages\":" + nameless
+                    + ",\"max_tokens\":1}")).get("usage");
+            assertThat(TokenEstimator.shared().countMessages(model, sent)).as(model)
+                    .isEqualTo(usage.get("prompt_tokens").asInt());
+        }
+    }
+
     @Test
     void acceptsContentAsAnArrayOfTextParts() throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"

@@ -17,8 +17,8 @@ import java.util.Locale;
  * unknown (every current model uses it), cl100k_base for gpt-4 and gpt-3.5.
  *
  * <p>Chat messages follow OpenAI's published recipe: 3 tokens of framing per message, the role and
- * content tokens, and 3 more that prime the reply. The simulator bills with this same method, so on
- * the simulator an estimate equals the usage it reports.
+ * content tokens, and 3 more that prime the reply. The simulator counts in a way of its own, from the
+ * request's JSON, pinned to what the API reported for OpenAI's cookbook example.
  */
 public final class TokenEstimator {
 
@@ -48,6 +48,11 @@ public final class TokenEstimator {
             return registry.getEncoding(EncodingType.CL100K_BASE);
         }
         return registry.getEncoding(EncodingType.O200K_BASE);
+    }
+
+    /** jtokkit's encoding of that type, loaded once per process. */
+    public Encoding encoding(EncodingType type) {
+        return registry.getEncoding(type);
     }
 
     /** Tokens in plain text; special-token strings such as {@code <|endoftext|>} count as ordinary text. */
