@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,33 @@ final class BenchSupport {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** How many times a bench runs each measurement, {@code -Dbench.runs} (default 3): each figure is the median. */
+    static final int RUNS = Integer.getInteger("bench.runs", 3);
+
+    /** One run's figures, by name. */
+    @FunctionalInterface
+    interface Run {
+        Map<String, Double> once(int run) throws Exception;
+    }
+
+    /**
+     * Runs {@code run} {@link #RUNS} times and puts into {@code figures} the median of each figure, rounded to
+     * {@code digits}, with {@code <prefix>runs}: every figure a README quotes is a median computed here, not one
+     * run's value.
+     */
+    static void medians(String prefix, Map<String, Object> figures, int digits, Run run) throws Exception {
+        Map<String, double[]> all = new LinkedHashMap<>();
+        for (int i = 0; i < RUNS; i++) {
+            Map<String, Double> once = run.once(i + 1);
+            System.out.printf(Locale.ROOT, "%srun %d/%d: %s%n", prefix, i + 1, RUNS, once);
+            for (Map.Entry<String, Double> figure : once.entrySet()) {
+                all.computeIfAbsent(figure.getKey(), k -> new double[RUNS])[i] = figure.getValue();
+            }
+        }
+        figures.put(prefix + "runs", RUNS);
+        all.forEach((name, values) -> figures.put(name, round(median(values), digits)));
     }
 
     static double round(double value, int digits) {

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * </ul>
  * Cases: {@code single} (one process), {@code shards4_local} (four processes, limits not shared) and
  * {@code shards4} (four processes sharing the limit through a real redis-server, {@code evalunit.shared-limits.redis}).
- * {@code -Dbench.only=single,local,shared} runs a subset. It prints figures and asserts nothing about them.
+ * Each figure is the median of {@code -Dbench.runs} runs (default 3; {@code <case>_runs} says how many), each run
+ * with a fresh simulator (and Redis). {@code -Dbench.only=single,local,shared,overhead,outage} runs a subset. It
+ * prints figures and asserts nothing about them.
  */
 class SharedLimitsBench {
 
@@ -44,7 +46,7 @@ class SharedLimitsBench {
     private static final long RPM = 3_000;
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void measure() throws Exception {
         String only = System.getProperty("bench.only", "");
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -53,15 +55,17 @@ class SharedLimitsBench {
         figures.put("latency_ms", 200);
         figures.put("ideal_seconds", REQUESTS / (RPM / 60.0));
         if (only.isEmpty() || only.contains("single")) {
-            run("single", 1, null, figures);
+            BenchSupport.medians("single_", figures, 4, run -> run("single", 1, null));
         }
         if (only.isEmpty() || only.contains("local")) {
-            run("shards4_local", 4, null, figures);
+            BenchSupport.medians("shards4_local_", figures, 4, run -> run("shards4_local", 4, null));
         }
         if ((only.isEmpty() || only.contains("shared")) && RedisServer.binary() != null) {
-            try (RedisServer redis = RedisServer.start()) {
-                run("shards4", 4, redis.url(), figures);
-            }
+            BenchSupport.medians("shards4_", figures, 4, run -> {
+                try (RedisServer redis = RedisServer.start()) {
+                    return run("shards4", 4, redis.url());
+                }
+            });
         }
         if ((only.isEmpty() || only.contains("overhead")) && RedisServer.binary() != null) {
             overhead(figures);
@@ -78,6 +82,10 @@ class SharedLimitsBench {
      * above them, after 500 to warm up).
      */
     private static void overhead(Map<String, Object> figures) throws Exception {
+        BenchSupport.medians("redis_overhead_", figures, 1, run -> overheadOnce());
+    }
+
+    private static Map<String, Double> overheadOnce() throws Exception {
         try (RedisServer redis = RedisServer.start();
              SharedLimits limits = SharedLimits.connect(java.net.URI.create(redis.url()), "overhead")) {
             SharedLimits.Gate gate = limits.gate("gpt-4o-mini");
@@ -93,8 +101,8 @@ class SharedLimitsBench {
                 }
             }
             java.util.Arrays.sort(micros);
-            figures.put("redis_overhead_us_median", BenchSupport.round(micros[micros.length / 2], 1));
-            figures.put("redis_overhead_us_p99", BenchSupport.round(micros[(int) (micros.length * 0.99)], 1));
+            return Map.of("redis_overhead_us_median", micros[micros.length / 2],
+                    "redis_overhead_us_p99", micros[(int) (micros.length * 0.99)]);
         }
     }
 
@@ -103,6 +111,10 @@ class SharedLimitsBench {
      * on its port: requests that failed after their retries (the processes go on under their own limits).
      */
     private static void outage(Map<String, Object> figures) throws Exception {
+        BenchSupport.medians("outage_", figures, 4, run -> outageOnce());
+    }
+
+    private static Map<String, Double> outageOnce() throws Exception {
         RedisServer[] redis = {RedisServer.start()};
         int port = redis[0].port();
         Thread outage = new Thread(() -> {
@@ -117,15 +129,16 @@ class SharedLimitsBench {
         }, "redis-outage");
         outage.start();
         try {
-            run("outage", 4, redis[0].url(), figures);
-            figures.put("redis_outage_errors", figures.remove("outage_failed"));
+            Map<String, Double> once = new LinkedHashMap<>(run("outage", 4, redis[0].url()));
+            once.put("redis_outage_errors", once.remove("outage_failed"));
+            return once;
         } finally {
             outage.join();
             redis[0].close();
         }
     }
 
-    private static void run(String name, int processes, String redis, Map<String, Object> figures) throws Exception {
+    private static Map<String, Double> run(String name, int processes, String redis) throws Exception {
         try (OpenAiSimulator simulator = OpenAiSimulator.start(SimulatorOptions.builder()
                 .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(RPM).tokensPerMinute(100_000_000)
                 .burst(Duration.ofSeconds(1)).build())) {
@@ -174,12 +187,14 @@ class SharedLimitsBench {
             double ideal = REQUESTS / (RPM / 60.0);
             System.out.printf("%s: %d process(es), %.1f s to the first answer, then %.1f s, %d requests received,"
                     + " %d answered 429, %d failed%n", name, processes, startup, wall, received, tooMany, failed);
-            figures.put(name + "_429_share", BenchSupport.round(received == 0 ? 0 : (double) tooMany / received, 4));
-            figures.put(name + "_efficiency", BenchSupport.round(ideal / wall, 3));
-            figures.put(name + "_wall_seconds", BenchSupport.round(wall, 1));
-            figures.put(name + "_startup_seconds", BenchSupport.round(startup, 1));
-            figures.put(name + "_efficiency_with_startup", BenchSupport.round(ideal / (wall + startup), 3));
-            figures.put(name + "_failed", failed);
+            Map<String, Double> once = new LinkedHashMap<>();
+            once.put(name + "_429_share", received == 0 ? 0 : (double) tooMany / received);
+            once.put(name + "_efficiency", ideal / wall);
+            once.put(name + "_wall_seconds", wall);
+            once.put(name + "_startup_seconds", startup);
+            once.put(name + "_efficiency_with_startup", ideal / (wall + startup));
+            once.put(name + "_failed", (double) failed);
+            return once;
         }
     }
 }

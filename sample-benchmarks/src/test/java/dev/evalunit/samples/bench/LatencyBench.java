@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The main job, the three TruthfulQA suites, on the simulator at real latency, and writes
- * {@code target/bench/latency.json}. Each figure is the median of {@code -Dbench.latency.runs} runs (default 1:
- * a run of the whole job takes minutes), each run on a fresh state, so nothing is replayed:
+ * {@code target/bench/latency.json}. Each figure is the median of {@code -Dbench.runs} runs (default 3, as every
+ * bench; {@code -Dbench.latency.runs} for this one alone), each run on a fresh state, so nothing is replayed:
  *
  * <ul>
  * <li>{@code efficiency}: {@code main_job_efficiency}, the whole job in real time ({@code evalunit.urgent})

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * ones to the tests). Immutable.
  *
  * <ul>
- * <li>{@code bench.latency.runs}: runs per figure, the median is kept; default 1 (not {@code bench.runs}, which the
- *     harness benches repeat 3 times by default: one run here takes minutes).</li>
+ * <li>{@code bench.runs}: runs per figure, the median is kept, as in every bench; default 3 (a run here takes
+ *     minutes: {@code -Dbench.latency.runs=1} for one run of this bench alone).</li>
  * <li>{@code bench.only}: some of {@code efficiency,batch,overconfigured,samples}; default all.</li>
  * <li>{@code bench.latency.ms}: the simulator's answer time of the real-time and batch-mode runs; default 1000.</li>
  * <li>{@code bench.rpm}: the server's request limit, enforced over 1 s; default 3000. {@code bench.tpm}: its
@@ -68,7 +68,7 @@ record LatencyOptions(int runs, Set<Scenario> only, long latencyMs, long rpm, lo
         }
         List<String> suites = Arrays.stream(System.getProperty("bench.suites", MAIN_JOB).split("\\s*,\\s*"))
                 .filter(s -> !s.isBlank()).map(s -> s.contains(".") ? s : PACKAGE + s).toList();
-        return new LatencyOptions(positive("bench.latency.runs", 1), scenarios, positive("bench.latency.ms", 1000),
+        return new LatencyOptions(positive("bench.latency.runs", positive("bench.runs", 3)), scenarios, positive("bench.latency.ms", 1000),
                 positive("bench.rpm", 3000), positive("bench.tpm", 10_000_000), suites, positive("bench.questions", 0),
                 datasets(module), System.getProperty("bench.poll-interval", "1s"),
                 System.getProperty("bench.progress", "off"), Boolean.getBoolean("bench.keep"), module);
