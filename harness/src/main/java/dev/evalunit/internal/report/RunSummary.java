@@ -65,7 +65,8 @@ public final class RunSummary {
      * TruthfulQA — 2,451 invocations, 0 errors, $0.0412
      *   T     n    pass   agree   errors  aborted  replayed  tokens   cost
      *   0.0   817  61.2%  100.0%  0       0        0         201,314  $0.0137
-     *   throughput 85.3/s · p95 231 ms · checkpoints benchmark-state/TruthfulQA · reports target/allure-results
+     *   2,451 requests sent in real time · throughput 85.3/s · p95 231 ms · checkpoints benchmark-state/TruthfulQA
+     *   · reports target/allure-results
      * </pre>
      *
      * Throughput and p95 latency are the client's, for the whole run: with several suites they close the

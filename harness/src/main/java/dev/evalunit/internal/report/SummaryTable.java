@@ -94,9 +94,10 @@ final class SummaryTable {
             return List.of();
         }
         List<String> parts = new ArrayList<>();
-        // what reached the server: requests refused before sending (a stop, the budget) are not requests sent
+        // what reached the server: requests refused before sending (a stop, the budget) are not requests sent;
+        // in real time, since a batched run's answers are the batch line's ("0 requests sent" read as nothing paid)
         long sent = metrics.sent();
-        parts.add(sent == 0 ? "0 requests sent" : Formats.count(sent) + (sent == 1 ? " request" : " requests"));
+        parts.add(Formats.count(sent) + (sent == 1 ? " request" : " requests") + " sent in real time");
         if (metrics.succeeded() > 0) { // a replayed, all-batch or all-failed run has no real-time throughput
             parts.add("throughput " + Formats.rate(metrics.throughputPerSecond()));
         }

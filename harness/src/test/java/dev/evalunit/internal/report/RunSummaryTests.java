@@ -116,7 +116,7 @@ class RunSummaryTests {
                   T    n   pass   agree   errors  aborted  replayed  tokens  cost
                   0.0  8   75.0%  100.0%  0       0        2         10,000  $0.0040
                   1.0  10  37.5%  87.5%   1       1        2         10,240  $0.0042
-                  853 requests · throughput 85.3/s · p95 231 ms · checkpoints benchmark-state/TruthfulQA · reports target/allure-results
+                  853 requests sent in real time · throughput 85.3/s · p95 231 ms · checkpoints benchmark-state/TruthfulQA · reports target/allure-results
                 """);
     }
 
@@ -129,7 +129,7 @@ class RunSummaryTests {
 
         assertThat(table).contains("Smoke — 1 invocation, 0 errors, $0.0001\n")
                 .contains("\n  checkpoints state/Smoke\nTruthfulQA — 1 invocation, 1 error, $0.0001\n")
-                .endsWith("all suites — 2 invocations, 1 error, $0.0002\n  853 requests · throughput 85.3/s · p95 231 ms\n");
+                .endsWith("all suites — 2 invocations, 1 error, $0.0002\n  853 requests sent in real time · throughput 85.3/s · p95 231 ms\n");
     }
 
     @Test
@@ -141,7 +141,7 @@ class RunSummaryTests {
         String table = summary.render(new ClientMetrics.Snapshot(Duration.ofSeconds(10), Map.of("gpt-4o-mini", model)),
                 null, null);
 
-        assertThat(table).endsWith("  853 requests · throughput 85.3/s · 12 answered 429 · p95 231 ms\n");
+        assertThat(table).endsWith("  853 requests sent in real time · throughput 85.3/s · 12 answered 429 · p95 231 ms\n");
     }
 
     @Test
@@ -154,9 +154,9 @@ class RunSummaryTests {
                 Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         assertThat(summary.render(new ClientMetrics.Snapshot(Duration.ofSeconds(1), Map.of("gpt-4o-mini", stopped)),
-                null, null)).endsWith("  1 request\n");
+                null, null)).endsWith("  1 request sent in real time\n");
         assertThat(summary.render(new ClientMetrics.Snapshot(Duration.ZERO, Map.of("gpt-4o-mini", replayed)), null,
-                null)).endsWith("  0 requests sent\n");
+                null)).endsWith("  0 requests sent in real time\n");
     }
 
     @Test
