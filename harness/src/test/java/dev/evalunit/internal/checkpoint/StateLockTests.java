@@ -62,55 +62,45 @@ class StateLockTests {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 200; round++) {
-                Path suite = dir.resolve("Race" + round);
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<StateLock>> racers = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    racers.add(threads.submit(() -> {
-                        go.await();
-                        try {
-                            return StateLock.acquire(suite, "Race", Duration.ZERO);
-                        } catch (StateLockedException lost) {
-                            StateLock.heldByAnother(suite); // a loser reading the note must not release it either
-                            return null;
-                        }
-                    }));
-                }
-                go.countDown();
-                List<StateLock> winners = new ArrayList<>();
-                for (Future<StateLock> racer : racers) {
-                    if (racer.get() != null) {
-                        winners.add(racer.get());
-                    }
-                }
+                List<StateLock> winners = race(threads, dir.resolve("Race" + round));
                 assertThat(winners).as("round %d", round).hasSize(1);
                 winners.get(0).close();
             }
-            // the last round again, its winner still holding: another process must find the state held
+            // once more, its winner still holding: another process must find the state held
             Path suite = dir.resolve("Held");
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<StateLock>> racers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                racers.add(threads.submit(() -> {
-                    go.await();
-                    try {
-                        return StateLock.acquire(suite, "Held", Duration.ZERO);
-                    } catch (StateLockedException lost) {
-                        return null;
-                    }
-                }));
-            }
-            go.countDown();
-            StateLock winner = null;
-            for (Future<StateLock> racer : racers) {
-                winner = racer.get() != null ? racer.get() : winner;
-            }
+            StateLock winner = race(threads, suite).get(0);
             assertThat(LockProbe.probe(suite.resolve(StateLock.FILE))).isEqualTo("held");
             winner.close();
             assertThat(LockProbe.probe(suite.resolve(StateLock.FILE))).isEqualTo("free");
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** Eight threads taking {@code suite}'s lock at once; the losers read its note, as a run's report step does. */
+    private static List<StateLock> race(ExecutorService threads, Path suite) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StateLock>> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(threads.submit(() -> {
+                go.await();
+                try {
+                    return StateLock.acquire(suite, "Race", Duration.ZERO);
+                } catch (StateLockedException lost) {
+                    StateLock.heldByAnother(suite); // a loser reading the note must not release it either
+                    return null;
+                }
+            }));
+        }
+        go.countDown();
+        List<StateLock> winners = new ArrayList<>();
+        for (Future<StateLock> racer : racers) {
+            StateLock won = racer.get();
+            if (won != null) {
+                winners.add(won);
+            }
+        }
+        return winners;
     }
 
     @Test
