@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.evalunit.internal.throttle.TokenEstimator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +48,7 @@ final class PromptTokens {
         int total = REPLY_PRIMING;
         for (JsonNode message : messages) {
             total += PER_MESSAGE;
-            for (Iterator<Map.Entry<String, JsonNode>> fields = message.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : message.properties()) {
                 String text = text(field.getValue());
                 if (!text.isEmpty()) {
                     total += encoding.countTokensOrdinary(text);
