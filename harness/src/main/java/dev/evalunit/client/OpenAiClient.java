@@ -25,6 +25,8 @@ import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,8 +131,16 @@ public final class OpenAiClient implements LlmClient {
         }
         String namespace = config.values().get(ConfigKeys.SHARED_LIMITS_NAMESPACE).map(String::strip)
                 .filter(n -> !n.isEmpty()).orElseGet(() -> SharedLimits.namespaceOf(config.openai()));
+        Path ca = config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS_CA, null,
+                "a readable file of PEM certificates", text -> {
+                    Path file = Path.of(text.strip());
+                    if (!Files.isReadable(file)) {
+                        throw new IllegalArgumentException(text);
+                    }
+                    return file;
+                });
         try {
-            return SharedLimits.connect(redis.get(), namespace);
+            return SharedLimits.connect(redis.get(), namespace, ca);
         } catch (IllegalStateException unreachable) {
             LOG.log(System.Logger.Level.WARNING, unreachable.getMessage() + "; this run keeps to its own limits");
             return null;

@@ -97,6 +97,8 @@ public final class ConfigKeys {
     public static final String SHARED_LIMITS_REDIS = "evalunit.shared-limits.redis";
     /** The prefix of the shared buckets' keys; by default the base URL's host. */
     public static final String SHARED_LIMITS_NAMESPACE = "evalunit.shared-limits.namespace";
+    /** PEM certificates a {@code rediss://} Redis's certificate is checked against; by default the JVM's. */
+    public static final String SHARED_LIMITS_REDIS_CA = "evalunit.shared-limits.redis-ca";
     public static final String DATASETS_DIR = "evalunit.datasets.dir";
     public static final String DATASETS_CACHE = "evalunit.datasets.cache";
     public static final String DATASETS_DOWNLOAD = "evalunit.datasets.download";
@@ -194,6 +196,7 @@ public final class ConfigKeys {
             new Key(CONFIG_LENIENT, "false", null),
             new Key(SHARED_LIMITS_REDIS, null, null),
             new Key(SHARED_LIMITS_NAMESPACE, null, null),
+            new Key(SHARED_LIMITS_REDIS_CA, null, null),
             new Key(DATASETS_DIR, null, null),
             new Key(DATASETS_CACHE, "~/.cache/evalunit/datasets", null),
             new Key(DATASETS_DOWNLOAD, "true", null),

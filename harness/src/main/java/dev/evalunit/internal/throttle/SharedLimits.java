@@ -3,28 +3,37 @@ package dev.evalunit.internal.throttle;
 import dev.evalunit.config.OpenAIConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,10 +43,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * distributed buckets (compare-and-swap over Lettuce), which each process's {@link ModelThrottle} draws on
  * besides its own; a shared pause after a 429; and the server's {@code x-ratelimit-remaining-*}, which lower
  * the shared buckets when they hold more than the server has left. A process keeps its own concurrency.
- * Each process says every few seconds that it is there, so each knows how many draw on the limits. When
- * Redis cannot be reached, with one warning, the gates go on under local buckets at this process's share of
- * the limits (1/N of the processes last seen), and try Redis again a few seconds later: a run never fails or
- * stalls because Redis did. Thread-safe.
+ *
+ * <p><b>Leases.</b> No call a throttle makes waits for Redis: a process takes requests and tokens from the
+ * shared buckets ahead of need, a few round trips' worth of the limit's rate at a time, and its throttle draws
+ * on that lease in memory; the lease is topped up in the background when it runs low, and a throttle waiting
+ * for it is woken when it comes ({@link Gate#onLease}). What a request reserved beyond its use goes back to
+ * the lease, and what the lease holds beyond need back to Redis. A lease is taken from the bucket before it is
+ * used, so the processes together never use more than the bucket gives. Bucket4j's own "delaying"
+ * optimization was not used: it serves locally first and settles later, which lets the sum go over.
+ *
+ * <p><b>Limits that change.</b> Each process writes the limits it knows (configured, or learned from the
+ * server's headers) into the buckets with a version, the time it learned them: Bucket4j replaces a bucket's
+ * configuration when a process brings a newer one, so a run after a tier upgrade or with another
+ * {@code rate-limit.rpm} is not paced by an earlier run's limits. A bucket no process uses expires a minute
+ * after it would be full again.
+ *
+ * <p>Each process says every 2 s, on a timer of its own, that it is there, so each knows how many draw on the
+ * limits. When Redis cannot be reached, with one warning, the gates go on under local buckets at this
+ * process's share of the limits (1/N of the processes last seen), and try Redis again a few seconds later: a
+ * run never fails or stalls because Redis did. Thread-safe.
  */
 public final class SharedLimits implements AutoCloseable {
 
@@ -49,13 +73,31 @@ public final class SharedLimits implements AutoCloseable {
     /** How long a read of the shared pause is trusted, and how often the server's remaining corrects the buckets. */
     private static final long PAUSE_CACHE_NANOS = Duration.ofMillis(100).toNanos();
     /** How often a process says it is there. */
-    private static final long HEARTBEAT_NANOS = Duration.ofSeconds(2).toNanos();
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** How long a process that said nothing more still counts among those drawing on the limits. */
     private static final long PRESENCE_MILLIS = Duration.ofSeconds(10).toMillis();
+    /** How long a bucket no process uses stays in Redis after it would be full again. */
+    static final Duration IDLE_BUCKET = Duration.ofMinutes(1);
+    /**
+     * The longest a Redis command may take. No throttle waits on one, so it can allow a busy machine (four JVMs
+     * starting on two cores) its pauses; a Redis that is gone refuses at once.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** Round trips of the limit's rate a lease holds, so a top-up arrives before the lease is spent. */
+    private static final double LEASE_ROUND_TRIPS = 4;
+    /** A lease not drawn on for this long goes back to the shared bucket: it must not become a burst later. */
+    private static final long LEASE_IDLE_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How long a throttle waiting for a lease sleeps before it looks again, should no wake-up come. */
+    private static final long LEASE_WAIT_NANOS = Duration.ofMillis(50).toNanos();
+    /** Weight of the newest round trip in the average. */
+    private static final double ROUND_TRIP_WEIGHT = 0.2;
+    /** Configuration versions: increasing within a process, and across processes by the wall clock. */
+    private static final AtomicLong VERSIONS = new AtomicLong();
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final LettuceBasedProxyManager<byte[]> buckets;
+    private final AsyncProxyManager<byte[]> buckets;
+    private final ScheduledExecutorService timer;
     private final String namespace;
     private final String where;
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
@@ -63,43 +105,116 @@ public final class SharedLimits implements AutoCloseable {
     private volatile long localUntil = Long.MIN_VALUE;
     private final byte[] presenceKey;
     private final byte[] self = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-    private final AtomicLong beatAt = new AtomicLong(Long.MIN_VALUE);
     private volatile int processes = 1;
+    /** Average round trip of a bucket command, nanoseconds. */
+    private volatile double roundTripNanos = Duration.ofMillis(2).toNanos();
 
     private SharedLimits(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, String namespace,
                          String where) {
         this.client = client;
         this.connection = connection;
-        this.buckets = LettuceBasedProxyManager.builderFor(connection).build();
+        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(IDLE_BUCKET))
+                .requestTimeout(TIMEOUT)
+                .build().asAsync();
         this.namespace = namespace;
         this.where = where;
         this.presenceKey = ("evalunit:limits:" + namespace + ":processes").getBytes(StandardCharsets.UTF_8);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "evalunit-shared-limits");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
-     * Connects to {@code redis} ({@code redis://host:port}); {@code namespace} prefixes every key (never the API
-     * key: the base URL's host, or what {@code evalunit.shared-limits.namespace} says).
+     * Connects to {@code redis} ({@code redis://host:port}, {@code rediss://} for TLS, a password as
+     * {@code redis://:password@host:port}); {@code namespace} prefixes every key (never the API key: the base
+     * URL's host, or what {@code evalunit.shared-limits.namespace} says).
      *
-     * @throws IllegalStateException naming the address when Redis cannot be reached at the start
+     * @param trustedCertificates PEM certificates a {@code rediss://} server's certificate is checked against
+     *                            ({@code evalunit.shared-limits.redis-ca}), or {@code null} for the JVM's own
+     * @throws IllegalStateException naming the address (never the password) when Redis cannot be reached at the start
      */
-    public static SharedLimits connect(URI redis, String namespace) {
+    public static SharedLimits connect(URI redis, String namespace, Path trustedCertificates) {
         Objects.requireNonNull(redis, "redis");
         RedisURI uri = RedisURI.create(redis);
-        uri.setTimeout(Duration.ofMillis(500)); // a Redis that answers at all answers in milliseconds
+        uri.setTimeout(TIMEOUT);
         RedisClient client = RedisClient.create(uri);
-        // while Redis is away, commands fail at once (the gates go local) instead of waiting for it to come back
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        try {
-            SharedLimits limits = new SharedLimits(client, client.connect(ByteArrayCodec.INSTANCE), namespace,
-                    redis.getHost() + ":" + redis.getPort());
-            limits.heartbeat(System.nanoTime());
-            return limits;
-        } catch (RuntimeException unreachable) {
-            client.shutdown();
-            throw new IllegalStateException("cannot reach Redis at " + redis.getHost() + ":" + redis.getPort()
-                    + " (evalunit.shared-limits.redis): " + unreachable.getMessage(), unreachable);
+        ClientOptions.Builder options = ClientOptions.builder()
+                // while Redis is away, commands fail at once (the gates go local) instead of waiting for it
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        if (trustedCertificates != null) {
+            options.sslOptions(SslOptions.builder().trustManager(trustedCertificates.toFile()).build());
         }
+        client.setOptions(options.build());
+        String where = redis.getHost() + ":" + redis.getPort();
+        try {
+            SharedLimits limits = new SharedLimits(client, client.connect(ByteArrayCodec.INSTANCE), namespace, where);
+            limits.heartbeat().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            limits.timer.scheduleWithFixedDelay(limits::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            limits.timer.scheduleWithFixedDelay(limits::returnIdleLeases, 1, 1, TimeUnit.SECONDS);
+            return limits;
+        } catch (Exception unreachable) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            if (unreachable instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot reach Redis at " + where + " (evalunit.shared-limits.redis): "
+                    + withoutPassword(rootMessage(unreachable), redis) + advice(unreachable, redis, trustedCertificates));
+        }
+    }
+
+    /** As {@link #connect(URI, String, Path)}, trusting the JVM's certificates. */
+    public static SharedLimits connect(URI redis, String namespace) {
+        return connect(redis, namespace, null);
+    }
+
+    /** What to do about a failure to connect that says what it is: a certificate not trusted, a password refused. */
+    private static String advice(Throwable failure, URI redis, Path trustedCertificates) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if ((t instanceof javax.net.ssl.SSLException || message.contains("PKIX") || message.contains("certificate"))
+                    && "rediss".equals(redis.getScheme())) {
+                return trustedCertificates == null
+                        ? "; its TLS certificate is not one this JVM trusts: set evalunit.shared-limits.redis-ca to a"
+                                + " PEM file of the certificate of the CA that signed it"
+                        : "; its TLS certificate was not signed by a CA of " + trustedCertificates
+                                + " (evalunit.shared-limits.redis-ca)";
+            }
+            if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")) {
+                return "; check the password of evalunit.shared-limits.redis (redis://:PASSWORD@host:port, with / and @"
+                        + " written %2F and %40)";
+            }
+        }
+        return "";
+    }
+
+    /** {@code message} with the password of {@code redis}, should the client have quoted it, replaced by ***. */
+    static String withoutPassword(String message, URI redis) {
+        String userInfo = redis.getUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) {
+            return message;
+        }
+        String password = userInfo.substring(userInfo.indexOf(':') + 1);
+        return password.isEmpty() ? message : message.replace(password, "***");
+    }
+
+    /** The failure's own message, and its root cause's when that says more. */
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause(); // a wrapper of the future that failed: its message is its cause's toString()
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String rootMessage = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == t || message.contains(rootMessage) ? message : message + ": " + rootMessage;
     }
 
     /**
@@ -139,25 +254,41 @@ public final class SharedLimits implements AutoCloseable {
         return processes;
     }
 
-    /**
-     * Says this process is there, and counts those that said so lately, every {@link #HEARTBEAT_NANOS}: one
-     * sorted set per namespace, scored by the wall clock of each process's last word.
-     */
-    private void heartbeat(long now) {
-        long last = beatAt.get();
-        if (!redisUsable(now) || (last != Long.MIN_VALUE && now - last < HEARTBEAT_NANOS)
-                || !beatAt.compareAndSet(last, now)) {
-            return;
+    /** The average round trip of a command to Redis, as this process measured it. */
+    public Duration roundTrip() {
+        return Duration.ofNanos((long) roundTripNanos);
+    }
+
+    /** The timer's heartbeat; a failed one counts as Redis being away. */
+    private void beat() {
+        long now = System.nanoTime();
+        if (redisUsable(now)) {
+            heartbeat().exceptionally(e -> {
+                failed(e, System.nanoTime());
+                return null;
+            });
         }
-        try {
-            RedisCommands<byte[], byte[]> redis = connection.sync();
-            long millis = System.currentTimeMillis();
-            redis.zadd(presenceKey, millis, self);
-            redis.zremrangebyscore(presenceKey, Range.create(0, millis - PRESENCE_MILLIS));
-            redis.pexpire(presenceKey, PRESENCE_MILLIS * 6);
-            processes = (int) Math.max(1, redis.zcard(presenceKey));
-        } catch (RuntimeException e) {
-            failed(e, now);
+    }
+
+    /**
+     * Says this process is there, and counts those that said so lately: one sorted set per namespace, scored by
+     * the wall clock of each process's last word.
+     */
+    private CompletableFuture<Void> heartbeat() {
+        RedisAsyncCommands<byte[], byte[]> redis = connection.async();
+        long millis = System.currentTimeMillis();
+        return redis.zadd(presenceKey, millis, self)
+                .thenCompose(added -> redis.zremrangebyscore(presenceKey, Range.create(0, millis - PRESENCE_MILLIS)))
+                .thenCompose(removed -> redis.pexpire(presenceKey, PRESENCE_MILLIS * 6))
+                .thenCompose(set -> redis.zcard(presenceKey))
+                .thenAccept(count -> processes = (int) Math.max(1, count))
+                .toCompletableFuture();
+    }
+
+    private void returnIdleLeases() {
+        long now = System.nanoTime();
+        if (redisUsable(now)) {
+            gates.values().forEach(gate -> gate.returnIdle(now));
         }
     }
 
@@ -165,22 +296,40 @@ public final class SharedLimits implements AutoCloseable {
         return now >= localUntil;
     }
 
-    private void failed(Exception e, long now) {
+    private void failed(Throwable e, long now) {
         localUntil = now + RETRY_REDIS_NANOS;
         if (warned.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "Redis at " + where + " (evalunit.shared-limits.redis) cannot be "
-                    + "reached (" + e.getMessage() + "); requests go on under this process's own limits until it can");
+                    + "reached (" + rootMessage(e) + "); requests go on under this process's own limits until it can");
         }
+    }
+
+    /** Times a command: its round trip goes into the average that sizes the leases. */
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> command, long started) {
+        return command.whenComplete((value, error) -> {
+            if (error == null) {
+                double trip = System.nanoTime() - started;
+                roundTripNanos += ROUND_TRIP_WEIGHT * (trip - roundTripNanos);
+            }
+        });
     }
 
     @Override
     public void close() {
+        timer.shutdownNow();
         try {
             if (redisUsable(System.nanoTime())) {
-                connection.sync().zrem(presenceKey, self); // the others' share while Redis is away grows now
+                CompletableFuture<?>[] returned = gates.values().stream().map(Gate::returnAll)
+                        .toArray(CompletableFuture[]::new);
+                CompletableFuture.allOf(returned).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // the others' share while Redis is away grows now
+                connection.async().zrem(presenceKey, self).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
-        } catch (RuntimeException e) {
-            // Redis is away: this process's word expires by itself
+        } catch (Exception e) {
+            // Redis is away: what this process leased comes back as the buckets refill, its word expires by itself
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             connection.close();
@@ -190,15 +339,14 @@ public final class SharedLimits implements AutoCloseable {
     }
 
     /**
-     * One model's shared buckets and pause; while Redis is away, this process's share of them in local buckets.
-     * Thread-safe.
+     * One model's shared buckets and pause, and what this process holds of them; while Redis is away, this
+     * process's share of them in local buckets. No method waits for Redis. Thread-safe.
      */
     public final class Gate {
         private final String prefix;
-        private volatile BucketProxy requests;
-        private volatile BucketProxy tokens;
-        private volatile double requestLimit;
-        private volatile double tokenLimit;
+        private final Lease requests;
+        private final Lease tokens;
+        private final List<Runnable> leaseListeners = new CopyOnWriteArrayList<>();
         private volatile double wantedRequests;
         private volatile double wantedTokens;
         private volatile double burst = 1;
@@ -210,105 +358,59 @@ public final class SharedLimits implements AutoCloseable {
 
         private Gate(String model) {
             this.prefix = "evalunit:limits:" + namespace + ":" + model + ":";
+            this.requests = new Lease("rpm");
+            this.tokens = new Lease("tpm");
+        }
+
+        /** Runs {@code listener} (on a thread of the Redis client: it must not block) when a lease comes in. */
+        public void onLease(Runnable listener) {
+            leaseListeners.add(listener);
+        }
+
+        private void leaseCame() {
+            leaseListeners.forEach(Runnable::run);
         }
 
         /**
          * The limits now known (configured, or learned from the server's headers), as per-minute figures with a
-         * bucket of {@code burstSeconds} of each; 0 or less for one not known, which stays unlimited. Applied to
-         * the shared buckets now, or, while Redis cannot be reached, once it can.
+         * bucket of {@code burstSeconds} of each; 0 or less for one not known, which stays unlimited. A limit
+         * that changed is written into the shared bucket with this process's next command to it, replacing
+         * what another process, or an earlier run, wrote there before.
          */
         public void limits(double requestsPerMinute, double tokensPerMinute, double burstSeconds, long now) {
             wantedRequests = requestsPerMinute;
             wantedTokens = tokensPerMinute;
             burst = burstSeconds;
-            configure(now);
-        }
-
-        /** Configures the buckets whose wanted limit differs from the one they have, when Redis can be reached. */
-        private void configure(long now) {
-            if (!redisUsable(now)) {
-                return;
-            }
-            try {
-                // a bucket is configured again only when its limit changed: a replaced configuration loses the
-                // fraction of a token refilled so far, which at every answer would slow every process
-                if (Math.abs(wantedRequests - requestLimit) >= 0.5) {
-                    requests = bucket(requests, "rpm", wantedRequests, burst);
-                    requestLimit = wantedRequests;
-                }
-                if (Math.abs(wantedTokens - tokenLimit) >= 0.5) {
-                    tokens = bucket(tokens, "tpm", wantedTokens, burst);
-                    tokenLimit = wantedTokens;
-                }
-            } catch (RuntimeException e) {
-                failed(e, now);
-            }
-        }
-
-        private BucketProxy bucket(BucketProxy current, String what, double perMinute, double burstSeconds) {
-            if (!(perMinute > 0) || !Double.isFinite(perMinute)) {
-                return current;
-            }
-            // A little under the account's limit, and starting half full: requests paced exactly at it reach
-            // the server a few milliseconds apart from how they left (more on a busy machine), and at an empty
-            // server bucket the early one is refused. Half a bucket left with the server from the start, and
-            // the 3 % the server refills beyond ours, are that reserve.
-            double shared = perMinute * HEADROOM;
-            long capacity = capacity(perMinute, burstSeconds);
-            BucketConfiguration config = BucketConfiguration.builder()
-                    .addLimit(Bandwidth.builder().capacity(capacity)
-                            .refillGreedy(Math.max(1, (long) shared), Duration.ofMinutes(1))
-                            .initialTokens(Math.max(1, capacity / 2)).build())
-                    .build();
-            if (current == null) {
-                return buckets.builder().build((prefix + what).getBytes(StandardCharsets.UTF_8), () -> config);
-            }
-            current.replaceConfiguration(config, TokensInheritanceStrategy.PROPORTIONALLY);
-            return current;
-        }
-
-        private static long capacity(double perMinute, double burstSeconds) {
-            return Math.max(1, (long) Math.floor(perMinute * HEADROOM * burstSeconds / 60));
+            requests.configure(requestsPerMinute, burstSeconds);
+            tokens.configure(tokensPerMinute, burstSeconds);
         }
 
         /**
-         * Takes one request and {@code estimatedTokens} from the shared buckets: 0 when both were available,
-         * else how many nanoseconds to wait (nothing is taken then). While Redis cannot be reached, from this
+         * Takes one request and {@code estimatedTokens} from what this process holds of the shared buckets: 0 when
+         * both were there, else how many nanoseconds to wait (nothing is taken then; the lease is being topped
+         * up, and {@link #onLease} listeners run when it comes). While Redis cannot be reached, from this
          * process's share of the limits instead.
          */
         public long tryTake(long estimatedTokens, long now) {
-            heartbeat(now);
-            configure(now); // limits learned while Redis was away
             if (!redisUsable(now)) {
                 return takeLocally(estimatedTokens, now);
             }
             share = null; // the next outage starts from the share of the processes seen then
-            BucketProxy r = requests;
-            BucketProxy t = tokens;
-            if (r == null && t == null) {
-                return 0;
-            }
-            try {
-                if (r != null) {
-                    ConsumptionProbe probe = r.tryConsumeAndReturnRemaining(1);
-                    if (!probe.isConsumed()) {
-                        return retryIn(probe);
-                    }
+            long neededTokens = Math.max(0, estimatedTokens);
+            boolean taken;
+            synchronized (this) {
+                taken = requests.covers(1) && tokens.covers(neededTokens);
+                if (taken) {
+                    requests.take(1, now);
+                    tokens.take(neededTokens, now);
+                } else {
+                    requests.want(1);
+                    tokens.want(neededTokens);
                 }
-                if (t != null && estimatedTokens > 0) {
-                    ConsumptionProbe probe = t.tryConsumeAndReturnRemaining(estimatedTokens);
-                    if (!probe.isConsumed()) {
-                        if (r != null) {
-                            r.addTokens(1);
-                        }
-                        return retryIn(probe);
-                    }
-                }
-                return 0;
-            } catch (RuntimeException e) {
-                failed(e, now);
-                return takeLocally(estimatedTokens, now);
             }
+            requests.topUp(now);
+            tokens.topUp(now);
+            return taken ? 0 : Math.max(LEASE_WAIT_NANOS, Math.max(requests.retryIn(now), tokens.retryIn(now)));
         }
 
         /** Takes from this process's share of the limits, made at the outage's first request. */
@@ -333,17 +435,9 @@ public final class SharedLimits implements AutoCloseable {
         }
 
         /**
-         * When to ask a refusing bucket again. Shared buckets keep wall-clock time in milliseconds (the clock
-         * processes share), so a wait to the nanosecond wakes before the bucket's clock has moved and is
-         * refused again, a millisecond at a time: thousands of reads of Redis a second per process. The wait
-         * is rounded up to the next millisecond, and one more.
+         * Settles a request's tokens: what was reserved beyond its use goes back to this process's lease (beyond
+         * what the lease should hold, back to Redis), what it used beyond is taken from the lease.
          */
-        private static long retryIn(ConsumptionProbe refused) {
-            long millis = Duration.ofNanos(Math.max(0, refused.getNanosToWaitForRefill()) + 999_999).toMillis();
-            return Duration.ofMillis(millis + 1).toNanos();
-        }
-
-        /** Settles a request's tokens: gives back what was reserved beyond its use, or takes what it used beyond. */
         public void settle(long difference, long now) {
             if (difference == 0) {
                 return;
@@ -354,19 +448,7 @@ public final class SharedLimits implements AutoCloseable {
                 }
                 return;
             }
-            BucketProxy t = tokens;
-            if (t == null) {
-                return;
-            }
-            try {
-                if (difference > 0) {
-                    t.addTokens(difference);
-                } else {
-                    t.consumeIgnoringRateLimits(-difference);
-                }
-            } catch (RuntimeException e) {
-                failed(e, now);
-            }
+            tokens.settle(difference);
         }
 
         /**
@@ -374,80 +456,305 @@ public final class SharedLimits implements AutoCloseable {
          * {@code x-ratelimit-remaining-*} of its {@code x-ratelimit-limit-*}; -1 for a header it did not send):
          * a shared bucket that holds more than that, plus what refilled since, gives the difference up, so
          * every process sees the correction. Requests sent since are counted on both sides, so the estimate
-         * errs towards the server having more; at most one correction per 100 ms.
+         * errs towards the server having more; at most one correction per 100 ms, sent without waiting.
+         *
+         * @return when the correction is done (for tests; a throttle does not wait)
          */
-        public void correct(long remainingRequests, long limitRequests, long remainingTokens, long limitTokens,
-                            long sinceSentNanos, long now) {
+        public CompletableFuture<Void> correct(long remainingRequests, long limitRequests, long remainingTokens,
+                                               long limitTokens, long sinceSentNanos, long now) {
             long last = correctedAt.get();
             if (!redisUsable(now) || (last != Long.MIN_VALUE && now - last < PAUSE_CACHE_NANOS)
                     || !correctedAt.compareAndSet(last, now)) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
-            try {
-                clamp(requests, requestLimit, remainingRequests, limitRequests, sinceSentNanos);
-                clamp(tokens, tokenLimit, remainingTokens, limitTokens, sinceSentNanos);
-            } catch (RuntimeException e) {
-                failed(e, now);
-            }
-        }
-
-        private void clamp(BucketProxy bucket, double perMinute, long remaining, long limit, long sinceSentNanos) {
-            if (bucket == null || remaining < 0 || limit <= 0 || !(perMinute > 0)) {
-                return;
-            }
-            long capacity = capacity(perMinute, burst);
-            double serverNow = (double) remaining / limit * capacity
-                    + perMinute * HEADROOM * Math.max(0, sinceSentNanos) / Duration.ofMinutes(1).toNanos();
-            if (serverNow >= capacity) {
-                return; // the server has at least what a full bucket holds: nothing to correct
-            }
-            long excess = bucket.getAvailableTokens() - (long) Math.ceil(serverNow);
-            if (excess > 0) {
-                bucket.tryConsumeAsMuchAsPossible(excess);
-            }
+            return CompletableFuture.allOf(
+                    requests.clamp(remainingRequests, limitRequests, sinceSentNanos),
+                    tokens.clamp(remainingTokens, limitTokens, sinceSentNanos)).exceptionally(e -> {
+                        failed(e, System.nanoTime());
+                        return null;
+                    });
         }
 
         /** A 429: every process of the namespace pauses this model until {@code untilMillis} (wall clock). */
         public void pause(long untilMillis, long now) {
             pausedUntilMillis = Math.max(pausedUntilMillis, untilMillis);
-            if (!redisUsable(now)) {
-                return;
-            }
             long ms = untilMillis - System.currentTimeMillis();
-            if (ms <= 0) {
+            if (!redisUsable(now) || ms <= 0) {
                 return;
             }
-            try {
-                connection.sync().set((prefix + "pause").getBytes(StandardCharsets.UTF_8),
-                        Long.toString(untilMillis).getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(ms));
-            } catch (RuntimeException e) {
-                failed(e, now);
-            }
+            connection.async().set((prefix + "pause").getBytes(StandardCharsets.UTF_8),
+                    Long.toString(untilMillis).getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(ms))
+                    .exceptionally(e -> {
+                        failed(e, System.nanoTime());
+                        return null;
+                    });
         }
 
-        /** How long every process should still pause this model, in nanoseconds; 0 for none. */
+        /**
+         * How long every process should still pause this model, in nanoseconds; 0 for none. From what this
+         * process knows; what the others said is read in the background, at most every 100 ms.
+         */
         public long pausedNanos(long now) {
             long readAt = pauseReadAt.get();
             if (redisUsable(now) && (readAt == Long.MIN_VALUE || now - readAt > PAUSE_CACHE_NANOS)
                     && pauseReadAt.compareAndSet(readAt, now)) {
-                try {
-                    byte[] value = connection.sync().get((prefix + "pause").getBytes(StandardCharsets.UTF_8));
-                    if (value != null) {
-                        pausedUntilMillis = Math.max(pausedUntilMillis,
-                                Long.parseLong(new String(value, StandardCharsets.UTF_8)));
-                    }
-                } catch (RuntimeException e) {
-                    failed(e, now);
-                }
+                connection.async().get((prefix + "pause").getBytes(StandardCharsets.UTF_8))
+                        .thenAccept(value -> {
+                            if (value != null) {
+                                pausedUntilMillis = Math.max(pausedUntilMillis,
+                                        Long.parseLong(new String(value, StandardCharsets.UTF_8)));
+                            }
+                        }).exceptionally(e -> {
+                            failed(e, System.nanoTime());
+                            return null;
+                        });
             }
             long ms = pausedUntilMillis - System.currentTimeMillis();
             return ms <= 0 ? 0 : Duration.ofMillis(ms).toNanos();
         }
+
+        /**
+         * What the shared bucket of requests ({@code "rpm"}) or tokens ({@code "tpm"}) holds now, for tests and
+         * benches; -1 when no limit is known.
+         */
+        public CompletableFuture<Long> available(String what) {
+            Lease lease = "rpm".equals(what) ? requests : tokens;
+            AsyncBucketProxy bucket = lease.bucket;
+            return bucket == null ? CompletableFuture.completedFuture(-1L) : bucket.getAvailableTokens();
+        }
+
+        /** What this process holds of the shared buckets now: requests and tokens (for tests). */
+        public synchronized long[] leased() {
+            return new long[] {requests.held, tokens.held};
+        }
+
+        private void returnIdle(long now) {
+            requests.returnIfIdle(now);
+            tokens.returnIfIdle(now);
+        }
+
+        private CompletableFuture<Void> returnAll() {
+            return CompletableFuture.allOf(requests.giveBack(Long.MAX_VALUE), tokens.giveBack(Long.MAX_VALUE));
+        }
+
+        /**
+         * One shared bucket and what this process holds of it. {@code held}, {@code wanted}, {@code refilling}
+         * and {@code retryAt} are guarded by the gate.
+         */
+        private final class Lease {
+            private final String what;
+            private volatile AsyncBucketProxy bucket;
+            private volatile double perMinute;
+            private long held;
+            private long wanted;
+            private boolean refilling;
+            private long retryAt = Long.MIN_VALUE;
+            private long usedAt;
+
+            Lease(String what) {
+                this.what = what;
+            }
+
+            /**
+             * Writes a changed limit into the shared bucket with the next command (Bucket4j replaces the stored
+             * configuration when this version is newer); a bucket is configured again only when its limit
+             * changed, since a replaced configuration loses the fraction of a token refilled so far.
+             */
+            void configure(double limit, double burstSeconds) {
+                if (!(limit > 0) || !Double.isFinite(limit) || Math.abs(limit - perMinute) < 0.5) {
+                    return;
+                }
+                // A little under the account's limit, and starting half full: requests paced exactly at it reach
+                // the server a few milliseconds apart from how they left (more on a busy machine), and at an
+                // empty server bucket the early one is refused. Half a bucket left with the server from the
+                // start, and the 3 % the server refills beyond ours, are that reserve.
+                long capacity = capacity(limit, burstSeconds);
+                BucketConfiguration config = BucketConfiguration.builder()
+                        .addLimit(Bandwidth.builder().capacity(capacity)
+                                .refillGreedy(Math.max(1, (long) (limit * HEADROOM)), Duration.ofMinutes(1))
+                                .initialTokens(Math.max(1, capacity / 2)).build())
+                        .build();
+                long version = VERSIONS.updateAndGet(v -> Math.max(v + 1, System.currentTimeMillis()));
+                bucket = buckets.builder()
+                        .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.PROPORTIONALLY)
+                        .build((prefix + what).getBytes(StandardCharsets.UTF_8),
+                                () -> CompletableFuture.completedFuture(config));
+                perMinute = limit;
+            }
+
+            /** Whether what is held covers {@code n}; a lease with no limit known covers everything. Under the gate. */
+            boolean covers(long n) {
+                return bucket == null || n == 0 || held >= n;
+            }
+
+            /** Under the gate. */
+            void take(long n, long now) {
+                if (bucket != null) {
+                    held -= n;
+                    usedAt = now;
+                }
+                wanted = 0;
+            }
+
+            /** Under the gate. */
+            void want(long n) {
+                wanted = Math.max(wanted, n);
+            }
+
+            /** How long until the shared bucket, found empty, has a token again; 0 when not known to be empty. */
+            long retryIn(long now) {
+                synchronized (Gate.this) {
+                    return retryAt == Long.MIN_VALUE ? 0 : Math.max(0, retryAt - now);
+                }
+            }
+
+            /** What a lease should hold: a few round trips of the limit's rate, within a share of the bucket. */
+            private long chunk() {
+                double ratePerNano = perMinute * HEADROOM / Duration.ofMinutes(1).toNanos();
+                long rateChunk = (long) Math.ceil(ratePerNano * roundTripNanos * LEASE_ROUND_TRIPS);
+                long shareOfBucket = Math.max(1, capacity(perMinute, burst) / (2L * Math.max(1, processes)));
+                return Math.max(1, Math.min(rateChunk, shareOfBucket));
+            }
+
+            /** Starts a top-up when the lease is below what it should hold and none is under way. */
+            void topUp(long now) {
+                AsyncBucketProxy b = bucket;
+                if (b == null) {
+                    return;
+                }
+                long need;
+                long more;
+                synchronized (Gate.this) {
+                    long chunk = chunk();
+                    if (refilling || (held >= wanted && held * 2 >= chunk) || now < retryAt) {
+                        return;
+                    }
+                    need = Math.max(1, wanted - held);
+                    more = Math.max(0, chunk - held - need);
+                    refilling = true;
+                }
+                long started = System.nanoTime();
+                timed(b.tryConsumeAndReturnRemaining(need), started).whenComplete((probe, error) -> {
+                    if (error != null) {
+                        done(0, Long.MIN_VALUE);
+                        failed(error, System.nanoTime());
+                        leaseCame(); // the waiting throttle goes on under its local share
+                        return;
+                    }
+                    if (!probe.isConsumed()) {
+                        // empty: ask again when the bucket has refilled, rounded up to its clock's milliseconds
+                        long wait = Duration.ofMillis(Duration.ofNanos(probe.getNanosToWaitForRefill() + 999_999)
+                                .toMillis() + 1).toNanos();
+                        done(0, System.nanoTime() + wait);
+                        timer.schedule(() -> {
+                            topUp(System.nanoTime());
+                        }, wait, TimeUnit.NANOSECONDS);
+                        return;
+                    }
+                    long extra = Math.min(more, probe.getRemainingTokens());
+                    if (extra <= 0) {
+                        done(need, Long.MIN_VALUE);
+                        leaseCame();
+                        return;
+                    }
+                    add(need);
+                    leaseCame();
+                    timed(b.tryConsumeAsMuchAsPossible(extra), System.nanoTime()).whenComplete((got, failure) -> {
+                        done(failure == null ? got : 0, Long.MIN_VALUE);
+                        if (failure != null) {
+                            failed(failure, System.nanoTime());
+                        }
+                        leaseCame();
+                    });
+                });
+            }
+
+            private void add(long n) {
+                synchronized (Gate.this) {
+                    held += n;
+                }
+            }
+
+            private void done(long got, long retry) {
+                synchronized (Gate.this) {
+                    held += got;
+                    refilling = false;
+                    retryAt = retry;
+                }
+            }
+
+            /** A request's settlement: into the lease; what it holds beyond two leases' worth back to Redis. */
+            void settle(long difference) {
+                long back;
+                synchronized (Gate.this) {
+                    if (bucket == null) {
+                        return;
+                    }
+                    held += difference;
+                    long chunk = chunk();
+                    back = held > 2 * chunk ? held - chunk : 0;
+                }
+                if (back > 0) {
+                    giveBack(back);
+                }
+            }
+
+            /** Gives up to {@code n} of what is held back to the shared bucket. */
+            CompletableFuture<Void> giveBack(long n) {
+                AsyncBucketProxy b = bucket;
+                long back;
+                synchronized (Gate.this) {
+                    back = Math.min(n, held);
+                    if (b == null || back <= 0) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    held -= back;
+                }
+                return b.addTokens(back).exceptionally(e -> {
+                    failed(e, System.nanoTime());
+                    return null;
+                });
+            }
+
+            void returnIfIdle(long now) {
+                boolean idle;
+                synchronized (Gate.this) {
+                    idle = held > 0 && wanted == 0 && now - usedAt > LEASE_IDLE_NANOS;
+                }
+                if (idle) {
+                    giveBack(Long.MAX_VALUE);
+                }
+            }
+
+            CompletableFuture<Void> clamp(long remaining, long limit, long sinceSentNanos) {
+                AsyncBucketProxy b = bucket;
+                double known = perMinute;
+                if (b == null || remaining < 0 || limit <= 0 || !(known > 0)) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                long capacity = capacity(known, burst);
+                double serverNow = (double) remaining / limit * capacity
+                        + known * HEADROOM * Math.max(0, sinceSentNanos) / Duration.ofMinutes(1).toNanos();
+                if (serverNow >= capacity) {
+                    return CompletableFuture.completedFuture(null); // the server has at least a full bucket
+                }
+                return b.getAvailableTokens().thenCompose(available -> {
+                    long excess = available - (long) Math.ceil(serverNow);
+                    return excess > 0 ? b.tryConsumeAsMuchAsPossible(excess).thenApply(taken -> (Void) null)
+                            : CompletableFuture.completedFuture(null);
+                });
+            }
+        }
+    }
+
+    private static long capacity(double perMinute, double burstSeconds) {
+        return Math.max(1, (long) Math.floor(perMinute * HEADROOM * burstSeconds / 60));
     }
 
     /**
      * A process's share of a model's limits while Redis is away: 1/N of the shared limits, N the processes
-     * last seen, in local buckets that start full. Guarded by its gate.
+     * last seen, in local buckets that start empty (the process was drawing on the shared buckets until now: a
+     * full share on top would be a burst the server refuses). Guarded by its gate.
      */
     private static final class Share {
         final TokenBucket requests;
@@ -459,9 +766,12 @@ public final class SharedLimits implements AutoCloseable {
         }
 
         private static TokenBucket bucket(double perMinute, double burstSeconds, int processes, long now) {
-            return perMinute > 0 && Double.isFinite(perMinute)
-                    ? TokenBucket.perMinute(perMinute * HEADROOM / Math.max(1, processes), burstSeconds, now)
-                    : TokenBucket.unlimited();
+            if (!(perMinute > 0) || !Double.isFinite(perMinute)) {
+                return TokenBucket.unlimited();
+            }
+            TokenBucket share = TokenBucket.perMinute(perMinute * HEADROOM / Math.max(1, processes), burstSeconds, now);
+            share.take(share.level(now), now);
+            return share;
         }
 
         long tryTake(long estimatedTokens, long now) {

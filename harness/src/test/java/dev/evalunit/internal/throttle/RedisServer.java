@@ -19,10 +19,17 @@ public final class RedisServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path ca;
 
-    private RedisServer(Process process, int port) {
+    private RedisServer(Process process, int port, Path ca) {
         this.process = process;
         this.port = port;
+        this.ca = ca;
+    }
+
+    /** The certificate of the CA that signed a TLS server's, or {@code null} for a plain one. */
+    public Path ca() {
+        return ca;
     }
 
     /** The binary, or {@code null} when this machine has none. */
@@ -56,8 +63,49 @@ public final class RedisServer implements AutoCloseable {
 
     /** A server on {@code port}, e.g. one started again after an outage. */
     public static RedisServer start(int port) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(binary().toString(), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")).redirectErrorStream(true).start();
+        return start(port, List.of("--port", String.valueOf(port)), null);
+    }
+
+    /**
+     * A server that speaks TLS only and asks for {@code password}: its certificate (for 127.0.0.1) is signed by
+     * a CA made in {@code dir} with {@code openssl}, whose certificate {@link #ca()} is.
+     */
+    public static RedisServer startTls(Path dir, String password) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")),
+                "no /usr/bin/openssl on this machine (Debian's package openssl; .ci/run installs it)");
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days",
+                "1", "-subj", "/CN=evalunit test CA");
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=127.0.0.1");
+        Files.writeString(dir.resolve("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.pem", "-days", "1", "-extfile", "san.cnf");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        return start(port, List.of("--port", "0", "--tls-port", String.valueOf(port),
+                "--tls-cert-file", dir.resolve("server.pem").toString(),
+                "--tls-key-file", dir.resolve("server.key").toString(),
+                "--tls-ca-cert-file", dir.resolve("ca.pem").toString(), "--tls-auth-clients", "no",
+                "--requirepass", password), dir.resolve("ca.pem"));
+    }
+
+    private static void openssl(Path dir, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/openssl"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("openssl " + String.join(" ", arguments) + " failed: " + output);
+        }
+    }
+
+    private static RedisServer start(int port, List<String> listen, Path ca) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(binary().toString()));
+        command.addAll(listen);
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
@@ -73,7 +121,7 @@ public final class RedisServer implements AutoCloseable {
                 }, "redis-server-output");
                 drain.setDaemon(true);
                 drain.start();
-                return new RedisServer(process, port);
+                return new RedisServer(process, port, ca);
             }
         }
         process.waitFor(5, TimeUnit.SECONDS);
@@ -84,8 +132,9 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} for a TLS server (no password). */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (ca == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
     /** Stops the server, as an outage would. */

@@ -12,8 +12,11 @@ import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two clients (two processes' throttles) on one account of 600 requests per minute, enforced per second by the
@@ -137,13 +141,15 @@ class SharedLimitsIntegrationTests {
             SharedLimits.Gate gate = third.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime());
             assertThat(third.processes()).as("processes drawing on the limits").isEqualTo(3);
-            assertThat(gate.tryTake(10, System.nanoTime())).as("wait for a token of the shared bucket").isZero();
+            assertThat(take(gate, 10)).as("a request taken from the shared bucket").isTrue();
             assertThat(gate.localRequestsPerMinute()).as("a share of its own while Redis is there").isZero();
 
             own.close(); // Redis goes away
 
-            assertThat(gate.tryTake(10, System.nanoTime())).as("the first request of the outage, from a full share")
-                    .isZero();
+            // what this process leased before is used first; the top-up that fails sends it to its share
+            for (int i = 0; i < 20 && gate.localRequestsPerMinute() == 0; i++) {
+                assertThat(take(gate, 10)).as("request %d of the outage: no wait for Redis, never a failure", i).isTrue();
+            }
             assertThat(gate.localRequestsPerMinute()).as("this process's requests per minute while Redis is away")
                     .isEqualTo(600 * SharedLimits.HEADROOM / 3, offset(1e-9));
         } finally {
@@ -162,10 +168,13 @@ class SharedLimitsIntegrationTests {
             mine.limits(600, 0, 1, now); // a bucket of 9 requests (600 a minute, 1 s of it, 97 %), half full
             theirs.limits(600, 0, 1, now);
 
-            // the server admitted one of mine with nothing left of its 600 (another client spent them)
-            mine.correct(0, 600, -1, -1, 0, now);
+            assertThat(take(theirs, 0)).isTrue(); // the bucket is written, half full (4 of 9)
+            assertThat(theirs.available("rpm").join()).isPositive();
 
-            assertThat(theirs.tryTake(0, System.nanoTime())).as("the other process's wait for a request").isPositive();
+            // the server admitted one of mine with nothing left of its 600 (another client spent them)
+            mine.correct(0, 600, -1, -1, 0, now).join();
+
+            assertThat(theirs.available("rpm").join()).as("what the shared bucket holds for every process").isZero();
         }
     }
 
@@ -176,14 +185,157 @@ class SharedLimitsIntegrationTests {
             SharedLimits.Gate gate = only.gate("gpt-4o-mini");
             long now = System.nanoTime();
             gate.limits(600, 0, 1, now);
-            while (gate.tryTake(0, now) == 0) {
-                // empties the bucket (it starts half full)
+            assertThat(take(gate, 0)).isTrue();
+            long before = gate.available("rpm").join();
+
+            gate.correct(600, 600, -1, -1, 0, now).join(); // the server says it has all 600 left
+
+            // what refilled meanwhile (9.7 a second) at most, never the server's 600
+            assertThat(gate.available("rpm").join()).as("what the bucket holds after").isLessThanOrEqualTo(before + 1);
+        }
+    }
+
+    /**
+     * A run at 600 RPM, then one at 3,000 on the same Redis and namespace (a tier upgrade, or another
+     * evalunit.rate-limit.rpm): the second run's limits replace the first's in Redis, where a bucket kept its
+     * first configuration for good and paced every later run at 600.
+     */
+    @Test
+    void limitsThatChangeReplaceWhatAnEarlierRunLeftInRedis() {
+        String namespace = "relimit-" + UUID.randomUUID();
+        try (SharedLimits earlier = SharedLimits.connect(URI.create(redis.url()), namespace)) {
+            SharedLimits.Gate gate = earlier.gate("gpt-4o-mini");
+            gate.limits(600, 0, 1, System.nanoTime()); // a bucket of 9 requests (600 a minute, 1 s of it, 97 %)
+            assertThat(take(gate, 0)).isTrue();
+            assertThat(gate.available("rpm").join()).isLessThanOrEqualTo(9);
+        }
+        try (SharedLimits later = SharedLimits.connect(URI.create(redis.url()), namespace)) {
+            SharedLimits.Gate gate = later.gate("gpt-4o-mini");
+            gate.limits(3_000, 0, 1, System.nanoTime()); // a bucket of 48
+
+            assertThat(take(gate, 0)).isTrue();
+
+            assertThat(gate.available("rpm").join()).as("what the bucket holds under the new limit").isGreaterThan(9);
+        }
+    }
+
+    @Test
+    void aBucketNoProcessUsesExpiresAndAProcessSaysItIsThereWithoutTraffic() throws Exception {
+        String namespace = "idle-" + UUID.randomUUID();
+        try (SharedLimits only = SharedLimits.connect(URI.create(redis.url()), namespace);
+             RedisClient client = RedisClient.create(redis.url());
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            SharedLimits.Gate gate = only.gate("gpt-4o-mini");
+            gate.limits(600, 0, 1, System.nanoTime());
+            assertThat(take(gate, 0)).isTrue();
+
+            long ttl = connection.sync().pttl("evalunit:limits:" + namespace + ":gpt-4o-mini:rpm");
+            assertThat(ttl).as("milliseconds before the bucket expires unless used")
+                    .isPositive().isLessThanOrEqualTo(SharedLimits.IDLE_BUCKET.toMillis() + 1_000);
+
+            String presence = "evalunit:limits:" + namespace + ":processes";
+            Double first = connection.sync().zscore(presence, connection.sync().zrange(presence, 0, 0).get(0));
+            Thread.sleep(SharedLimits.HEARTBEAT.toMillis() + 500); // no request meanwhile
+            Double second = connection.sync().zscore(presence, connection.sync().zrange(presence, 0, 0).get(0));
+            assertThat(second).as("the wall clock of this process's last word").isGreaterThan(first);
+        }
+    }
+
+    /**
+     * The calls a throttle makes under its lock never wait for Redis: a process draws on a lease it takes
+     * ahead, so with Redis 2 ms away (a TCP proxy holding each byte 2 ms each way) 400 requests cost Redis a
+     * fraction of a command each, where each took a compare-and-swap per bucket, under the lock.
+     */
+    @Test
+    void aRemoteRedisIsAskedForLeasesNotForEachRequest() throws Exception {
+        try (OpenAiSimulator fast = OpenAiSimulator.start(SimulatorOptions.builder()
+                .requestsPerMinute(60_000).tokensPerMinute(100_000_000).build());
+             DelayProxy remote = DelayProxy.start(redis.port(), Duration.ofMillis(2));
+             RedisClient client = RedisClient.create(redis.url());
+             StatefulRedisConnection<String, String> stats = client.connect()) {
+            Map<String, String> p = new HashMap<>(Map.of(
+                    "evalunit.openai.api-key", "sk-" + "test-shared0123456789abcdefgh",
+                    "evalunit.openai.base-url", fast.baseUrl(),
+                    "evalunit.rate-limit.max-concurrency", "32",
+                    "evalunit.shared-limits.redis", remote.url(),
+                    "evalunit.shared-limits.namespace", "lease-" + UUID.randomUUID()));
+            try (OpenAiClient one = OpenAiClient.create(EvalConfig.load(ConfigSources.of(p, Map.of(), null)))) {
+                one.generate(ChatRequest.user("the probe: the limits are learned from its answer"));
+                long before = commands(stats);
+
+                List<Completion> answers = sendAtOnce(400, one);
+
+                long used = commands(stats) - before - 1; // the INFO itself
+                assertThat(answers).hasSize(400);
+                assertThat(fast.requests().rateLimited()).isZero();
+                assertThat((double) used / 400).as("Redis commands per request").isLessThan(1.0);
+            }
+        }
+    }
+
+    /** A lab's Redis on another machine: TLS with a certificate its own CA signed, and a password with / and @. */
+    @Test
+    void overTlsWithAPasswordLimitsAreSharedAndThePasswordIsNeverShown(@TempDir Path dir) throws Exception {
+        String password = "s3cr/et@lab";
+        try (RedisServer tls = RedisServer.startTls(dir, password)) {
+            String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+            URI address = URI.create("rediss://:" + encoded + "@127.0.0.1:" + tls.port());
+            try (SharedLimits shared = SharedLimits.connect(address, "tls-" + UUID.randomUUID(), tls.ca())) {
+                SharedLimits.Gate gate = shared.gate("gpt-4o-mini");
+                gate.limits(600, 0, 1, System.nanoTime());
+
+                assertThat(take(gate, 0)).as("a request taken from the bucket over TLS").isTrue();
+                assertThat(gate.available("rpm").join()).isBetween(0L, 9L);
             }
 
-            gate.correct(600, 600, -1, -1, 0, now); // the server says it has all 600 left
+            assertThatThrownBy(() -> SharedLimits.connect(address, "tls", null))
+                    .as("the JVM's own trust store does not know the lab's CA")
+                    .hasMessageStartingWith("cannot reach Redis at 127.0.0.1:" + tls.port())
+                    .hasMessageContaining("set evalunit.shared-limits.redis-ca to a PEM file")
+                    .hasMessageNotContaining(password).hasMessageNotContaining(encoded);
+            URI wrong = URI.create("rediss://:not-" + encoded + "@127.0.0.1:" + tls.port());
+            assertThatThrownBy(() -> SharedLimits.connect(wrong, "tls", tls.ca()))
+                    .hasMessageContaining("check the password of evalunit.shared-limits.redis")
+                    .hasMessageNotContaining("not-" + password).hasMessageNotContaining(encoded);
 
-            assertThat(gate.tryTake(0, System.nanoTime())).as("the wait after the bucket was emptied").isPositive();
+            Map<String, String> p = new HashMap<>(Map.of(
+                    "evalunit.openai.api-key", "sk-" + "test-shared0123456789abcdefgh",
+                    "evalunit.openai.base-url", simulator.baseUrl(),
+                    "evalunit.shared-limits.redis", address.toString(),
+                    "evalunit.shared-limits.redis-ca", tls.ca().toString()));
+            dev.evalunit.testing.Logs.Captured<List<Completion>> run = dev.evalunit.testing.Logs.capture("dev.evalunit",
+                    java.util.logging.Level.ALL, () -> {
+                        try (OpenAiClient client = OpenAiClient.create(EvalConfig.load(ConfigSources.of(p, Map.of(),
+                                null)))) {
+                            return sendAtOnce(5, client);
+                        }
+                    });
+            assertThat(run.value()).hasSize(5);
+            assertThat(run.records()).noneSatisfy(r -> assertThat(r.getMessage()).contains(password));
+            assertThat(run.records()).noneSatisfy(r -> assertThat(r.getMessage()).contains(encoded));
         }
+    }
+
+    private static long commands(StatefulRedisConnection<String, String> connection) {
+        for (String line : connection.sync().info("stats").split("\r?\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        throw new IllegalStateException("no total_commands_processed in INFO stats");
+    }
+
+    /** Takes a request and {@code tokens} from the gate, waiting for its lease: false when none came in 5 s. */
+    private static boolean take(SharedLimits.Gate gate, long tokens) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            long wait = gate.tryTake(tokens, System.nanoTime());
+            if (wait == 0) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, Duration.ofMillis(5).toNanos()));
+        }
+        return false;
     }
 
     @Test
