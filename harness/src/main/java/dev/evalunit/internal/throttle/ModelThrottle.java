@@ -153,7 +153,7 @@ public final class ModelThrottle implements AutoCloseable {
         this.limitsKnown = !learnRequests && !learnTokens;
         if (gate != null) {
             gate.limits(requests.perMinute(), tokens.perMinute(), settings.burstSeconds(), now);
-            // a lease from the shared buckets came in (on the Redis client's thread): dispatch on ours
+            // a lease from the shared buckets came in (on a thread that talks to Redis): dispatch on ours
             gate.onLease(() -> wakeups.schedule(this::dispatch, 0));
         }
         this.aimd = AIMDLimit.newBuilder()

@@ -3,20 +3,12 @@ package dev.evalunit.internal.throttle;
 import dev.evalunit.config.OpenAIConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,16 +23,25 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Rate limits shared by every process that names the same Redis and namespace
  * ({@code evalunit.shared-limits.redis}): per model, one RPM and one TPM bucket in Redis, Bucket4j's
- * distributed buckets (compare-and-swap over Lettuce), which each process's {@link ModelThrottle} draws on
+ * distributed buckets (compare-and-swap over Jedis), which each process's {@link ModelThrottle} draws on
  * besides its own; a shared pause after a 429; and the server's {@code x-ratelimit-remaining-*}, which lower
  * the shared buckets when they hold more than the server has left. A process keeps its own concurrency.
  *
@@ -89,14 +90,17 @@ public final class SharedLimits implements AutoCloseable {
     private static final long LEASE_IDLE_NANOS = Duration.ofSeconds(1).toNanos();
     /** How long a throttle waiting for a lease sleeps before it looks again, should no wake-up come. */
     private static final long LEASE_WAIT_NANOS = Duration.ofMillis(50).toNanos();
+    /** Connections to Redis, and the threads that make the calls: a top-up, a heartbeat, a correction at once. */
+    private static final int CONNECTIONS = 4;
     /** Weight of the newest round trip in the average. */
     private static final double ROUND_TRIP_WEIGHT = 0.2;
     /** Configuration versions: increasing within a process, and across processes by the wall clock. */
     private static final AtomicLong VERSIONS = new AtomicLong();
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final AsyncProxyManager<byte[]> buckets;
+    private final JedisPool pool;
+    private final ProxyManager<byte[]> buckets;
+    /** The threads that talk to Redis; no other thread waits for it. */
+    private final ExecutorService io;
     private final ScheduledExecutorService timer;
     private final String namespace;
     private final String where;
@@ -109,22 +113,24 @@ public final class SharedLimits implements AutoCloseable {
     /** Average round trip of a bucket command, nanoseconds. */
     private volatile double roundTripNanos = Duration.ofMillis(2).toNanos();
 
-    private SharedLimits(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, String namespace,
-                         String where) {
-        this.client = client;
-        this.connection = connection;
-        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+    private SharedLimits(JedisPool pool, String namespace, String where) {
+        this.pool = pool;
+        this.buckets = Bucket4jJedis.casBasedBuilder(pool)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(IDLE_BUCKET))
-                .requestTimeout(TIMEOUT)
-                .build().asAsync();
+                .build();
         this.namespace = namespace;
         this.where = where;
         this.presenceKey = ("evalunit:limits:" + namespace + ":processes").getBytes(StandardCharsets.UTF_8);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "evalunit-shared-limits");
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("evalunit-shared-limits"));
+        this.io = Executors.newFixedThreadPool(CONNECTIONS, daemon("evalunit-shared-limits-io"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**
@@ -138,83 +144,35 @@ public final class SharedLimits implements AutoCloseable {
      */
     public static SharedLimits connect(URI redis, String namespace, Path trustedCertificates) {
         Objects.requireNonNull(redis, "redis");
-        RedisURI uri = RedisURI.create(redis);
-        uri.setTimeout(TIMEOUT);
-        RedisClient client = RedisClient.create(uri);
-        ClientOptions.Builder options = ClientOptions.builder()
-                // while Redis is away, commands fail at once (the gates go local) instead of waiting for it
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
-        if (trustedCertificates != null) {
-            options.sslOptions(SslOptions.builder().trustManager(trustedCertificates.toFile()).build());
-        }
-        client.setOptions(options.build());
-        String where = redis.getHost() + ":" + redis.getPort();
+        int port = redis.getPort() < 0 ? 6379 : redis.getPort();
+        String where = redis.getHost() + ":" + port;
+        JedisPool pool = null;
         try {
-            SharedLimits limits = new SharedLimits(client, client.connect(ByteArrayCodec.INSTANCE), namespace, where);
-            limits.heartbeat().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            pool = RedisConnections.pool(redis, trustedCertificates, CONNECTIONS, TIMEOUT);
+            SharedLimits limits = new SharedLimits(pool, namespace, where);
+            try {
+                limits.presence();
+            } catch (RuntimeException unreachable) {
+                limits.io.shutdownNow();
+                limits.timer.shutdownNow();
+                throw unreachable;
+            }
             limits.timer.scheduleWithFixedDelay(limits::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
                     TimeUnit.MILLISECONDS);
             limits.timer.scheduleWithFixedDelay(limits::returnIdleLeases, 1, 1, TimeUnit.SECONDS);
             return limits;
         } catch (Exception unreachable) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            if (unreachable instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            if (pool != null) {
+                pool.close();
             }
             throw new IllegalStateException("cannot reach Redis at " + where + " (evalunit.shared-limits.redis): "
-                    + withoutPassword(rootMessage(unreachable), redis) + advice(unreachable, redis, trustedCertificates));
+                    + RedisConnections.explain(unreachable, redis, trustedCertificates));
         }
     }
 
     /** As {@link #connect(URI, String, Path)}, trusting the JVM's certificates. */
     public static SharedLimits connect(URI redis, String namespace) {
         return connect(redis, namespace, null);
-    }
-
-    /** What to do about a failure to connect that says what it is: a certificate not trusted, a password refused. */
-    private static String advice(Throwable failure, URI redis, Path trustedCertificates) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if ((t instanceof javax.net.ssl.SSLException || message.contains("PKIX") || message.contains("certificate"))
-                    && "rediss".equals(redis.getScheme())) {
-                return trustedCertificates == null
-                        ? "; its TLS certificate is not one this JVM trusts: set evalunit.shared-limits.redis-ca to a"
-                                + " PEM file of the certificate of the CA that signed it"
-                        : "; its TLS certificate was not signed by a CA of " + trustedCertificates
-                                + " (evalunit.shared-limits.redis-ca)";
-            }
-            if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")) {
-                return "; check the password of evalunit.shared-limits.redis (redis://:PASSWORD@host:port, with / and @"
-                        + " written %2F and %40)";
-            }
-        }
-        return "";
-    }
-
-    /** {@code message} with the password of {@code redis}, should the client have quoted it, replaced by ***. */
-    static String withoutPassword(String message, URI redis) {
-        String userInfo = redis.getUserInfo();
-        if (userInfo == null || userInfo.isEmpty()) {
-            return message;
-        }
-        String password = userInfo.substring(userInfo.indexOf(':') + 1);
-        return password.isEmpty() ? message : message.replace(password, "***");
-    }
-
-    /** The failure's own message, and its root cause's when that says more. */
-    private static String rootMessage(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause(); // a wrapper of the future that failed: its message is its cause's toString()
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        String rootMessage = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == t || message.contains(rootMessage) ? message : message + ": " + rootMessage;
     }
 
     /**
@@ -263,7 +221,10 @@ public final class SharedLimits implements AutoCloseable {
     private void beat() {
         long now = System.nanoTime();
         if (redisUsable(now)) {
-            heartbeat().exceptionally(e -> {
+            call(() -> {
+                presence();
+                return null;
+            }).exceptionally(e -> {
                 failed(e, System.nanoTime());
                 return null;
             });
@@ -272,17 +233,39 @@ public final class SharedLimits implements AutoCloseable {
 
     /**
      * Says this process is there, and counts those that said so lately: one sorted set per namespace, scored by
-     * the wall clock of each process's last word.
+     * the wall clock of each process's last word; one round trip. Blocks: on an io thread, or at the start.
      */
-    private CompletableFuture<Void> heartbeat() {
-        RedisAsyncCommands<byte[], byte[]> redis = connection.async();
+    private void presence() {
         long millis = System.currentTimeMillis();
-        return redis.zadd(presenceKey, millis, self)
-                .thenCompose(added -> redis.zremrangebyscore(presenceKey, Range.create(0, millis - PRESENCE_MILLIS)))
-                .thenCompose(removed -> redis.pexpire(presenceKey, PRESENCE_MILLIS * 6))
-                .thenCompose(set -> redis.zcard(presenceKey))
-                .thenAccept(count -> processes = (int) Math.max(1, count))
-                .toCompletableFuture();
+        try (Jedis redis = pool.getResource()) {
+            Pipeline pipeline = redis.pipelined();
+            pipeline.zadd(presenceKey, millis, self);
+            pipeline.zremrangeByScore(presenceKey, 0, millis - PRESENCE_MILLIS);
+            pipeline.pexpire(presenceKey, PRESENCE_MILLIS * 6);
+            Response<Long> count = pipeline.zcard(presenceKey);
+            pipeline.sync();
+            processes = (int) Math.max(1, count.get());
+        }
+    }
+
+    /** Runs a blocking call to Redis on an io thread; its round trip goes into the average that sizes leases. */
+    private <T> CompletableFuture<T> call(Supplier<T> command) {
+        return CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            T value = command.get();
+            double trip = System.nanoTime() - started;
+            roundTripNanos += ROUND_TRIP_WEIGHT * (trip - roundTripNanos);
+            return value;
+        }, io);
+    }
+
+    /** A command sent on its own (a pause, a word of leaving): one connection of the pool for its round trip. */
+    private <T> CompletableFuture<T> command(Function<Jedis, T> command) {
+        return call(() -> {
+            try (Jedis redis = pool.getResource()) {
+                return command.apply(redis);
+            }
+        });
     }
 
     private void returnIdleLeases() {
@@ -300,18 +283,8 @@ public final class SharedLimits implements AutoCloseable {
         localUntil = now + RETRY_REDIS_NANOS;
         if (warned.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "Redis at " + where + " (evalunit.shared-limits.redis) cannot be "
-                    + "reached (" + rootMessage(e) + "); requests go on under this process's own limits until it can");
+                    + "reached (" + RedisConnections.rootMessage(e) + "); requests go on under this process's own limits until it can");
         }
-    }
-
-    /** Times a command: its round trip goes into the average that sizes the leases. */
-    private <T> CompletableFuture<T> timed(CompletableFuture<T> command, long started) {
-        return command.whenComplete((value, error) -> {
-            if (error == null) {
-                double trip = System.nanoTime() - started;
-                roundTripNanos += ROUND_TRIP_WEIGHT * (trip - roundTripNanos);
-            }
-        });
     }
 
     @Override
@@ -323,7 +296,7 @@ public final class SharedLimits implements AutoCloseable {
                         .toArray(CompletableFuture[]::new);
                 CompletableFuture.allOf(returned).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 // the others' share while Redis is away grows now
-                connection.async().zrem(presenceKey, self).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                command(redis -> redis.zrem(presenceKey, self)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
             // Redis is away: what this process leased comes back as the buckets refill, its word expires by itself
@@ -331,11 +304,8 @@ public final class SharedLimits implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            connection.close();
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        io.shutdownNow();
+        pool.close();
     }
 
     /**
@@ -362,7 +332,7 @@ public final class SharedLimits implements AutoCloseable {
             this.tokens = new Lease("tpm");
         }
 
-        /** Runs {@code listener} (on a thread of the Redis client: it must not block) when a lease comes in. */
+        /** Runs {@code listener} (on a thread that talks to Redis: it must not block) when a lease comes in. */
         public void onLease(Runnable listener) {
             leaseListeners.add(listener);
         }
@@ -482,8 +452,9 @@ public final class SharedLimits implements AutoCloseable {
             if (!redisUsable(now) || ms <= 0) {
                 return;
             }
-            connection.async().set((prefix + "pause").getBytes(StandardCharsets.UTF_8),
-                    Long.toString(untilMillis).getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(ms))
+            byte[] key = (prefix + "pause").getBytes(StandardCharsets.UTF_8);
+            byte[] value = Long.toString(untilMillis).getBytes(StandardCharsets.UTF_8);
+            command(redis -> redis.set(key, value, SetParams.setParams().px(ms)))
                     .exceptionally(e -> {
                         failed(e, System.nanoTime());
                         return null;
@@ -498,7 +469,8 @@ public final class SharedLimits implements AutoCloseable {
             long readAt = pauseReadAt.get();
             if (redisUsable(now) && (readAt == Long.MIN_VALUE || now - readAt > PAUSE_CACHE_NANOS)
                     && pauseReadAt.compareAndSet(readAt, now)) {
-                connection.async().get((prefix + "pause").getBytes(StandardCharsets.UTF_8))
+                byte[] key = (prefix + "pause").getBytes(StandardCharsets.UTF_8);
+                command(redis -> redis.get(key))
                         .thenAccept(value -> {
                             if (value != null) {
                                 pausedUntilMillis = Math.max(pausedUntilMillis,
@@ -519,8 +491,8 @@ public final class SharedLimits implements AutoCloseable {
          */
         public CompletableFuture<Long> available(String what) {
             Lease lease = "rpm".equals(what) ? requests : tokens;
-            AsyncBucketProxy bucket = lease.bucket;
-            return bucket == null ? CompletableFuture.completedFuture(-1L) : bucket.getAvailableTokens();
+            BucketProxy bucket = lease.bucket;
+            return bucket == null ? CompletableFuture.completedFuture(-1L) : call(bucket::getAvailableTokens);
         }
 
         /** What this process holds of the shared buckets now: requests and tokens (for tests). */
@@ -543,7 +515,7 @@ public final class SharedLimits implements AutoCloseable {
          */
         private final class Lease {
             private final String what;
-            private volatile AsyncBucketProxy bucket;
+            private volatile BucketProxy bucket;
             private volatile double perMinute;
             private long held;
             private long wanted;
@@ -577,8 +549,7 @@ public final class SharedLimits implements AutoCloseable {
                 long version = VERSIONS.updateAndGet(v -> Math.max(v + 1, System.currentTimeMillis()));
                 bucket = buckets.builder()
                         .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.PROPORTIONALLY)
-                        .build((prefix + what).getBytes(StandardCharsets.UTF_8),
-                                () -> CompletableFuture.completedFuture(config));
+                        .build((prefix + what).getBytes(StandardCharsets.UTF_8), () -> config);
                 perMinute = limit;
             }
 
@@ -618,7 +589,7 @@ public final class SharedLimits implements AutoCloseable {
 
             /** Starts a top-up when the lease is below what it should hold and none is under way. */
             void topUp(long now) {
-                AsyncBucketProxy b = bucket;
+                BucketProxy b = bucket;
                 if (b == null) {
                     return;
                 }
@@ -633,8 +604,7 @@ public final class SharedLimits implements AutoCloseable {
                     more = Math.max(0, chunk - held - need);
                     refilling = true;
                 }
-                long started = System.nanoTime();
-                timed(b.tryConsumeAndReturnRemaining(need), started).whenComplete((probe, error) -> {
+                call(() -> b.tryConsumeAndReturnRemaining(need)).whenComplete((ConsumptionProbe probe, Throwable error) -> {
                     if (error != null) {
                         done(0, Long.MIN_VALUE);
                         failed(error, System.nanoTime());
@@ -659,7 +629,7 @@ public final class SharedLimits implements AutoCloseable {
                     }
                     add(need);
                     leaseCame();
-                    timed(b.tryConsumeAsMuchAsPossible(extra), System.nanoTime()).whenComplete((got, failure) -> {
+                    call(() -> b.tryConsumeAsMuchAsPossible(extra)).whenComplete((got, failure) -> {
                         done(failure == null ? got : 0, Long.MIN_VALUE);
                         if (failure != null) {
                             failed(failure, System.nanoTime());
@@ -701,7 +671,7 @@ public final class SharedLimits implements AutoCloseable {
 
             /** Gives up to {@code n} of what is held back to the shared bucket. */
             CompletableFuture<Void> giveBack(long n) {
-                AsyncBucketProxy b = bucket;
+                BucketProxy b = bucket;
                 long back;
                 synchronized (Gate.this) {
                     back = Math.min(n, held);
@@ -710,7 +680,10 @@ public final class SharedLimits implements AutoCloseable {
                     }
                     held -= back;
                 }
-                return b.addTokens(back).exceptionally(e -> {
+                return call(() -> {
+                    b.addTokens(back);
+                    return (Void) null;
+                }).exceptionally(e -> {
                     failed(e, System.nanoTime());
                     return null;
                 });
@@ -727,7 +700,7 @@ public final class SharedLimits implements AutoCloseable {
             }
 
             CompletableFuture<Void> clamp(long remaining, long limit, long sinceSentNanos) {
-                AsyncBucketProxy b = bucket;
+                BucketProxy b = bucket;
                 double known = perMinute;
                 if (b == null || remaining < 0 || limit <= 0 || !(known > 0)) {
                     return CompletableFuture.completedFuture(null);
@@ -738,10 +711,12 @@ public final class SharedLimits implements AutoCloseable {
                 if (serverNow >= capacity) {
                     return CompletableFuture.completedFuture(null); // the server has at least a full bucket
                 }
-                return b.getAvailableTokens().thenCompose(available -> {
-                    long excess = available - (long) Math.ceil(serverNow);
-                    return excess > 0 ? b.tryConsumeAsMuchAsPossible(excess).thenApply(taken -> (Void) null)
-                            : CompletableFuture.completedFuture(null);
+                return call(() -> {
+                    long excess = b.getAvailableTokens() - (long) Math.ceil(serverNow);
+                    if (excess > 0) {
+                        b.tryConsumeAsMuchAsPossible(excess);
+                    }
+                    return (Void) null;
                 });
             }
         }

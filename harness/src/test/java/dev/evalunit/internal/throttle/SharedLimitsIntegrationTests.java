@@ -12,8 +12,6 @@ import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * Two clients (two processes' throttles) on one account of 600 requests per minute, enforced per second by the
@@ -223,20 +222,19 @@ class SharedLimitsIntegrationTests {
     void aBucketNoProcessUsesExpiresAndAProcessSaysItIsThereWithoutTraffic() throws Exception {
         String namespace = "idle-" + UUID.randomUUID();
         try (SharedLimits only = SharedLimits.connect(URI.create(redis.url()), namespace);
-             RedisClient client = RedisClient.create(redis.url());
-             StatefulRedisConnection<String, String> connection = client.connect()) {
+             Jedis connection = new Jedis(URI.create(redis.url()))) {
             SharedLimits.Gate gate = only.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime());
             assertThat(take(gate, 0)).isTrue();
 
-            long ttl = connection.sync().pttl("evalunit:limits:" + namespace + ":gpt-4o-mini:rpm");
+            long ttl = connection.pttl("evalunit:limits:" + namespace + ":gpt-4o-mini:rpm");
             assertThat(ttl).as("milliseconds before the bucket expires unless used")
                     .isPositive().isLessThanOrEqualTo(SharedLimits.IDLE_BUCKET.toMillis() + 1_000);
 
             String presence = "evalunit:limits:" + namespace + ":processes";
-            Double first = connection.sync().zscore(presence, connection.sync().zrange(presence, 0, 0).get(0));
+            Double first = connection.zscore(presence, connection.zrange(presence, 0, 0).get(0));
             Thread.sleep(SharedLimits.HEARTBEAT.toMillis() + 500); // no request meanwhile
-            Double second = connection.sync().zscore(presence, connection.sync().zrange(presence, 0, 0).get(0));
+            Double second = connection.zscore(presence, connection.zrange(presence, 0, 0).get(0));
             assertThat(second).as("the wall clock of this process's last word").isGreaterThan(first);
         }
     }
@@ -251,8 +249,7 @@ class SharedLimitsIntegrationTests {
         try (OpenAiSimulator fast = OpenAiSimulator.start(SimulatorOptions.builder()
                 .requestsPerMinute(60_000).tokensPerMinute(100_000_000).build());
              DelayProxy remote = DelayProxy.start(redis.port(), Duration.ofMillis(2));
-             RedisClient client = RedisClient.create(redis.url());
-             StatefulRedisConnection<String, String> stats = client.connect()) {
+             Jedis stats = new Jedis(URI.create(redis.url()))) {
             Map<String, String> p = new HashMap<>(Map.of(
                     "evalunit.openai.api-key", "sk-" + "test-shared0123456789abcdefgh",
                     "evalunit.openai.base-url", fast.baseUrl(),
@@ -316,8 +313,8 @@ class SharedLimitsIntegrationTests {
         }
     }
 
-    private static long commands(StatefulRedisConnection<String, String> connection) {
-        for (String line : connection.sync().info("stats").split("\r?\n")) {
+    private static long commands(Jedis connection) {
+        for (String line : connection.info("stats").split("\r?\n")) {
             if (line.startsWith("total_commands_processed:")) {
                 return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
             }
