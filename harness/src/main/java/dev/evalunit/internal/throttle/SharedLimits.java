@@ -70,7 +70,7 @@ public final class SharedLimits implements AutoCloseable {
     /** How long the gates stay local after Redis failed, before they try it again. */
     private static final long RETRY_REDIS_NANOS = Duration.ofSeconds(5).toNanos();
     /** The share of an account's limit the shared buckets allow. */
-    static final double HEADROOM = 0.97;
+    static final double HEADROOM = 0.98;
     /** How long a read of the shared pause is trusted, and how often the server's remaining corrects the buckets. */
     private static final long PAUSE_CACHE_NANOS = Duration.ofMillis(100).toNanos();
     /** How often a process says it is there. */
@@ -539,7 +539,7 @@ public final class SharedLimits implements AutoCloseable {
                 // A little under the account's limit, and starting half full: requests paced exactly at it reach
                 // the server a few milliseconds apart from how they left (more on a busy machine), and at an
                 // empty server bucket the early one is refused. Half a bucket left with the server from the
-                // start, and the 3 % the server refills beyond ours, are that reserve.
+                // start, and the 2 % the server refills beyond ours, are that reserve.
                 long capacity = capacity(limit, burstSeconds);
                 BucketConfiguration config = BucketConfiguration.builder()
                         .addLimit(Bandwidth.builder().capacity(capacity)

@@ -164,7 +164,7 @@ class SharedLimitsIntegrationTests {
             SharedLimits.Gate mine = first.gate("gpt-4o-mini");
             SharedLimits.Gate theirs = second.gate("gpt-4o-mini");
             long now = System.nanoTime();
-            mine.limits(600, 0, 1, now); // a bucket of 9 requests (600 a minute, 1 s of it, 97 %), half full
+            mine.limits(600, 0, 1, now); // a bucket of 9 requests (600 a minute, 1 s of it, 98 %), half full
             theirs.limits(600, 0, 1, now);
 
             assertThat(take(theirs, 0)).isTrue(); // the bucket is written, half full (4 of 9)
@@ -204,7 +204,7 @@ class SharedLimitsIntegrationTests {
         String namespace = "relimit-" + UUID.randomUUID();
         try (SharedLimits earlier = SharedLimits.connect(URI.create(redis.url()), namespace)) {
             SharedLimits.Gate gate = earlier.gate("gpt-4o-mini");
-            gate.limits(600, 0, 1, System.nanoTime()); // a bucket of 9 requests (600 a minute, 1 s of it, 97 %)
+            gate.limits(600, 0, 1, System.nanoTime()); // a bucket of 9 requests (600 a minute, 1 s of it, 98 %)
             assertThat(take(gate, 0)).isTrue();
             assertThat(gate.available("rpm").join()).isLessThanOrEqualTo(9);
         }
