@@ -323,8 +323,13 @@ public final class SharedLimits implements AutoCloseable {
         private final AtomicLong pauseReadAt = new AtomicLong(Long.MIN_VALUE);
         private final AtomicLong correctedAt = new AtomicLong(Long.MIN_VALUE);
         private volatile long pausedUntilMillis;
-        /** While Redis is away: this process's share of the limits, or {@code null} while it is there. */
+        /**
+         * While Redis is away, and a while after it is back: this process's share of the limits; {@code null}
+         * otherwise.
+         */
         private volatile Share share;
+        /** When Redis answered again after an outage (the first take since), or {@link Long#MIN_VALUE}. Under the gate. */
+        private long backAt = Long.MIN_VALUE;
 
         private Gate(String model) {
             this.prefix = "evalunit:limits:" + namespace + ":" + model + ":";
@@ -365,11 +370,16 @@ public final class SharedLimits implements AutoCloseable {
             if (!redisUsable(now)) {
                 return takeLocally(estimatedTokens, now);
             }
-            share = null; // the next outage starts from the share of the processes seen then
             long neededTokens = Math.max(0, estimatedTokens);
             boolean taken;
+            long shareWait = 0;
             synchronized (this) {
+                Share outage = stillKeptTo(now);
                 taken = requests.covers(1) && tokens.covers(neededTokens);
+                if (taken && outage != null) {
+                    shareWait = outage.tryTake(neededTokens, now);
+                    taken = shareWait == 0;
+                }
                 if (taken) {
                     requests.take(1, now);
                     tokens.take(neededTokens, now);
@@ -380,11 +390,37 @@ public final class SharedLimits implements AutoCloseable {
             }
             requests.topUp(now);
             tokens.topUp(now);
-            return taken ? 0 : Math.max(LEASE_WAIT_NANOS, Math.max(requests.retryIn(now), tokens.retryIn(now)));
+            if (taken) {
+                return 0;
+            }
+            return shareWait > 0 ? shareWait
+                    : Math.max(LEASE_WAIT_NANOS, Math.max(requests.retryIn(now), tokens.retryIn(now)));
+        }
+
+        /**
+         * The share this process kept to during an outage, while it still does: after Redis answers again, the
+         * other processes come back to it only as their own retries find it, up to {@link #RETRY_REDIS_NANOS}
+         * later, and go on under their shares meanwhile; a process that drew on the shared bucket at once (it
+         * starts anew, half full, when Redis lost it) would add the whole limit to theirs. So for that long a
+         * process takes from its lease and its share both. Then {@code null}: the next outage starts from the
+         * share of the processes seen then. Under the gate.
+         */
+        private Share stillKeptTo(long now) {
+            if (share == null) {
+                return null;
+            }
+            if (backAt == Long.MIN_VALUE) {
+                backAt = now;
+            } else if (now - backAt > RETRY_REDIS_NANOS) {
+                share = null;
+                backAt = Long.MIN_VALUE;
+            }
+            return share;
         }
 
         /** Takes from this process's share of the limits, made at the outage's first request. */
         private synchronized long takeLocally(long estimatedTokens, long now) {
+            backAt = Long.MIN_VALUE;
             return local(now).tryTake(estimatedTokens, now);
         }
 

@@ -156,6 +156,59 @@ class SharedLimitsIntegrationTests {
         }
     }
 
+    /**
+     * Redis back after an outage: the other processes return to it only as their retries find it (up to 5 s
+     * later) and keep to their shares meanwhile, so a process that is back keeps to its share that long too. The
+     * shared bucket, which Redis lost, starts anew half full: drawing on it alone would add it to theirs (the
+     * bench's outage case met its 429s in the seconds after Redis came back).
+     */
+    @Test
+    void aProcessBackFromAnOutageKeepsToItsShareUntilTheOthersCanBeBackToo() throws Exception {
+        RedisServer[] own = {RedisServer.start()};
+        int port = own[0].port();
+        String namespace = "back-" + UUID.randomUUID();
+        try (SharedLimits first = SharedLimits.connect(URI.create(own[0].url()), namespace);
+             SharedLimits second = SharedLimits.connect(URI.create(own[0].url()), namespace);
+             SharedLimits third = SharedLimits.connect(URI.create(own[0].url()), namespace);
+             SharedLimits fourth = SharedLimits.connect(URI.create(own[0].url()), namespace)) {
+            SharedLimits.Gate gate = fourth.gate("gpt-4o-mini");
+            // shared: a bucket of 98 that refills 98 a second; this process's share of four: 24.5 a second, 24 at most
+            gate.limits(6_000, 0, 1, System.nanoTime());
+            assertThat(fourth.processes()).isEqualTo(4);
+            assertThat(take(gate, 0)).isTrue();
+
+            own[0].close(); // Redis goes away
+            for (int i = 0; i < 100 && gate.localRequestsPerMinute() == 0; i++) {
+                take(gate, 0);
+            }
+            assertThat(gate.localRequestsPerMinute()).isEqualTo(6_000 * SharedLimits.HEADROOM / 4, offset(1e-9));
+
+            own[0] = RedisServer.start(port); // and comes back, without the buckets
+            long back = System.nanoTime() + Duration.ofSeconds(6).toNanos(); // past the retry: Redis is tried again
+            assertThat(takenWithin(gate, back, Duration.ofSeconds(1)))
+                    .as("requests taken in a second of top-ups from Redis, the gate's clock held where it is back")
+                    .isLessThanOrEqualTo(24);
+            assertThat(takenWithin(gate, back + Duration.ofSeconds(6).toNanos(), Duration.ofSeconds(1)))
+                    .as("once every process can be back: from the shared bucket alone").isGreaterThan(24);
+        } finally {
+            own[0].close();
+        }
+    }
+
+    /** Takes requests from {@code gate} with its clock held at {@code now} for {@code during}: how many it gave. */
+    private static int takenWithin(SharedLimits.Gate gate, long now, Duration during) throws InterruptedException {
+        int taken = 0;
+        long end = System.nanoTime() + during.toNanos();
+        while (System.nanoTime() < end) {
+            if (gate.tryTake(0, now) == 0) {
+                taken++;
+            } else {
+                Thread.sleep(1); // a top-up of the lease is on its way, or the share is spent
+            }
+        }
+        return taken;
+    }
+
     @Test
     void whatTheServerSaysIsLeftLowersTheSharedBucketForEveryProcess() {
         String namespace = "remaining-" + UUID.randomUUID();
@@ -210,7 +263,7 @@ class SharedLimitsIntegrationTests {
         }
         try (SharedLimits later = SharedLimits.connect(URI.create(redis.url()), namespace)) {
             SharedLimits.Gate gate = later.gate("gpt-4o-mini");
-            gate.limits(3_000, 0, 1, System.nanoTime()); // a bucket of 48
+            gate.limits(3_000, 0, 1, System.nanoTime()); // a bucket of 49
 
             assertThat(take(gate, 0)).isTrue();
 
