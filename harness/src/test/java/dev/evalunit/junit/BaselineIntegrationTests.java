@@ -17,9 +17,7 @@ import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.runs.RunDirectory;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.evalunit.testing.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -105,18 +103,6 @@ class BaselineIntegrationTests {
                 .execute();
     }
 
-    private String printed(Runnable run) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     private BuildOutcome.Verdict verdict() {
         return BuildOutcome.Verdict.read(results().resolve("verdict.json"));
     }
@@ -146,7 +132,7 @@ class BaselineIntegrationTests {
         String baseline = RunDirectory.latest(results()).orElseThrow().toString(); // a directory names it too
         wrongFrom = QUESTIONS; // one question answered wrongly now
 
-        String console = printed(() -> run(Map.of("evalunit.baseline", baseline)));
+        String console = Console.printed(() -> run(Map.of("evalunit.baseline", baseline)));
 
         assertThat(verdict().passed()).as(verdict().reason()).isTrue();
         assertThat(console).contains("Gated · GatedTestCase.judgesTheClaim at T=0.0: accuracy 97.5% against the "

@@ -16,10 +16,8 @@ import dev.evalunit.Temperature;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
+import dev.evalunit.testing.Console;
 import dev.evalunit.testing.Logs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -96,21 +94,9 @@ class EstimateIntegrationTests {
                 .execute();
     }
 
-    private String printed(Runnable run) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void aRealTimeRunSaysWhatItWillAskAndWhatItMayCostBeforeItSendsAnything() {
-        Logs.Captured<String> run = Logs.capture("dev.evalunit", Level.WARNING, () -> printed(() -> run(Map.of())));
+        Logs.Captured<String> run = Logs.capture("dev.evalunit", Level.WARNING, () -> Console.printed(() -> run(Map.of())));
 
         assertThat(run.value()).containsPattern("evalunit: 20 invocations planned: 0 answers stored \\(replayed, "
                 + "nothing paid\\), 20 requests to send and 20 follow-ups of their answers; at most \\$0\\.\\d{4} in "
@@ -120,14 +106,14 @@ class EstimateIntegrationTests {
                 + "test's prompts"));
 
         // the second run replays them: it says so, and that nothing is left to pay
-        String again = printed(() -> run(Map.of()));
+        String again = Console.printed(() -> run(Map.of()));
         assertThat(again).contains("evalunit: 20 invocations planned: 20 answers stored (replayed, nothing paid), "
                 + "0 requests to send and 0 follow-ups of their answers");
     }
 
     @Test
     void aDryRunPlansCountsAndPricesEverythingSendsNothingAndPasses() {
-        String console = printed(() -> run(Map.of("evalunit.dry-run", "true")).testEvents()
+        String console = Console.printed(() -> run(Map.of("evalunit.dry-run", "true")).testEvents()
                 .assertStatistics(s -> s.started(22).aborted(22)));
 
         assertThat(simulator.requests().all()).as("the server saw no request at all").isEmpty();

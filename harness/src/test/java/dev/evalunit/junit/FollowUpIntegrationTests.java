@@ -252,17 +252,10 @@ class FollowUpIntegrationTests {
 
     @Test
     void theEstimateBeforeTheRunCountsTheFollowUpsTheAnswersWillSend() {
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream original = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            run(JudgedTestCase.class, Map.of("evalunit.batch.mode", "batch"))
-                    .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
-        } finally {
-            System.setOut(original);
-        }
+        String printed = dev.evalunit.testing.Console.printed(() -> run(JudgedTestCase.class,
+                Map.of("evalunit.batch.mode", "batch")).testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS)));
 
-        String estimate = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        String estimate = printed.lines()
                 .filter(l -> l.contains("@BatchEligible invocations without a stored answer go to the Batch API"))
                 .findFirst().orElseThrow();
         assertThat(estimate).contains("; their " + 2 * ROWS + " follow-ups ")
