@@ -96,13 +96,15 @@ public final class ConfigValues {
     }
 
     /**
-     * A parser for {@link #getAs}: a whole number of at least 1, e.g. {@code 50}.
+     * A parser for {@link #getAs}: a whole number of at least 1, e.g. {@code 50}, its digits grouped with
+     * {@code _} or not ({@code 128_000}), as every number setting.
      *
      * @throws IllegalArgumentException when {@code text} is not one
      */
     public static int positiveInt(String text) {
-        int n = Integer.parseInt(text.strip());
-        if (n < 1) {
+        long parsed = parseLong(text.strip());
+        int n = (int) parsed;
+        if (n != parsed || n < 1) {
             throw new IllegalArgumentException(text);
         }
         return n;

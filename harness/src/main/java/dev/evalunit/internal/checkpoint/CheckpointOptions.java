@@ -72,16 +72,8 @@ public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsyn
             }
             return Path.of(s);
         });
-        int flushEvery = v.getAs(ConfigKeys.CHECKPOINT_FLUSH_EVERY, 1, "a whole number > 0", s -> {
-            if (s.startsWith("_") || s.endsWith("_")) {
-                throw new IllegalArgumentException(s);
-            }
-            int n = Math.toIntExact(Long.parseLong(s.replace("_", "")));
-            if (n < 1) {
-                throw new IllegalArgumentException(s);
-            }
-            return n;
-        });
+        int flushEvery = v.getAs(ConfigKeys.CHECKPOINT_FLUSH_EVERY, 1, "a whole number > 0",
+                ConfigValues::positiveInt);
         FsyncPolicy fsync = v.getAs(ConfigKeys.CHECKPOINT_FSYNC, FsyncPolicy.ON_CLOSE,
                 "one of never, close, every-flush", FsyncPolicy::parse);
         if (!directory.isAbsolute()) {

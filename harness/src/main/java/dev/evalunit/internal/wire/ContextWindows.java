@@ -48,19 +48,10 @@ public final class ContextWindows {
             String suffix = "." + SETTING;
             if (key.startsWith(ConfigKeys.MODELS_PREFIX) && key.endsWith(suffix)) {
                 String model = key.substring(ConfigKeys.MODELS_PREFIX.length(), key.length() - suffix.length());
-                windows.put(model, values.getAs(key, 0, "a whole number > 0 (tokens)", ContextWindows::tokens));
+                windows.put(model, values.getAs(key, 0, "a whole number > 0 (tokens)", ConfigValues::positiveInt));
             }
         }
         return new ContextWindows(windows);
-    }
-
-    /** A whole number > 0, its digits grouped with {@code _} or not ({@code 128_000}), as every count setting. */
-    private static int tokens(String text) {
-        String t = text.strip();
-        if (t.startsWith("_") || t.endsWith("_")) {
-            throw new IllegalArgumentException(t);
-        }
-        return ConfigValues.positiveInt(t.replace("_", ""));
     }
 
     /** The known windows alone. */
