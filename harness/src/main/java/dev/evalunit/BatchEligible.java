@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Allows the requests of a dataset-driven {@link BenchmarkTest} to go through OpenAI's Batch API
+ * Allows the requests of a dataset-driven {@code @BenchmarkTest} to go through OpenAI's Batch API
  * (half price, answers within hours) when the run is not urgent: with {@code evalunit.batch.mode=auto}
  * (the default) they go to batches when there are at least {@code evalunit.batch.threshold} of them and
  * neither {@code evalunit.urgent} nor an IDE run of single tests says the run cannot wait.

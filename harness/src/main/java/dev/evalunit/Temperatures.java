@@ -6,7 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The sampling temperatures (0 to 2) a {@link BenchmarkTest} runs at, e.g. {@code @Temperatures({0.0, 0.5, 1.0})}. */
+/** The sampling temperatures (0 to 2) a {@code @BenchmarkTest} runs at, e.g. {@code @Temperatures({0.0, 0.5, 1.0})}. */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -100,6 +100,6 @@ final class Typos {
 
     /** Optimal string alignment distance: Levenshtein plus swapped neighbours, the commonest typo. */
     static int distance(String a, String b) {
-        return dev.evalunit.internal.text.EditDistance.between(a, b);
+        return dev.evalunit.config.EditDistance.between(a, b);
     }
 }

@@ -4,7 +4,6 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.internal.runs.DatasetsUsed;
 import dev.evalunit.config.EvalConfig;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package dev.evalunit.junit;
 
-import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.report.allure.AllureOptions;

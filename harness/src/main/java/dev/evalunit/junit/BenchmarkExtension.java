@@ -1,7 +1,6 @@
 package dev.evalunit.junit;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;

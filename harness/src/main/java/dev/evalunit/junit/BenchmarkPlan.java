@@ -3,7 +3,6 @@ package dev.evalunit.junit;
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
 import dev.evalunit.BenchmarkConfigurationException;
-import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.FollowUp;

@@ -1,7 +1,5 @@
 package dev.evalunit.junit;
 
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.evalunit.junit;
 
-import dev.evalunit.BenchmarkSuite;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.evalunit.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
-import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.client.TokenEstimator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -7,7 +7,7 @@ import com.openai.client.OpenAIClientAsync;
 import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;
@@ -89,7 +89,7 @@ class ClientBench {
     }
 
     private static double throughput(OpenAiSimulator sim, int concurrency, int requests) {
-        try (OpenAiClient client = OpenAiClient.create(BenchSupport.config(sim.baseUrl(), null, null, concurrency))) {
+        try (ThrottledClient client = ThrottledClient.create(BenchSupport.config(sim.baseUrl(), null, null, concurrency))) {
             client.generate(question(-1)); // learn that the simulator advertises no limits
             long start = System.nanoTime();
             if (concurrency == 1) {
@@ -116,7 +116,7 @@ class ClientBench {
     private void overhead(Map<String, Object> figures) throws Exception {
         int concurrency = 64;
         try (BenchSupport.ChildSimulator sim = new BenchSupport.ChildSimulator("--latency-ms", "0")) {
-            try (OpenAiClient ours = OpenAiClient.create(BenchSupport.config(sim.baseUrl, null, null, concurrency));
+            try (ThrottledClient ours = ThrottledClient.create(BenchSupport.config(sim.baseUrl, null, null, concurrency));
                  Bare bare = new Bare(sim.baseUrl, concurrency)) {
                 for (int warm = 0; warm < 3; warm++) { // JIT both paths, and the simulator, before measuring
                     runOurs(ours, OVERHEAD_REQUESTS);
@@ -150,7 +150,7 @@ class ClientBench {
         }
     }
 
-    private static long runOurs(OpenAiClient client, int requests) {
+    private static long runOurs(ThrottledClient client, int requests) {
         long start = System.nanoTime();
         List<CompletableFuture<Completion>> all = new ArrayList<>(requests);
         for (int i = 0; i < requests; i++) {
@@ -240,7 +240,7 @@ class ClientBench {
         SimulatorOptions simOptions = options.latency(Latency.fixed(Duration.ofMillis(50))).build();
         double ceilingPerSecond = byTokens ? simOptions.tokensPerMinute() / 60.0 : simOptions.requestsPerMinute() / 60.0;
         try (OpenAiSimulator sim = OpenAiSimulator.start(simOptions);
-             OpenAiClient client = OpenAiClient.create(BenchSupport.config(sim.baseUrl(), rpm, tpm, 64))) {
+             ThrottledClient client = ThrottledClient.create(BenchSupport.config(sim.baseUrl(), rpm, tpm, 64))) {
             int total = (int) (ceilingPerSecond / (byTokens ? 30 : 1) * (WINDOW_SECONDS + 5));
             ConcurrentLinkedQueue<long[]> done = new ConcurrentLinkedQueue<>();
             long start = System.nanoTime();
@@ -273,7 +273,7 @@ class ClientBench {
         try (OpenAiSimulator sim = OpenAiSimulator.start(SimulatorOptions.builder()
                 .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(6_000).build())) {
             for (int run = 0; run < RUNS; run++) {
-                try (OpenAiClient client = OpenAiClient.create(BenchSupport.config(sim.baseUrl(), 6_000L, null, 10))) {
+                try (ThrottledClient client = ThrottledClient.create(BenchSupport.config(sim.baseUrl(), 6_000L, null, 10))) {
                     Histogram elapsed = new Histogram(3);
                     Histogram rtt = new Histogram(3);
                     List<CompletableFuture<Void>> all = new ArrayList<>();

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Temperatures;
-import dev.evalunit.client.RunClient;
+import dev.evalunit.internal.client.RunClient;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;

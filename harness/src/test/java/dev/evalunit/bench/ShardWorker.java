@@ -1,7 +1,7 @@
 package dev.evalunit.bench;
 
 import dev.evalunit.ChatRequest;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
 import java.net.URI;
@@ -35,7 +35,7 @@ public final class ShardWorker {
         AtomicInteger failed = new AtomicInteger();
         AtomicLong first = new AtomicLong();
         long start = System.currentTimeMillis();
-        try (OpenAiClient client = OpenAiClient.create(config)) {
+        try (ThrottledClient client = ThrottledClient.create(config)) {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 all.add(client.generateAsync(ChatRequest.user("Shard " + shard + ", question " + i

@@ -1,8 +1,8 @@
 package dev.evalunit.bench;
 
-import dev.evalunit.internal.throttle.DelayProxy;
-import dev.evalunit.internal.throttle.RedisServer;
-import dev.evalunit.internal.throttle.SharedLimits;
+import dev.evalunit.internal.client.DelayProxy;
+import dev.evalunit.internal.client.RedisServer;
+import dev.evalunit.internal.client.SharedLimits;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;

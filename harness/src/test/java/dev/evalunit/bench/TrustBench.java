@@ -3,20 +3,20 @@ package dev.evalunit.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Temperatures;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.config.PriceTable;
-import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.client.TokenEstimator;
 import dev.evalunit.junit.ChildRun;
 import dev.evalunit.junit.ChildRunProcess;
 import dev.evalunit.simulator.Latency;
@@ -223,7 +223,7 @@ class TrustBench {
                     .withOpenAI(new OpenAIConfig(BenchSupport.KEY, URI.create(sim.baseUrl()), null, null,
                             Duration.ofSeconds(2), Duration.ofSeconds(1)))
                     .withBudgetUsd(OptionalDouble.of(cap));
-            try (OpenAiClient client = OpenAiClient.create(config)) {
+            try (ThrottledClient client = ThrottledClient.create(config)) {
                 List<CompletableFuture<Completion>> answers = new ArrayList<>();
                 for (int i = 0; i < 2_000; i++) {
                     answers.add(client.generateAsync(request.temperature(1.0).seed(i)));

@@ -1,7 +1,7 @@
 package dev.evalunit.bench;
 
 import dev.evalunit.ChatRequest;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
@@ -74,7 +74,7 @@ class WebhookBench {
                     Duration.ofSeconds(5), Duration.ofSeconds(30));
             RetryConfig retries = new RetryConfig(3, Duration.ofMillis(10), Duration.ofMillis(100), 0);
             try (OpenAiBatchApi api = OpenAiBatchApi.create(openai, retries);
-                 OpenAiClient realTime = OpenAiClient.create(EvalConfig.defaults().withOpenAI(openai).withRetry(retries));
+                 ThrottledClient realTime = ThrottledClient.create(EvalConfig.defaults().withOpenAI(openai).withRetry(retries));
                  BatchCoordinator batches = BatchCoordinator.builder(api, dir, BatchConfig.defaults()
                                  .withPollInterval(POLL).withThreshold(1), PriceTable.defaults())
                          .realtime(item -> realTime.generateAsync(item.request().model(item.model())))

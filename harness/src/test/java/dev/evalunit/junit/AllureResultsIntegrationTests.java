@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Prompt;

@@ -10,8 +10,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Prompt;

@@ -13,8 +13,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Metric;
@@ -29,7 +27,7 @@ import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.run.PlannedInvocation;
-import dev.evalunit.report.BenchmarkVerdict;
+import dev.evalunit.internal.report.BenchmarkVerdict;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;

@@ -5,8 +5,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
 import dev.evalunit.Prompt;

@@ -3,8 +3,6 @@ package dev.evalunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;

@@ -3,14 +3,12 @@ package dev.evalunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Questions;
 import dev.evalunit.Temperatures;
-import dev.evalunit.internal.throttle.RedisServer;
+import dev.evalunit.internal.client.RedisServer;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
 import dev.evalunit.simulator.SimulatorOptions;

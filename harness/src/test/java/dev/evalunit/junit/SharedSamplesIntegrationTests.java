@@ -16,8 +16,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmException;
 import dev.evalunit.Prompt;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
 import dev.evalunit.Temperature;
 import java.util.Set;
 import java.util.stream.Collectors;

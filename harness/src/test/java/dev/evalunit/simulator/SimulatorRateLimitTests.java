@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evalunit.Message;
-import dev.evalunit.internal.throttle.TokenEstimator;
+import dev.evalunit.internal.client.TokenEstimator;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.evalunit.internal.batch;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.core.ObjectMappers;
 import dev.evalunit.ChatRequest;
-import dev.evalunit.internal.wire.ChatWire;
+import dev.evalunit.internal.client.ChatWire;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package dev.evalunit.internal.batch;
 
 import dev.evalunit.Completion;
-import dev.evalunit.internal.wire.Failures;
+import dev.evalunit.internal.client.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

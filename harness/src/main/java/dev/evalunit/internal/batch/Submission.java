@@ -4,7 +4,7 @@ import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.checkpoint.JsonlFiles;
-import dev.evalunit.internal.wire.RequestEstimate;
+import dev.evalunit.internal.client.RequestEstimate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

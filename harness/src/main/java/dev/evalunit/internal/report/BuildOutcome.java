@@ -3,7 +3,6 @@ package dev.evalunit.internal.report;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.report.BenchmarkVerdict;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import dev.evalunit.internal.runs.InvocationRecord;
-import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.client.Redactor;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;

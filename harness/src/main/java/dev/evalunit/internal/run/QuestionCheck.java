@@ -2,7 +2,7 @@ package dev.evalunit.internal.run;
 
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.internal.compare.NaturalOrder;
-import dev.evalunit.internal.runs.DatasetsUsed;
+import dev.evalunit.dataset.DatasetsUsed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.evalunit.internal.run;
 import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.BatchMode;
 import dev.evalunit.config.ConfigKeys;
@@ -23,7 +23,7 @@ import dev.evalunit.internal.batch.WebhookReceiver;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.wire.RequestEstimate;
+import dev.evalunit.internal.client.RequestEstimate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -463,7 +463,7 @@ final class Routes implements AutoCloseable {
 
     private BatchCoordinator coordinator(String suite) {
         CheckpointStore store = run.checkpoint(suite);
-        OpenAiClient client = run.openAiClient();
+        ThrottledClient client = run.openAiClient();
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
                 .realtime(item -> run.sendAndStore(item.request(), item.key()))

@@ -1,8 +1,8 @@
 package dev.evalunit.internal.run;
 
 import dev.evalunit.Completion;
-import dev.evalunit.client.BudgetGuard;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.BudgetGuard;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
@@ -145,7 +145,7 @@ final class RunEnd {
      * @throws AssertionError naming every threshold missed and every problem
      */
     void finish(RunSummary summary, RunProblems problems, Map<String, Double> suiteMinPassRates, EvalConfig config,
-                OpenAiClient client, Origin origin, RunRecord record, String narrowed, List<String> questionsNotFound) {
+                ThrottledClient client, Origin origin, RunRecord record, String narrowed, List<String> questionsNotFound) {
         byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
                 + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
                 + "their own; they are stored, reported and replayed as " + model + "'s"));

@@ -10,8 +10,8 @@ import dev.evalunit.LlmException;
 import dev.evalunit.Priority;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
-import dev.evalunit.client.OpenAiClient;
-import dev.evalunit.client.RunClient;
+import dev.evalunit.internal.client.ThrottledClient;
+import dev.evalunit.internal.client.RunClient;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
@@ -36,7 +36,7 @@ import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import dev.evalunit.internal.runs.RunRecord;
-import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.client.Redactor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -282,7 +282,7 @@ public final class RunEngine implements AutoCloseable {
         List<String> missing = new java.util.ArrayList<>();
         for (String wanted : new java.util.TreeSet<>(rows.ids())) {
             if (!questionIdsFound.contains(wanted) && !questionIdsKnown.isEmpty()) {
-                missing.add(wanted + " (nearest: " + String.join(", ", dev.evalunit.internal.text.EditDistance
+                missing.add(wanted + " (nearest: " + String.join(", ", dev.evalunit.config.EditDistance
                         .nearest(wanted, questionIdsKnown, 3)) + ")");
             }
         }
@@ -354,7 +354,7 @@ public final class RunEngine implements AutoCloseable {
         return origin;
     }
 
-    OpenAiClient openAiClient() {
+    ThrottledClient openAiClient() {
         return client.client();
     }
 

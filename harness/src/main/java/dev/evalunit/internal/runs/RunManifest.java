@@ -1,6 +1,7 @@
 package dev.evalunit.internal.runs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.evalunit.dataset.DatasetsUsed;
 import java.util.List;
 import java.util.Map;
 

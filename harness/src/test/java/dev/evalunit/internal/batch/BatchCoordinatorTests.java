@@ -9,7 +9,7 @@ import dev.evalunit.ErrorKind;
 import dev.evalunit.InvalidRequestException;
 import dev.evalunit.LlmException;
 import dev.evalunit.ServiceUnavailableException;
-import dev.evalunit.client.BudgetGuard;
+import dev.evalunit.internal.client.BudgetGuard;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.config.PriceTable;

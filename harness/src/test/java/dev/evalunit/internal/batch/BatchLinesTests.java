@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Message;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.simulator.OpenAiSimulator;
@@ -29,12 +29,12 @@ class BatchLinesTests {
     @AutoClose
     static OpenAiSimulator simulator;
     @AutoClose
-    static OpenAiClient client;
+    static ThrottledClient client;
 
     @BeforeAll
     static void start() {
         simulator = OpenAiSimulator.start();
-        client = OpenAiClient.create(EvalConfig.defaults().withOpenAI(new OpenAIConfig("sk-" + "batch-lines-test",
+        client = ThrottledClient.create(EvalConfig.defaults().withOpenAI(new OpenAIConfig("sk-" + "batch-lines-test",
                 URI.create(simulator.baseUrl()), null, null, Duration.ofSeconds(2), Duration.ofSeconds(10))));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalunit.Completion;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
@@ -56,7 +56,7 @@ class BatchSimulatorIntegrationTests {
             Duration.ofSeconds(2), Duration.ofSeconds(10));
     private static final RetryConfig FAST_RETRIES = new RetryConfig(3, Duration.ofMillis(1), Duration.ofMillis(10), 0);
     private static final OpenAiBatchApi api = OpenAiBatchApi.create(OPENAI, FAST_RETRIES);
-    private static final OpenAiClient realTime = OpenAiClient.create(EvalConfig.defaults().withOpenAI(OPENAI)
+    private static final ThrottledClient realTime = ThrottledClient.create(EvalConfig.defaults().withOpenAI(OPENAI)
             .withRetry(FAST_RETRIES));
 
     @TempDir

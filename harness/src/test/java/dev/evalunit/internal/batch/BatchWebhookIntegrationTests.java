@@ -3,7 +3,7 @@ package dev.evalunit.internal.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.Completion;
-import dev.evalunit.client.OpenAiClient;
+import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
@@ -58,7 +58,7 @@ class BatchWebhookIntegrationTests {
     @AutoClose
     private final OpenAiBatchApi api = OpenAiBatchApi.create(openai, retries);
     @AutoClose
-    private final OpenAiClient realTime = OpenAiClient.create(EvalConfig.defaults().withOpenAI(openai).withRetry(retries));
+    private final ThrottledClient realTime = ThrottledClient.create(EvalConfig.defaults().withOpenAI(openai).withRetry(retries));
     private final String secret = WebhookSender.newSecret();
     private final List<LogRecord> logged = new ArrayList<>();
     private final Handler capture = new Handler() {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.evalunit.ErrorKind;
 import dev.evalunit.client.ClientMetrics;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,8 +4,8 @@ import static dev.evalunit.internal.report.Results.of;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.evalunit.ErrorKind;
 import dev.evalunit.client.ClientMetrics;
+import dev.evalunit.ErrorKind;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;

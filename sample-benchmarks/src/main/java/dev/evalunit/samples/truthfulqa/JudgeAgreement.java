@@ -1,6 +1,6 @@
 package dev.evalunit.samples.truthfulqa;
 
-import dev.evalunit.client.RunClient;
+import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.dataset.DatasetLocator;
 import java.util.ArrayList;
@@ -41,13 +41,13 @@ public final class JudgeAgreement {
         Map<String, TruthfulQaQuestion> byQuestion = new HashMap<>();
         TruthfulQa.readQuestions(locator.locate(TruthfulQa.QUESTIONS)).forEach(q -> byQuestion.put(q.question().strip(), q));
         String model = config.judgeModel();
-        try (RunClient run = RunClient.open(config)) {
+        try (OpenAiClient run = OpenAiClient.open(config)) {
             for (boolean truth : new boolean[] {true, false}) {
                 List<HumanLabel> labels = sample(HumanLabel.read(locator.locate(truth ? TruthfulQa.FINETUNE_TRUTH
                         : TruthfulQa.FINETUNE_INFO)), l -> byQuestion.containsKey(l.question()), sample, seed);
                 List<CompletableFuture<Optional<Judge.Verdict>>> verdicts = new ArrayList<>();
                 for (HumanLabel label : labels) {
-                    verdicts.add(run.client().generateAsync(Judge.request(byQuestion.get(label.question()), label.answer(),
+                    verdicts.add(run.generateAsync(Judge.request(byQuestion.get(label.question()), label.answer(),
                             model)).thenApply(c -> Judge.Verdict.parse(c.text())));
                 }
                 Agreement agreement = new Agreement();

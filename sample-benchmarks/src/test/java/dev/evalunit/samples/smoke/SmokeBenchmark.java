@@ -2,8 +2,8 @@ package dev.evalunit.samples.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Temperature;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
 import dev.evalunit.Prompt;

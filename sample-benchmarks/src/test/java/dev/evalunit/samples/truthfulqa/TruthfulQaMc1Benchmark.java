@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Prompt;
 import dev.evalunit.Questions;

@@ -3,7 +3,7 @@ package dev.evalunit.internal.report.allure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.report.InvocationResult;
-import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.client.Redactor;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.FileSystemResultsWriter;
 import io.qameta.allure.model.Label;

@@ -7,7 +7,7 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
 import dev.evalunit.internal.report.InvocationResult;
-import dev.evalunit.internal.wire.ChatWire;
+import dev.evalunit.internal.client.ChatWire;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.RateLimitConfig;
-import dev.evalunit.internal.wire.Redactor;
+import dev.evalunit.internal.client.Redactor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

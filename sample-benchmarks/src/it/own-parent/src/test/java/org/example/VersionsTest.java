@@ -25,7 +25,7 @@ class VersionsTest {
             EvalConfig config = EvalConfig.load();
             config = config.withOpenAI(config.openai().withApiKey("sk-" + "test-0123456789abcdefghij")
                     .withBaseUrl(java.net.URI.create(simulator.baseUrl())));
-            try (OpenAiClient client = OpenAiClient.builder(config).build()) {
+            try (OpenAiClient client = OpenAiClient.create(config)) {
                 String text = client.generate(ChatRequest.user("Pick one:\nA. red\nB. blue").maxTokens(1)).text();
                 assertEquals(true, text.equals("A") || text.equals("B"), text);
             }

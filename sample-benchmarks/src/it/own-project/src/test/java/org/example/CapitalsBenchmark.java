@@ -3,8 +3,8 @@ package org.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.evalunit.Answer;
-import dev.evalunit.BenchmarkSuite;
-import dev.evalunit.BenchmarkTest;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
 import dev.evalunit.Metric;

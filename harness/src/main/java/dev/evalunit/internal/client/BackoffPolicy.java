@@ -1,0 +1,37 @@
+package dev.evalunit.internal.client;
+
+import dev.evalunit.config.RetryConfig;
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The delay before a retry: exponential from the base delay, capped at the maximum, with jitter
+ * that only shortens it (so a herd of clients spreads out), and never shorter than what the server
+ * asked for with {@code retry-after}: that wait is obeyed in full, not jittered or capped.
+ * Immutable and thread-safe when its random source is. The real-time client and the Batch API's
+ * calls both use it.
+ */
+public final class BackoffPolicy {
+
+    private final long baseNanos;
+    private final long maxNanos;
+    private final double jitter;
+    private final DoubleSupplier random;
+
+    /** A policy of the configured delays, drawing jitter from {@code random} (values in [0, 1)). */
+    public BackoffPolicy(RetryConfig config, DoubleSupplier random) {
+        this.baseNanos = config.baseDelay().toNanos();
+        this.maxNanos = config.maxDelay().toNanos();
+        this.jitter = config.jitter();
+        this.random = random;
+    }
+
+    /** The delay after the {@code failedAttempt}-th attempt (1-based) failed. */
+    public Duration delayAfter(int failedAttempt, Duration retryAfter) {
+        int doublings = Math.min(Math.max(failedAttempt - 1, 0), 62);
+        double exponential = Math.min((double) maxNanos, baseNanos * Math.pow(2, doublings));
+        long jittered = (long) (exponential * (1 - jitter * random.getAsDouble()));
+        long floor = retryAfter == null ? 0 : retryAfter.toNanos();
+        return Duration.ofNanos(Math.max(jittered, floor));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.evalunit.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evalunit.ChatRequest;
+import dev.evalunit.config.EvalConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RunClientTests {
+
+    @Test
+    void withoutAKeyTheRunIsAnsweredByTheSimulatorAndSaysSo() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (RunClient run = RunClient.open(EvalConfig.defaults())) {
+            assertThat(run.simulated()).isTrue();
+            assertThat(run.client().generate(ChatRequest.user("Capital of Australia?")).text()).isNotBlank();
+            assertThat(run.simulator().orElseThrow().requests().chatRequests()).isEqualTo(1);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).containsOnlyOnce("SIMULATED");
+    }
+
+    @Test
+    void withAKeyNoSimulatorIsStarted() {
+        EvalConfig config = EvalConfig.defaults().withOpenAI(
+                EvalConfig.defaults().openai().withApiKey("sk-" + "test-0123456789abcdef0123"));
+        try (RunClient run = RunClient.open(config)) {
+            assertThat(run.simulated()).isFalse();
+            assertThat(run.simulator()).isEmpty();
+            assertThat(run.client().config().openai().baseUrl().getHost()).isEqualTo("api.openai.com");
+        }
+    }
+}
