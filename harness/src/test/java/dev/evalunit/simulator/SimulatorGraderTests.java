@@ -2,7 +2,7 @@ package dev.evalunit.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evalunit.Message;
+import dev.evalunit.simulator.SimulatedRequest.Message;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;

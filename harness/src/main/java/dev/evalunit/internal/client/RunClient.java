@@ -5,12 +5,10 @@ import dev.evalunit.Completion;
 import dev.evalunit.client.ClientListener;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.simulator.Answerer;
-import dev.evalunit.simulator.OpenAiSimulator;
-import dev.evalunit.simulator.SimulatorOptions;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The client of one run: against OpenAI (or {@code evalunit.openai.base-url}) when an API key is
@@ -24,24 +22,32 @@ public final class RunClient implements OpenAiClient {
     /** The key the simulator is sent; it accepts any key, and this one is not secret. */
     static final String SIMULATOR_KEY = "sk-simulator";
 
-    private final ThrottledClient client;
-    private final OpenAiSimulator simulator;
+    /**
+     * The built-in simulator, in module {@code evalunit-simulator}: a runtime dependency of the harness, found by
+     * name so that the harness never compiles against it. Its public no-argument constructor starts it; as a
+     * {@code Supplier<URI>} it gives its base URL; as an {@code AutoCloseable} it stops.
+     */
+    static final String BUILT_IN_SIMULATOR = "dev.evalunit.simulator.BuiltInSimulator";
 
-    private RunClient(ThrottledClient client, OpenAiSimulator simulator) {
+    private final ThrottledClient client;
+    private final AutoCloseable simulator;
+
+    private RunClient(ThrottledClient client, AutoCloseable simulator) {
         this.client = client;
         this.simulator = simulator;
     }
 
     /** Opens the run's client, starting the simulator when the configuration has no API key. */
     public static RunClient open(EvalConfig config, ClientListener... listeners) {
-        OpenAiSimulator simulator = null;
+        AutoCloseable simulator = null;
         EvalConfig effective = config;
         if (!config.openai().hasApiKey()) {
-            simulator = OpenAiSimulator.start(SimulatorOptions.builder().answerer(Answerer.registered()).build());
-            effective = config.withOpenAI(config.openai().withApiKey(SIMULATOR_KEY)
-                    .withBaseUrl(URI.create(simulator.baseUrl())));
+            simulator = startSimulator();
+            @SuppressWarnings("unchecked")
+            URI baseUrl = ((Supplier<URI>) simulator).get();
+            effective = config.withOpenAI(config.openai().withApiKey(SIMULATOR_KEY).withBaseUrl(baseUrl));
             String line = "evalunit: no OpenAI API key (OPENAI_API_KEY) is set, so answers are SIMULATED by the "
-                    + "built-in simulator at " + simulator.baseUrl() + ", not produced by a model";
+                    + "built-in simulator at " + baseUrl + ", not produced by a model";
             System.err.println(line);
             LOG.log(System.Logger.Level.DEBUG, line); // printed above, once, for people; logged for files
         }
@@ -52,9 +58,7 @@ public final class RunClient implements OpenAiClient {
         try {
             return new RunClient(builder.build(), simulator);
         } catch (RuntimeException e) {
-            if (simulator != null) {
-                simulator.close();
-            }
+            stop(simulator);
             throw e;
         }
     }
@@ -64,8 +68,8 @@ public final class RunClient implements OpenAiClient {
         return client;
     }
 
-    /** The simulator answering this run, when there is no API key. */
-    public Optional<OpenAiSimulator> simulator() {
+    /** The simulator answering this run (a {@code dev.evalunit.simulator.BuiltInSimulator}), when there is no API key. */
+    public Optional<AutoCloseable> simulator() {
         return Optional.ofNullable(simulator);
     }
 
@@ -95,9 +99,39 @@ public final class RunClient implements OpenAiClient {
         try {
             client.close(grace);
         } finally {
-            if (simulator != null) {
-                simulator.close();
-            }
+            stop(simulator);
+        }
+    }
+
+    private static AutoCloseable startSimulator() {
+        Class<?> type;
+        try {
+            type = Class.forName(BUILT_IN_SIMULATOR, true, RunClient.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no OpenAI API key (OPENAI_API_KEY) is set and the built-in simulator is not "
+                    + "on the class path: set the key, or add the dependency dev.evalunit:evalunit-simulator "
+                    + "(evalunit-harness brings it unless it is excluded)");
+        }
+        try {
+            return (AutoCloseable) type.getConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("the built-in simulator did not start: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException(BUILT_IN_SIMULATOR + " is not the simulator this harness expects (a "
+                    + "public no-argument constructor, Supplier<URI> and AutoCloseable): are evalunit-harness and "
+                    + "evalunit-simulator of the same version?", e);
+        }
+    }
+
+    private static void stop(AutoCloseable simulator) {
+        if (simulator == null) {
+            return;
+        }
+        try {
+            simulator.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "the built-in simulator did not stop cleanly: " + e);
         }
     }
 }

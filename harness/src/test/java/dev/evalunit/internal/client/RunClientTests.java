@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.ChatRequest;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.simulator.BuiltInSimulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ class RunClientTests {
         try (RunClient run = RunClient.open(EvalConfig.defaults())) {
             assertThat(run.simulated()).isTrue();
             assertThat(run.client().generate(ChatRequest.user("Capital of Australia?")).text()).isNotBlank();
-            assertThat(run.simulator().orElseThrow().requests().chatRequests()).isEqualTo(1);
+            assertThat(((BuiltInSimulator) run.simulator().orElseThrow()).server().requests().chatRequests()).isEqualTo(1);
         } finally {
             System.setErr(original);
         }

@@ -1,6 +1,5 @@
 package dev.evalunit.simulator;
 
-import dev.evalunit.Message;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +24,26 @@ public record SimulatedRequest(
     public SimulatedRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
+    }
+
+    /**
+     * One message of the conversation: a role and its text, as the request's JSON had them (array contents
+     * joined). Immutable.
+     *
+     * @param role    who speaks
+     * @param content what they say
+     */
+    public record Message(Role role, String content) {
+
+        /** The speaker; {@code tool} and {@code function} messages count as the user's, {@code developer} as system. */
+        public enum Role {
+            SYSTEM, USER, ASSISTANT
+        }
+
+        public Message {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(content, "content");
+        }
     }
 
     /** The content of the last user message, or {@code ""} when there is none. */

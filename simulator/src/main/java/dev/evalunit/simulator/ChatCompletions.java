@@ -4,7 +4,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingResult;
 import com.knuddels.jtokkit.api.IntArrayList;
-import dev.evalunit.Message;
+import dev.evalunit.simulator.SimulatedRequest.Message;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

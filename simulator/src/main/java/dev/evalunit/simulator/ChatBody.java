@@ -1,7 +1,7 @@
 package dev.evalunit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.evalunit.Message;
+import dev.evalunit.simulator.SimulatedRequest.Message;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

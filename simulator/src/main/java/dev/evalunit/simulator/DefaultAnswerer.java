@@ -1,6 +1,6 @@
 package dev.evalunit.simulator;
 
-import dev.evalunit.Message;
+import dev.evalunit.simulator.SimulatedRequest.Message;
 import java.util.Random;
 
 /**

@@ -1,16 +1,17 @@
 package dev.evalunit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
-import dev.evalunit.internal.client.TokenEstimator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The simulator's own count of tokens, from a request's JSON as it arrived: kept apart from the client's
- * {@link TokenEstimator} (only jtokkit's encodings are shared, to load each once), so that a test comparing the
+ * estimate (the simulator is a module of its own and loads jtokkit's encodings itself), so that a test comparing the
  * client's estimate with the simulator's usage can fail.
  *
  * <p>A prompt is counted as OpenAI's cookbook ("How to count tokens with tiktoken", section 6) shows the API
@@ -31,6 +32,9 @@ final class PromptTokens {
             Map.entry("gpt-4", EncodingType.CL100K_BASE),
             Map.entry("gpt-3.5", EncodingType.CL100K_BASE));
 
+    /** Each encoding is loaded on first use: a simulator asked only about gpt-4o models loads o200k alone. */
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
     private PromptTokens() {
     }
 
@@ -39,7 +43,7 @@ final class PromptTokens {
         String m = model.toLowerCase(Locale.ROOT);
         EncodingType type = BY_PREFIX.stream().filter(e -> m.startsWith(e.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(EncodingType.O200K_BASE);
-        return TokenEstimator.shared().encoding(type);
+        return REGISTRY.getEncoding(type);
     }
 
     /** The prompt tokens of {@code messages}, an array of message objects the caller has checked. */
