@@ -11,27 +11,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Answers a suite's requests through OpenAI's Batch API at the batch price, without ever losing an
@@ -64,13 +52,13 @@ import java.util.function.Supplier;
  *
  * <h2>Answers</h2>
  * A finished batch's output and error files are downloaded and joined by custom id. Each answer is
- * priced at the batch price, given to the {@linkplain Builder#sink sink} (which checkpoints it), and
- * only then completes the request's future; the ledger records the batch collected only after every
- * answer reached the sink. Failed lines and the unanswered part of an expired or cancelled batch are
- * sent again, at most {@link BatchConfig#maxRetries()} times: in a new batch when at least
- * {@link BatchConfig#threshold()} are, else in real time through the {@linkplain Builder#realtime
- * fallback}; a request already answered is never sent again. An output or error file the API no longer
- * has (HTTP 404) ends its batch the same way: the requests still waiting on it are retried, and the
+ * priced at the batch price, given to the {@linkplain BatchCoordinatorBuilder#sink sink} (which
+ * checkpoints it), and only then completes the request's future; the ledger records the batch collected
+ * only after every answer reached the sink. Failed lines and the unanswered part of an expired or
+ * cancelled batch are sent again, at most {@link BatchConfig#maxRetries()} times: in a new batch when at
+ * least {@link BatchConfig#threshold()} are, else in real time through the
+ * {@linkplain BatchCoordinatorBuilder#realtime fallback}; a request already answered is never sent
+ * again. An output or error file the API no longer has (HTTP 404) ends its batch the same way: the requests still waiting on it are retried, and the
  * completed ones whose answers are lost count at their estimated cost, since they were billed. At
  * {@link BatchConfig#deadline()} after the coordinator was built, whatever is unanswered goes to real
  * time, and its batches are cancelled when {@link BatchConfig#cancelAtDeadline()}.
@@ -79,6 +67,10 @@ import java.util.function.Supplier;
  * Thread-safe. All work (submission, polling, collecting) runs on the scheduler, one task at a time;
  * {@link #answer}, {@link #status}, {@link #progress} and {@link #figures} never block. A request is
  * forgotten once its future is complete and handed over, so 10,000 answers are not held twice.
+ *
+ * <p>This class is the face of the package and what the steps share: {@link SerialScheduler} runs them,
+ * {@link Requests} keeps the requests until they are handed over, {@link Submission}, {@link Poller} and
+ * {@link Collector} do the steps, and {@link Outcomes} ends each request.
  */
 public final class BatchCoordinator implements AutoCloseable {
 
@@ -99,22 +91,17 @@ public final class BatchCoordinator implements AutoCloseable {
     final Instant deadline;
     final InputFiles inputs;
     final Outcomes outcomes;
-    private final ScheduledExecutorService scheduler;
-    private final boolean ownScheduler;
-    /** Serializes the scheduler tasks, so that a shared multi-threaded scheduler runs ours one at a time. */
-    private final ReentrantLock work = new ReentrantLock();
-    final ConcurrentHashMap<String, Pending> items = new ConcurrentHashMap<>();
+    final Requests requests;
+    private final SerialScheduler scheduler;
     /** Batches followed in this run, by ledger id. */
     final ConcurrentHashMap<String, Tracked> batches = new ConcurrentHashMap<>();
-    private volatile ScheduledFuture<?> poller;
     volatile boolean closed;
     /** Whether any call of {@link #api} was ever answered: until then a connection failure may mean a wrong address. */
     volatile boolean reached;
     /** Why the Batch API cannot be reached at all, once that is known: every later submission fails with it at once. */
     volatile LlmException unreachable;
-    private volatile String suite;
 
-    private BatchCoordinator(Builder b) {
+    BatchCoordinator(BatchCoordinatorBuilder b) {
         this.api = b.api;
         this.directory = b.directory;
         this.config = b.config;
@@ -130,26 +117,16 @@ public final class BatchCoordinator implements AutoCloseable {
         this.deadline = clock.instant().plus(config.deadline());
         this.inputs = new InputFiles(directory, b.limits, b.ledgerIds);
         this.outcomes = new Outcomes(this);
-        this.ownScheduler = b.scheduler == null;
-        this.scheduler = ownScheduler ? newScheduler() : b.scheduler;
+        this.requests = new Requests(nanoTime);
+        this.scheduler = new SerialScheduler(b.scheduler, config.pollInterval(), this::tick);
     }
 
     /**
      * A builder for a coordinator keeping its ledger and files in {@code directory}, e.g. the suite's
      * checkpoint directory's {@code batches} subdirectory ({@code benchmark-state/<suite>/epoch-<n>/batches}).
      */
-    public static Builder builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
-        return new Builder(api, directory, config, prices);
-    }
-
-    private static ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "evalunit-batches");
-            t.setDaemon(true);
-            return t;
-        });
-        s.setRemoveOnCancelPolicy(true);
-        return s;
+    public static BatchCoordinatorBuilder builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
+        return new BatchCoordinatorBuilder(api, directory, config, prices);
     }
 
     /**
@@ -168,69 +145,31 @@ public final class BatchCoordinator implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the batch coordinator is closed");
         }
-        List<Pending> fresh = new ArrayList<>();
-        for (BatchItem item : items) {
-            checkSuite(item);
-            Pending p = new Pending(item, nanoTime.getAsLong());
-            Pending earlier = this.items.putIfAbsent(item.customId(), p);
-            if (earlier == null) {
-                fresh.add(p);
-            } else if (!earlier.item.key().equals(item.key())) {
-                throw new IllegalArgumentException(item.customId() + " was submitted twice with different requests: "
-                        + earlier.item.key() + " and " + item.key());
-            }
-        }
+        List<Pending> fresh = requests.add(items);
         CompletableFuture<Void> submitted = new CompletableFuture<>();
         scheduler.execute(() -> {
-            work.lock();
+            if (closed) {
+                submitted.completeExceptionally(new IllegalStateException("the batch coordinator was closed"));
+                return;
+            }
             try {
-                if (closed) {
-                    submitted.completeExceptionally(new IllegalStateException("the batch coordinator was closed"));
-                    return;
-                }
                 new Submission(this).start(fresh);
                 submitted.complete(null);
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "batch submission failed: " + t.getMessage(), t);
                 fresh.forEach(p -> outcomes.fail(p, t));
                 submitted.completeExceptionally(t);
-            } finally {
-                work.unlock();
             }
-            startPolling();
         });
         return submitted;
     }
 
-    private void checkSuite(BatchItem item) {
-        String s = suite;
-        if (s == null) {
-            synchronized (this) {
-                if (suite == null) {
-                    suite = item.key().suite();
-                }
-                s = suite;
-            }
-        }
-        if (!s.equals(item.key().suite())) {
-            throw new IllegalArgumentException("a batch coordinator serves one suite, " + s + ", but was given "
-                    + item.key().suite() + ": " + item.customId());
-        }
-    }
-
     String suite() {
-        return suite;
+        return requests.suite();
     }
 
-    private synchronized void startPolling() {
-        if (poller == null && !closed) {
-            long interval = config.pollInterval().toNanos();
-            poller = scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.NANOSECONDS);
-        }
-    }
-
+    /** One poll at the poll interval or on a {@linkplain #wake hint}; runs alone on the scheduler. */
     private void tick() {
-        work.lock();
         try {
             if (!closed) {
                 poll();
@@ -238,8 +177,6 @@ public final class BatchCoordinator implements AutoCloseable {
         } catch (Throwable t) {
             // The next tick tries again; a poll that keeps failing is logged each time.
             LOG.log(System.Logger.Level.WARNING, "polling batches failed: " + redactor.redact(t.toString()), t);
-        } finally {
-            work.unlock();
         }
     }
 
@@ -258,11 +195,7 @@ public final class BatchCoordinator implements AutoCloseable {
             }
         }
         if (running && !closed) {
-            try {
-                scheduler.execute(this::tick);
-            } catch (RejectedExecutionException shutDown) {
-                // the run is ending: nothing is collected any more
-            }
+            scheduler.pollNow();
         }
         return followed;
     }
@@ -292,18 +225,7 @@ public final class BatchCoordinator implements AutoCloseable {
 
     /** As {@link #answer}, with the batch that answered: what an invocation's report names. */
     public CompletableFuture<Delivered> delivery(String customId) {
-        Pending p = items.get(customId);
-        if (p == null) {
-            throw new IllegalArgumentException(customId + " was not submitted to this batch coordinator"
-                    + " (or its answer was already handed over)");
-        }
-        synchronized (p) {
-            p.taken = true;
-            if (p.future.isDone()) {
-                items.remove(customId, p);
-            }
-        }
-        return p.future;
+        return requests.handOver(customId);
     }
 
     /**
@@ -311,21 +233,12 @@ public final class BatchCoordinator implements AutoCloseable {
      * submitted, or already handed over, count as settled.
      */
     public CompletableFuture<Void> whenSettled(Collection<String> customIds) {
-        List<CompletableFuture<?>> settling = new ArrayList<>();
-        for (String id : customIds) {
-            Pending p = items.get(id);
-            if (p != null) {
-                settling.add(p.future.handle((answer, failure) -> null));
-            }
-        }
-        return CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new));
+        return requests.whenSettled(customIds);
     }
 
     /** Where a request stands, without waiting; {@link ItemStatus.State#UNKNOWN} for one not submitted or already handed over. */
     public ItemStatus status(String customId) {
-        Pending p = items.get(customId);
-        return p == null ? new ItemStatus(customId, ItemStatus.State.UNKNOWN, null, null, null, RequestCounts.NONE)
-                : p.status();
+        return requests.status(customId);
     }
 
     /** The batches and requests at this moment, for a progress bar. */
@@ -341,7 +254,7 @@ public final class BatchCoordinator implements AutoCloseable {
         }
         int waiting = 0;
         int realTime = 0;
-        for (Pending p : items.values()) {
+        for (Pending p : requests.all()) {
             if (!p.future.isDone()) {
                 if (p.state == ItemStatus.State.REAL_TIME) {
                     realTime++;
@@ -393,16 +306,8 @@ public final class BatchCoordinator implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (poller != null) {
-                poller.cancel(false);
-            }
         }
-        boolean idle = false;
-        try {
-            idle = work.tryLock(grace.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        boolean idle = scheduler.stop(grace);
         try {
             if (!idle) {
                 LOG.log(System.Logger.Level.WARNING, "a batch step was still under way when the coordinator closed; "
@@ -415,18 +320,13 @@ public final class BatchCoordinator implements AutoCloseable {
                     }
                 }
             }
-            for (Pending p : items.values()) {
+            for (Pending p : requests.all()) {
                 if (!p.future.isDone() && p.state != ItemStatus.State.REAL_TIME) {
                     p.future.completeExceptionally(new BatchPendingException(p.status(), why));
                 }
             }
         } finally {
-            if (idle) {
-                work.unlock();
-            }
-            if (ownScheduler) {
-                scheduler.shutdown(); // never interrupt: a ledger write interrupted mid-way would be torn
-            }
+            scheduler.release(idle);
         }
     }
 
@@ -434,160 +334,5 @@ public final class BatchCoordinator implements AutoCloseable {
     @FunctionalInterface
     public interface Sink {
         void accept(BatchItem item, Completion completion, String batchId);
-    }
-
-    /** Options of a coordinator; not thread-safe, {@link #build()} copies them. */
-    public static final class Builder {
-        private final BatchApi api;
-        private final Path directory;
-        private final BatchConfig config;
-        private final PriceTable prices;
-        private Function<BatchItem, CompletableFuture<Completion>> realtime;
-        private Sink sink = (item, completion, batchId) -> { };
-        private Runnable durable = () -> { };
-        private Budget budget = NO_BUDGET;
-        private ScheduledExecutorService scheduler;
-        private Clock clock = Clock.systemUTC();
-        private LongSupplier nanoTime = System::nanoTime;
-        private BatchLimits limits = BatchLimits.OPENAI;
-        private Redactor redactor = Redactor.forKey(null);
-        private String origin;
-        private Supplier<String> ledgerIds = BatchCoordinator::newLedgerId;
-
-        private Builder(BatchApi api, Path directory, BatchConfig config, PriceTable prices) {
-            this.api = Objects.requireNonNull(api, "api");
-            this.directory = Objects.requireNonNull(directory, "directory");
-            this.config = Objects.requireNonNull(config, "config");
-            this.prices = Objects.requireNonNull(prices, "prices");
-        }
-
-        /**
-         * Sends one request in real time: failed lines too few for a new batch, and what is unanswered at the
-         * deadline. Its answers do not go through the {@link #sink}; the fallback stores them as the
-         * real-time path does. Required.
-         */
-        public Builder realtime(Function<BatchItem, CompletableFuture<Completion>> realtime) {
-            this.realtime = realtime;
-            return this;
-        }
-
-        /**
-         * Receives each answer from a batch, on the scheduler thread, before its future completes; the
-         * batch is recorded collected only after every answer was received. Typically appends to the
-         * checkpoint. If it throws, that request's future fails and the batch stays uncollected, so a
-         * later run hands the answer over again. Default: none.
-         */
-        public Builder sink(BiConsumer<BatchItem, Completion> sink) {
-            Objects.requireNonNull(sink, "sink");
-            this.sink = (item, completion, batchId) -> sink.accept(item, completion);
-            return this;
-        }
-
-        /** As {@link #sink(BiConsumer)}, also told which batch answered (for a report). */
-        public Builder sink(Sink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
-            return this;
-        }
-
-        /**
-         * Makes what the {@link #sink} received durable (forced to the device), on the scheduler thread, after a
-         * batch's answers were handed over and before the batch is recorded collected: the ledger is forced as it
-         * is written, so a power loss between the two must not find the batch collected and its answers gone.
-         * If it throws, the batch stays uncollected and a later run downloads it again. Default: nothing to do.
-         */
-        public Builder durable(Runnable durable) {
-            this.durable = Objects.requireNonNull(durable, "durable");
-            return this;
-        }
-
-        /** The run's budget cap ({@code OpenAiClient.budget()}); default none. */
-        public Builder budget(Budget budget) {
-            this.budget = Objects.requireNonNull(budget, "budget");
-            return this;
-        }
-
-        /** A scheduler to share with other coordinators; it is not shut down on close. Default: a thread of its own. */
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = scheduler;
-            return this;
-        }
-
-        /** The clock of the deadline and the ledger's times. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The clock of answers' elapsed times. */
-        public Builder nanoTime(LongSupplier nanoTime) {
-            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-            return this;
-        }
-
-        /** Input file limits; default {@link BatchLimits#OPENAI}. */
-        public Builder limits(BatchLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits");
-            return this;
-        }
-
-        /** Removes the API key from messages; default removes anything shaped like one. */
-        /**
-         * Where the batches are created ({@code simulated}, {@code live api.openai.com/v1}): the ledger records
-         * it, and the coordinator reattaches only to batches of the same origin, so a batch is never polled
-         * or collected through another endpoint. Default: none recorded, every batch of the ledger is ours.
-         */
-        public Builder origin(String origin) {
-            this.origin = Objects.requireNonNull(origin, "origin");
-            return this;
-        }
-
-        public Builder redactor(Redactor redactor) {
-            this.redactor = Objects.requireNonNull(redactor, "redactor");
-            return this;
-        }
-
-        Builder ledgerIds(Supplier<String> ledgerIds) {
-            this.ledgerIds = ledgerIds;
-            return this;
-        }
-
-        public BatchCoordinator build() {
-            return new BatchCoordinator(this);
-        }
-    }
-
-    /** No cap: every batch may be submitted. */
-    private static final Budget NO_BUDGET = new Budget() {
-        @Override
-        public boolean capped() {
-            return false;
-        }
-
-        @Override
-        public void reserve(String model, double estimateUsd, String what) {
-        }
-
-        @Override
-        public void settle(double estimateUsd, double actualUsd) {
-        }
-    };
-
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
-    /**
-     * {@code b-<UTC yyyyMMddTHHmmss>-<6 hex>-<n>}: sortable, and unique in a ledger (a random part for
-     * runs of other processes, a sequence for the files of this one).
-     */
-    static String newLedgerId() {
-        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
-        return "b-" + time + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24)) + "-"
-                + SEQUENCE.incrementAndGet();
-    }
-
-    static Map<String, String> wanted(List<Pending> pending) {
-        Map<String, String> wanted = new LinkedHashMap<>();
-        pending.forEach(p -> wanted.put(p.id(), p.item.key().requestHash()));
-        return wanted;
     }
 }

@@ -186,8 +186,7 @@ final class Collector {
 
     /** The request waiting for {@code id} from this batch, or {@code null} (answered, or moved elsewhere). */
     private Pending waiting(String id) {
-        Pending p = c.items.get(id);
-        return p != null && p.owner == t && !p.future.isDone() ? p : null;
+        return c.requests.waitingOn(t, id);
     }
 
     private void handle(Pending p, OutputLine line) {

@@ -37,7 +37,7 @@ final class Outcomes {
     void complete(Pending p, Completion completion, String batchId) {
         p.state = ItemStatus.State.DONE;
         p.future.complete(new BatchCoordinator.Delivered(completion, batchId));
-        forgetIfHandedOver(p);
+        c.requests.forgetIfHandedOver(p);
     }
 
     void fail(Pending p, Throwable error) {
@@ -46,27 +46,7 @@ final class Outcomes {
             failed.increment();
         }
         p.state = ItemStatus.State.FAILED;
-        forgetIfHandedOver(p);
-    }
-
-    private void forgetIfHandedOver(Pending p) {
-        synchronized (p) {
-            if (p.taken) {
-                c.items.remove(p.id(), p);
-            }
-        }
-    }
-
-    /** The requests still waiting on {@code t}. */
-    List<Pending> waitingOn(Tracked t) {
-        List<Pending> out = new ArrayList<>();
-        for (String id : t.ids) {
-            Pending p = c.items.get(id);
-            if (p != null && p.owner == t && !p.future.isDone()) {
-                out.add(p);
-            }
-        }
-        return out;
+        c.requests.forgetIfHandedOver(p);
     }
 
     /**

@@ -62,7 +62,7 @@ final class Poller {
                 continue;
             }
             t.finished = true;
-            List<Pending> waiting = c.outcomes.waitingOn(t);
+            List<Pending> waiting = c.requests.waitingOn(t);
             if (c.config.cancelAtDeadline() && t.batchId != null && !t.status().terminal()) {
                 cancel(t, "deadline");
             }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,14 @@ final class Submission {
             return;
         }
         Map<String, LedgerEntry> entries = c.ledger.read();
-        Reattach.Plan plan = Reattach.plan(entries.values(),
-                e -> InputFiles.readIds(c.directory.resolve(e.ids())), BatchCoordinator.wanted(fresh));
         Map<String, Pending> byId = new HashMap<>();
-        fresh.forEach(p -> byId.put(p.id(), p));
+        Map<String, String> wanted = new LinkedHashMap<>(); // custom id to request hash: what resumed batches must hold
+        fresh.forEach(p -> {
+            byId.put(p.id(), p);
+            wanted.put(p.id(), p.item.key().requestHash());
+        });
+        Reattach.Plan plan = Reattach.plan(entries.values(),
+                e -> InputFiles.readIds(c.directory.resolve(e.ids())), wanted);
         List<Pending> rest = new ArrayList<>();
         for (Reattach.Resume r : plan.resumes()) {
             List<Pending> held = r.ids().stream().map(byId::get).toList();

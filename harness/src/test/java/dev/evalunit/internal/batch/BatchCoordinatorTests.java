@@ -56,8 +56,8 @@ class BatchCoordinatorTests {
         return coordinator(b -> { });
     }
 
-    private BatchCoordinator coordinator(java.util.function.Consumer<BatchCoordinator.Builder> more) {
-        BatchCoordinator.Builder builder = BatchCoordinator.builder(api, dir, config, prices)
+    private BatchCoordinator coordinator(java.util.function.Consumer<BatchCoordinatorBuilder> more) {
+        BatchCoordinatorBuilder builder = BatchCoordinator.builder(api, dir, config, prices)
                 .realtime(item -> {
                     realTime.add(item.customId());
                     return CompletableFuture.completedFuture(new Completion("real time " + item.customId(),
