@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayNameGenerator;
  * as the IDE shows it: {@code detectsHallucination[T=0.5 s=2] h12 Is the claim...}. {@code @BenchmarkSuite}
  * declares it; classes and nested classes are named as JUnit's standard generator names them. Stateless.
  */
-public final class BenchmarkDisplayNames extends DisplayNameGenerator.Standard {
+final class BenchmarkDisplayNames extends DisplayNameGenerator.Standard {
 
     @Override
     public String generateDisplayNameForMethod(List<Class<?>> enclosingInstanceTypes, Class<?> testClass,

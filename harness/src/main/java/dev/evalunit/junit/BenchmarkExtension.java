@@ -34,7 +34,7 @@ import org.junit.platform.engine.UniqueId;
  * or {@link Completion}, and the shared {@link LlmClient}). Internal: users reach it through the
  * annotations only.
  */
-public final class BenchmarkExtension implements TestTemplateInvocationContextProvider, ParameterResolver {
+final class BenchmarkExtension implements TestTemplateInvocationContextProvider, ParameterResolver {
 
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {

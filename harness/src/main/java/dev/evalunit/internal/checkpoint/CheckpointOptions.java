@@ -3,7 +3,7 @@ package dev.evalunit.internal.checkpoint;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.config.ProjectRoot;
+import dev.evalunit.internal.runs.ProjectRoot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -3,7 +3,6 @@ package dev.evalunit.internal.runs;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.evalunit.config.ConfigValues;
-import dev.evalunit.config.ProjectRoot;
 import dev.evalunit.dataset.DatasetsUsed;
 import java.io.IOException;
 import java.io.UncheckedIOException;

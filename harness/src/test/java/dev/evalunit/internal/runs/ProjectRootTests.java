@@ -1,4 +1,4 @@
-package dev.evalunit.config;
+package dev.evalunit.internal.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.evalunit.config;
+package dev.evalunit.internal.runs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
