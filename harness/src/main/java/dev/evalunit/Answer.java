@@ -1,7 +1,10 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The model's answer to one invocation's request, as a test body receives it: sent for this run,
@@ -11,6 +14,7 @@ import java.util.Optional;
  * @param completion what came back
  * @param replayed   whether it came from a checkpoint
  */
+@API(status = STABLE, since = "0.1")
 public record Answer(ChatRequest request, Completion completion, boolean replayed) {
 
     public Answer {

@@ -1,8 +1,11 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One chat completion request, independent of any HTTP library. Immutable and thread-safe: every
@@ -21,6 +24,7 @@ import java.util.Objects;
  * @param topLogprobs {@code null} for no logprobs, otherwise how many alternatives per token (0..20)
  * @param priority    which queue the request waits in when capacity is short
  */
+@API(status = STABLE, since = "0.1")
 public record ChatRequest(
         String model,
         List<Message> messages,

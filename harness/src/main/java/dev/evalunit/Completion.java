@@ -1,8 +1,11 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A model's answer to one {@link ChatRequest}, standardized across transports. Immutable.
@@ -29,6 +32,7 @@ import java.util.Objects;
  *                          and log probabilities; empty otherwise (not kept in checkpoints: each sample's line holds
  *                          its own choice, see {@link #share})
  */
+@API(status = STABLE, since = "0.1")
 public record Completion(
         String text,
         List<String> choices,

@@ -1,6 +1,11 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** What went wrong with a request, as counted in the metrics and shown in reports. */
+@API(status = STABLE, since = "0.1")
 public enum ErrorKind {
     /** 429 {@code rate_limit_exceeded} still after every retry. Retryable. */
     RATE_LIMITED(true),

@@ -1,9 +1,12 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apiguardian.api.API;
 
 /**
  * The shared, rate-limited chat client a benchmark talks to. Implementations are thread-safe: one
@@ -12,6 +15,7 @@ import java.util.concurrent.ExecutionException;
  * <p>Failures arrive as subclasses of {@code dev.evalunit.LlmException}: thrown by
  * {@link #generate}, or completing the future of {@link #generateAsync} exceptionally.
  */
+@API(status = STABLE, since = "0.1")
 public interface LlmClient extends AutoCloseable {
 
     /**

@@ -1,14 +1,18 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * The root of every failure the client reports. Each carries its context as getters (model,
  * attempts, HTTP status, request id, a truncated response body) and never the API key: messages
  * and bodies pass through the redactor before they are stored.
  */
+@API(status = STABLE, since = "0.1")
 public class LlmException extends EvalunitException {
 
     static final int MAX_BODY = 500;

@@ -1,7 +1,10 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Locale;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One chat message: a role and its text. Immutable and thread-safe.
@@ -9,6 +12,7 @@ import java.util.Objects;
  * @param role    who speaks: {@code system}, {@code user} or {@code assistant}
  * @param content what they say
  */
+@API(status = STABLE, since = "0.1")
 public record Message(Role role, String content) {
 
     /** The speaker of a message, as the chat completions API names it. */

@@ -1,10 +1,13 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What a benchmark test records about its invocation beyond pass or fail, for the end-of-run
@@ -20,6 +23,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class Scorecard {
 
     private String label;

@@ -1,10 +1,15 @@
 package dev.evalunit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * One sampling temperature of a benchmark invocation, injected into test methods.
  *
  * @param value 0 to 2
  */
+@API(status = STABLE, since = "0.1")
 public record Temperature(double value) {
 
     public Temperature {

@@ -1,15 +1,19 @@
 package dev.evalunit.client;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
 import dev.evalunit.Priority;
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * Hooks for custom logging and monitoring of the shared client. Every method has an empty default,
  * so a listener overrides only what it needs. Methods are called on the client's I/O threads: keep
  * them quick. A listener that throws is logged once and never breaks a request.
  */
+@API(status = STABLE, since = "0.1")
 public interface ClientListener {
 
     /** An attempt left the throttle and is on the wire. */

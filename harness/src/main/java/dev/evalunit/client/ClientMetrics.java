@@ -1,15 +1,19 @@
 package dev.evalunit.client;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.ErrorKind;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * What a client has done so far: throughput, latency percentiles per model (HdrHistogram, 3 significant digits),
  * retries, 429s, errors by kind, tokens and cost. Thread-safe: {@link #snapshot()} may be called at any time,
  * e.g. by a progress bar, while requests are recorded.
  */
+@API(status = STABLE, since = "0.1")
 public interface ClientMetrics {
 
     /** The figures so far, per model and in total. */

@@ -1,9 +1,12 @@
 package dev.evalunit.client;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.LlmClient;
 import dev.evalunit.config.EvalConfig;
 import java.util.Iterator;
 import java.util.ServiceLoader;
+import org.apiguardian.api.API;
 
 /**
  * The shared, rate-limited OpenAI client, for code that asks a model outside a benchmark (a script, a judge's
@@ -21,6 +24,7 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public interface OpenAiClient extends LlmClient, AutoCloseable {
 
     /**

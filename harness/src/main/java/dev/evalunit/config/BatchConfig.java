@@ -1,7 +1,10 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Routing to and waiting on OpenAI's Batch API. Immutable; the {@code with} methods return copies.
@@ -20,6 +23,7 @@ import java.util.Objects;
  * @param cancelOnInterrupt whether Ctrl-C cancels the batches still running instead of leaving them to a
  *                          later run; default false
  */
+@API(status = STABLE, since = "0.1")
 public record BatchConfig(BatchMode mode, int threshold, Duration pollInterval, boolean waitForCompletion,
                           Duration deadline, boolean cancelAtDeadline, int maxRetries, boolean cancelOnInterrupt) {
 

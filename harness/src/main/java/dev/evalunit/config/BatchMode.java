@@ -1,8 +1,12 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /** How {@code @BatchEligible} invocations are sent; set with {@code evalunit.batch.mode}. */
+@API(status = STABLE, since = "0.1")
 public enum BatchMode {
     /** Always real-time, for quick answers at full price. */
     REALTIME,

@@ -1,6 +1,9 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * The circuit breaker kept per model: after {@code failureThreshold} consecutive server failures it
@@ -14,6 +17,7 @@ import java.time.Duration;
  * @param outageBudget     how long a request may wait for an open circuit before it fails, &gt;= 0
  *                         (0 fails at once, as a classic breaker does); default 5m
  */
+@API(status = STABLE, since = "0.1")
 public record CircuitBreakerConfig(int failureThreshold, Duration openDelay, Duration outageBudget) {
 
     public static final Duration DEFAULT_OUTAGE_BUDGET = Duration.ofMinutes(5);

@@ -1,6 +1,9 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.EvalunitException;
+import org.apiguardian.api.API;
 
 /**
  * A configuration value is missing, malformed or out of range. Thrown once, at start, before any
@@ -13,6 +16,7 @@ import dev.evalunit.EvalunitException;
  * <p>The API key never appears: when the offending key is secret, {@link #value()} and the message
  * say {@code (redacted)}.
  */
+@API(status = STABLE, since = "0.1")
 public final class ConfigException extends EvalunitException {
 
     private final String key;

@@ -1,5 +1,7 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The registry of every known {@code evalunit.*} key, its default and its environment variable.
@@ -18,6 +21,7 @@ import java.util.Set;
  * be read through {@link ConfigValues#get(String)}; they are only left out of typo detection and
  * {@link ConfigValues#keys()} when set as environment variables.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ConfigKeys {
 
     public static final String OPENAI_API_KEY = "evalunit.openai.api-key";

@@ -1,11 +1,14 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apiguardian.api.API;
 
 /**
  * The places configuration is read from, as an immutable value, so tests can describe every layer
@@ -15,6 +18,7 @@ import java.util.Properties;
  * {@code .env} file in the working directory, an {@code evalunit.properties} file in the working
  * directory, an {@code evalunit.properties} resource on the class path, the defaults.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ConfigSources {
 
     private final Map<String, String> systemProperties;

@@ -1,5 +1,7 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * The raw configuration: every {@code evalunit.*} value as written, with where it came from.
@@ -22,6 +25,7 @@ import java.util.stream.Collectors;
  * first, by the key itself ({@code -Devalunit.x.y}, {@code .env}, {@code evalunit.properties}) and by
  * its environment names ({@code EVALUNIT_X_Y} and aliases such as {@code OPENAI_API_KEY}).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ConfigValues {
 
     private static final String NUMBER = "a whole number";

@@ -1,7 +1,10 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import org.apiguardian.api.API;
 
 /**
  * Parses and formats durations the way people and OpenAI write them. Thread-safe (stateless).
@@ -16,6 +19,7 @@ import java.time.format.DateTimeParseException;
  * <p>Parsing scans characters once without regular expressions or allocation beyond the result,
  * because the client parses a reset header on every response.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Durations {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;

@@ -1,13 +1,17 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * How far apart two names are, for "did you mean" messages: a misspelt setting, a question id that is not
  * there. Stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class EditDistance {
 
     private EditDistance() {

@@ -1,10 +1,13 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apiguardian.api.API;
 
 /**
  * Everything a run is configured with, read once at start and validated then. Immutable and
@@ -27,6 +30,7 @@ import java.util.OptionalDouble;
  * @param budgetUsd      the most a run may spend, in US dollars; requests beyond it fail
  * @param values         the raw values with their origins, for keys read by other features
  */
+@API(status = STABLE, since = "0.1")
 public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<String> fallbackModel,
                          RateLimitConfig rateLimit, Map<String, ModelOverride> modelOverrides,
                          RetryConfig retry, CircuitBreakerConfig circuitBreaker, BatchConfig batch,

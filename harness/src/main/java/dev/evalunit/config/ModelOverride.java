@@ -1,8 +1,11 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * Limits for one model that replace the global {@link RateLimitConfig} values, set with
@@ -13,6 +16,7 @@ import java.util.OptionalLong;
  * @param tokensPerMinute   tokens per minute, &gt; 0
  * @param maxConcurrency    requests in flight, 1..1024
  */
+@API(status = STABLE, since = "0.1")
 public record ModelOverride(String model, OptionalLong requestsPerMinute, OptionalLong tokensPerMinute,
                             OptionalInt maxConcurrency) {
 

@@ -1,5 +1,9 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * What one model costs, in US dollars per million tokens. Immutable.
  *
@@ -8,6 +12,7 @@ package dev.evalunit.config;
  * @param outputPerMillion      completion tokens (reasoning tokens included)
  * @param batchDiscount         the fraction the Batch API takes off, 0..1 (OpenAI: 0.5)
  */
+@API(status = STABLE, since = "0.1")
 public record ModelPrice(double inputPerMillion, double cachedInputPerMillion, double outputPerMillion,
                          double batchDiscount) {
 

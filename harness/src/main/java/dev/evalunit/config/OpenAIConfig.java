@@ -1,8 +1,11 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * How to reach the OpenAI API (or any OpenAI-compatible server). Immutable; {@link #toString()}
@@ -15,6 +18,7 @@ import java.util.Objects;
  * @param connectTimeout time to establish a connection, &gt; 0; default 10s
  * @param requestTimeout time for a whole request, &gt; 0; default 120s
  */
+@API(status = STABLE, since = "0.1")
 public record OpenAIConfig(String apiKey, URI baseUrl, String organization, String project,
                            Duration connectTimeout, Duration requestTimeout) {
 

@@ -1,9 +1,12 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Prices by model name, with dated snapshots ({@code gpt-4o-mini-2024-07-18}) priced as their model.
@@ -12,6 +15,7 @@ import java.util.Optional;
  *
  * @param prices model name to price
  */
+@API(status = STABLE, since = "0.1")
 public record PriceTable(Map<String, ModelPrice> prices) {
 
     /** The date the {@link #defaults()} were copied from https://openai.com/api/pricing/ (standard tier). */

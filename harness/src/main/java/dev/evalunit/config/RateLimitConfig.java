@@ -1,7 +1,10 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * Client-side limits for real-time requests to one model. Immutable.
@@ -14,6 +17,7 @@ import java.util.OptionalLong;
  * @param derived           whether no cap was configured, so the requests in flight follow what the limits need
  *                          (rate times latency, learned from the responses) up to {@code maxConcurrency}
  */
+@API(status = STABLE, since = "0.1")
 public record RateLimitConfig(OptionalLong requestsPerMinute, OptionalLong tokensPerMinute, int maxConcurrency,
                               boolean adaptive, boolean derived) {
 

@@ -1,6 +1,9 @@
 package dev.evalunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * Retries of retryable failures (429 without {@code insufficient_quota}, 5xx, I/O errors) with
@@ -17,6 +20,7 @@ import java.time.Duration;
  * @param timeoutResends how many times a request whose attempt timed out on our side is sent again,
  *                       0..100: the server may have processed and billed each of them; default 2
  */
+@API(status = STABLE, since = "0.1")
 public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double jitter,
                           Duration maxRetryAfter, int timeoutResends) {
 

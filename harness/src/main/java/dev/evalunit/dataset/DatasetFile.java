@@ -1,9 +1,12 @@
 package dev.evalunit.dataset;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * One file of a public dataset: where it lives inside a datasets directory, where it is published and
@@ -17,6 +20,7 @@ import java.util.regex.Pattern;
  * @param url          where the file can be downloaded, an absolute http(s) URL
  * @param sha256       the SHA-256 of the expected bytes, 64 hexadecimal digits (kept in lower case)
  */
+@API(status = STABLE, since = "0.1")
 public record DatasetFile(String relativePath, URI url, String sha256) {
 
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");

@@ -1,8 +1,11 @@
 package dev.evalunit.dataset;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * A dataset file's content is not what its reader expects: a row with the wrong number of columns, an
@@ -16,6 +19,7 @@ import java.util.Optional;
  * /data/truthfulqa/TruthfulQA.csv line 1: the header must be "Type,Category,..." but was "Type,Categroy,..."
  * </pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class DatasetFormatException extends DatasetException {
 
     private final Path file;

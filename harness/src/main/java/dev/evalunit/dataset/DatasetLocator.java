@@ -2,6 +2,7 @@ package dev.evalunit.dataset;
 
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Finds dataset files on this machine, or downloads them once. Thread-safe: runs and threads that
@@ -35,6 +37,7 @@ import java.util.Objects;
  * When none serves, a {@link DatasetUnavailableException} lists every place tried with why it failed,
  * and says where to put the file.
  */
+@API(status = STABLE, since = "0.1")
 public final class DatasetLocator {
 
     private static final System.Logger LOG = System.getLogger(DatasetLocator.class.getPackageName());

@@ -1,5 +1,7 @@
 package dev.evalunit.dataset;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Where {@link DatasetLocator} looks for dataset files and whether it may download them. Immutable and
@@ -24,6 +27,7 @@ import java.util.Optional;
  * @param verify    whether a file in {@link #directory} must have the expected SHA-256
  *                  ({@code evalunit.datasets.verify}, default true); the cache and downloads are always checked
  */
+@API(status = STABLE, since = "0.1")
 public record DatasetOptions(Optional<Path> directory, Path cache, boolean download, Optional<URI> baseUrl,
                              boolean verify) {
 

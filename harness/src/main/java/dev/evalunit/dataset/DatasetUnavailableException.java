@@ -1,10 +1,13 @@
 package dev.evalunit.dataset;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.config.ConfigKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A dataset file could not be found, fetched or trusted. The message names the file, every place tried
@@ -19,6 +22,7 @@ import java.util.Objects;
  * or set evalunit.datasets.dir to a directory that holds truthfulqa/TruthfulQA.csv. ...
  * </pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class DatasetUnavailableException extends DatasetException {
 
     /**

@@ -1,9 +1,12 @@
 package dev.evalunit.dataset;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apiguardian.api.API;
 
 /**
  * The dataset files this JVM's readers located through {@link dev.evalunit.dataset.DatasetLocator}, each with
@@ -11,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * readers are the user's code and reach the locator with no run in hand; a run takes what was noted since it
  * started (another run of the same JVM before it read its own). Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class DatasetsUsed {
 
     private static final Map<String, Noted> NOTED = new ConcurrentHashMap<>();

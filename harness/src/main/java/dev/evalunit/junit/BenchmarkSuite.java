@@ -1,5 +1,7 @@
 package dev.evalunit.junit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
 import java.lang.annotation.Documented;
@@ -8,6 +10,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ExtendWith(BenchmarkExtension.class)
 @DisplayNameGeneration(BenchmarkDisplayNames.class)
+@API(status = STABLE, since = "0.1")
 public @interface BenchmarkSuite {
 
     /** The suite's name, as {@code -Dsuite=} selects it; several classes may share one. */

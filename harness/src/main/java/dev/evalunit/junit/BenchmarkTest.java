@@ -1,5 +1,7 @@
 package dev.evalunit.junit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.evalunit.Questions;
 import dev.evalunit.Samples;
 import dev.evalunit.Temperatures;
@@ -8,6 +10,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,5 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @TestTemplate
 @ExtendWith(BenchmarkExtension.class)
+@API(status = STABLE, since = "0.1")
 public @interface BenchmarkTest {
 }

@@ -1,8 +1,11 @@
 package dev.evalunit.junit;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.store.Namespace;
@@ -18,6 +21,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * the session's launcher. Without a launcher (EngineTestKit) there is no session state: every invocation of
  * a template runs, none was routed at the start, nothing was cleaned.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunSession implements LauncherSessionListener {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunSession.class);

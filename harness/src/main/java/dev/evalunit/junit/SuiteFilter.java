@@ -1,5 +1,7 @@
 package dev.evalunit.junit;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import java.util.Arrays;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import org.apiguardian.api.API;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestDescriptor;
@@ -22,6 +25,7 @@ import org.junit.platform.launcher.PostDiscoveryFilter;
  * module that has suites but not every one named fails discovery naming those it lacks and the names it has.
  * Without {@code -Dsuite} it keeps everything. Registered through {@code META-INF/services}.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SuiteFilter implements PostDiscoveryFilter {
 
     private final Set<String> suites;

@@ -1,6 +1,9 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Random;
+import org.apiguardian.api.API;
 
 /**
  * Writes the simulator's answers. Implementations must be thread-safe: the simulator calls one
@@ -11,6 +14,7 @@ import java.util.Random;
  * a repeatable answer, so an answerer that draws only from {@code random} is deterministic too.
  */
 @FunctionalInterface
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Answerer {
 
     /**

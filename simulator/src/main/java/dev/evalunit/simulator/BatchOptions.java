@@ -1,7 +1,10 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The knobs of the simulator's Batch API: how long a batch's life takes, which of its requests fail,
@@ -31,6 +34,7 @@ import java.util.Objects;
  * @param maxRequests      the most requests an input file may hold; OpenAI's 50,000 is the default
  * @param maxFileBytes     the largest input file in bytes; OpenAI's 200 MB is the default
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record BatchOptions(
         Duration validatingTime,
         Duration requestTime,

@@ -1,7 +1,10 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.net.URI;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The simulator a run starts when no API key is set. The harness does not compile against this module: it
@@ -10,6 +13,7 @@ import java.util.function.Supplier;
  * {@linkplain Answerer#registered() registered answerers}, reads the base URL from {@link #get()} and closes it
  * with the run. Only JDK types cross between the two, so neither module's other types are the other's business.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BuiltInSimulator implements Supplier<URI>, AutoCloseable {
 
     private final OpenAiSimulator server;

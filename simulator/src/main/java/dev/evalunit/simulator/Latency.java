@@ -1,8 +1,11 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.apiguardian.api.API;
 
 /**
  * How long the simulator takes to answer one request. Immutable and thread-safe.
@@ -12,6 +15,7 @@ import java.util.random.RandomGenerator;
  * Latency.logNormal(Duration.ofMillis(800), 0.5)   // median 800 ms, a long tail like real models
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Latency {
 
     private enum Kind { NONE, FIXED, UNIFORM, LOG_NORMAL }

@@ -1,8 +1,11 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * A nanosecond clock that moves only when told to, for {@link SimulatorOptions.Builder#nanoTime}: a
@@ -16,6 +19,7 @@ import java.util.function.LongSupplier;
  * clock.advance(Duration.ofSeconds(1));   // every phase with the default BatchOptions is over
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ManualClock implements LongSupplier {
 
     private final AtomicLong nanos;

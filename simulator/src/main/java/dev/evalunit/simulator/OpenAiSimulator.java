@@ -3,6 +3,7 @@ package dev.evalunit.simulator;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Notifier;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * An in-process OpenAI-compatible server on a loopback port, built on WireMock: chat completions
@@ -31,6 +33,7 @@ import java.util.Objects;
  * are served by WireMock's scheduler, not by sleeping server threads, so hundreds of slow requests
  * can be in flight at once; the server accepts at least 256 concurrent connections.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class OpenAiSimulator implements AutoCloseable {
 
     // Jetty needs a few threads for acceptors and selectors on top of the ones serving requests.

@@ -1,5 +1,7 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Runs an {@link OpenAiSimulator} as its own process, so a benchmark can measure a client's CPU
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * from {@code --outage-after-ms} for {@code --outage-ms}; {@code --webhook-url URL --webhook-secret whsec_...}
  * delivers a signed {@code batch.*} webhook to URL the moment a batch ends ({@link WebhookSender}).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class OpenAiSimulatorMain {
 
     private OpenAiSimulatorMain() {

@@ -1,5 +1,9 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * One request the simulator received and what it answered. Immutable. Headers are deliberately
  * absent: the Authorization header carries the API key, which must never be kept.
@@ -12,6 +16,7 @@ package dev.evalunit.simulator;
  * @param status          the HTTP status returned, or 0 when the connection was reset
  * @param receivedAtNanos when it arrived, on the simulator's {@link SimulatorOptions#nanoTime() clock}
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ReceivedRequest(String method, String path, String model, String body, int status, long receivedAtNanos) {
 
     /** Whether this was a chat completion request. */

@@ -1,17 +1,21 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * What an {@link OpenAiSimulator} received. Thread-safe. Keeps the most recent
  * {@link SimulatorOptions#requestLogCapacity()} requests, dropping the oldest, so a run of 100,000
  * requests does not hold every body; the counters count every request.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class RequestLog {
 
     private final ArrayDeque<ReceivedRequest> entries = new ArrayDeque<>();

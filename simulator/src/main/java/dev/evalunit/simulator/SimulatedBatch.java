@@ -1,7 +1,10 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A batch as the simulator holds it at one moment, for tests: {@link OpenAiSimulator#batches()}.
@@ -19,6 +22,7 @@ import java.util.Map;
  *                     cancelled request, else {@code null}
  * @param metadata     the metadata it was created with, never {@code null}
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SimulatedBatch(String id, Status status, String model, String inputFileId, int total, int completed,
                              int failed, String outputFileId, String errorFileId, Map<String, String> metadata) {
 

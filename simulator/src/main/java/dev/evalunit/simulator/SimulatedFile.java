@@ -1,5 +1,9 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A file the simulator holds, for tests: {@link OpenAiSimulator#files()}. Immutable.
  *
@@ -8,5 +12,6 @@ package dev.evalunit.simulator;
  * @param purpose  {@code batch} for uploads, {@code batch_output} for a batch's output and error files
  * @param bytes    its size
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SimulatedFile(String id, String filename, String purpose, long bytes) {
 }

@@ -1,7 +1,10 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A chat completion request as the simulator parsed it. Immutable and thread-safe.
@@ -13,6 +16,7 @@ import java.util.Objects;
  * @param n           how many choices were asked for, at least 1
  * @param maxTokens   {@code max_completion_tokens} or {@code max_tokens}, or {@code null}
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SimulatedRequest(
         String model,
         List<Message> messages,

@@ -1,9 +1,12 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * The knobs of an {@link OpenAiSimulator}. Immutable and thread-safe; build one with
@@ -42,6 +45,7 @@ import java.util.function.LongSupplier;
  *                             ("Please try again in 100ms.") and its {@code x-ratelimit-*} headers, as many of
  *                             OpenAI's do; default true
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SimulatorOptions(
         Latency latency,
         long requestsPerMinute,

@@ -1,5 +1,7 @@
 package dev.evalunit.simulator;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apiguardian.api.API;
 
 /**
  * The simulator's side of OpenAI's batch webhooks: watches the simulator's batches and, the moment one ends
@@ -30,6 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WebhookSender implements AutoCloseable {
 
     /** One delivery as it was sent, and the status it got (-1 when none came back). */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Completion;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.BatchConfig;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * Answers a suite's requests through OpenAI's Batch API at the batch price, without ever losing an
@@ -72,6 +75,7 @@ import java.util.function.LongSupplier;
  * {@link Requests} keeps the requests until they are handed over, {@link Submission}, {@link Poller} and
  * {@link Collector} do the steps, and {@link Outcomes} ends each request.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BatchCoordinator implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(BatchCoordinator.class.getName());

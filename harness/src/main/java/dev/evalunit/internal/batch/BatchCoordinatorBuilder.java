@@ -1,5 +1,7 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Completion;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.PriceTable;
@@ -17,6 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The options of a {@link BatchCoordinator}, from {@link BatchCoordinator#builder}: the real-time fallback
@@ -24,6 +27,7 @@ import java.util.function.Supplier;
  * clocks for tests). Not thread-safe; {@link #build()} copies the options, so a built coordinator never
  * sees a later change.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BatchCoordinatorBuilder {
 
     final BatchApi api;

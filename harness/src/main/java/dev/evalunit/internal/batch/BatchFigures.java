@@ -1,5 +1,9 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * What batching did in a run, for the summary. Immutable.
  *
@@ -10,6 +14,7 @@ package dev.evalunit.internal.batch;
  * @param costUsd          what the batch answers cost, at the batch price
  * @param realTimeCostUsd  what the same answers would have cost in real time
  */
+@API(status = INTERNAL, since = "0.1")
 public record BatchFigures(int batches, long answered, long failed, long sentToRealTime, double costUsd,
                            double realTimeCostUsd) {
 

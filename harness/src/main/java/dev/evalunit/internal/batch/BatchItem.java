@@ -1,8 +1,11 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One request to answer through the Batch API: the invocation it belongs to and what it asks.
@@ -17,6 +20,7 @@ import java.util.Objects;
  * @param key     the invocation, as the checkpoint knows it
  * @param request what to send
  */
+@API(status = INTERNAL, since = "0.1")
 public record BatchItem(InvocationKey key, ChatRequest request) {
 
     public BatchItem {

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.internal.checkpoint.JsonlFiles;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The record of every batch a suite submitted, so that a run killed at any point reattaches to its
@@ -37,6 +40,7 @@ import java.util.Set;
  * a run killed while writing leaves, and is skipped, and the next append drops it first so that it never
  * ends up in the middle of the file. Thread-safe: writes are serialized.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BatchLedger {
 
     /** The ledger's file name in its directory. */

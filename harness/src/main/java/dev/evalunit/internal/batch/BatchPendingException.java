@@ -1,6 +1,9 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.EvalunitException;
+import org.apiguardian.api.API;
 
 /**
  * The request's batch had not finished when the run stopped waiting for it: the run was interrupted,
@@ -8,6 +11,7 @@ import dev.evalunit.EvalunitException;
  * and is recorded in the ledger, so the next run collects its answers instead of sending the request
  * again. {@link #status()} says which batch and how far it got.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BatchPendingException extends EvalunitException {
 
     private final ItemStatus status;

@@ -1,6 +1,9 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * What a progress bar shows of the batches, at one moment. Immutable.
@@ -12,6 +15,7 @@ import java.util.Map;
  * @param inRealTime   requests sent in real time instead (retries, the deadline) and not answered yet
  * @param failed       requests failed for good
  */
+@API(status = INTERNAL, since = "0.1")
 public record BatchProgress(Map<BatchStatus, Integer> batches, RequestCounts requests, int waiting, long answered,
                             int inRealTime, long failed) {
 

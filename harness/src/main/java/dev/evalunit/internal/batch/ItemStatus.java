@@ -1,5 +1,9 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Where one request stands, without waiting: what {@code -Devalunit.batch.wait=false} reports when it
  * aborts an invocation. Immutable.
@@ -11,6 +15,7 @@ package dev.evalunit.internal.batch;
  * @param batchStatus its batch's last known status, or {@code null}
  * @param counts      its batch's last known request counts
  */
+@API(status = INTERNAL, since = "0.1")
 public record ItemStatus(String customId, State state, String ledgerId, String batchId, BatchStatus batchStatus,
                          RequestCounts counts) {
 

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apiguardian.api.API;
 
 /**
  * {@link BatchApi} over openai-java's blocking client, with openai-java's own retries off: transient
@@ -43,6 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * safe to retry by looking, before each new attempt, for a batch that already carries the same
  * ledger id. File transfers may take up to {@value #TRANSFER_MINUTES} minutes. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
 
     /** How failures of these calls name what failed, where the real-time client names the model. */

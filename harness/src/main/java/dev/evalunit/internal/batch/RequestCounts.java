@@ -1,5 +1,9 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A batch's {@code request_counts}: how many of its requests are done so far. Immutable.
  *
@@ -7,6 +11,7 @@ package dev.evalunit.internal.batch;
  * @param completed answered successfully
  * @param failed    failed
  */
+@API(status = INTERNAL, since = "0.1")
 public record RequestCounts(long total, long completed, long failed) {
 
     public static final RequestCounts NONE = new RequestCounts(0, 0, 0);

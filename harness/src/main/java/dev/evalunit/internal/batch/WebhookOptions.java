@@ -1,10 +1,13 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigException;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Where a run receives OpenAI's batch webhooks, when it does: {@code evalunit.batch.webhook.port} (1 to 65535),
@@ -14,6 +17,7 @@ import java.util.Optional;
  * @param address where the receiver listens
  * @param secret  the endpoint's signing secret; never shown
  */
+@API(status = INTERNAL, since = "0.1")
 public record WebhookOptions(InetSocketAddress address, String secret) {
 
     /** The run's webhook settings, or empty when no port is set (polling alone, the default). */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.batch;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.Headers;
@@ -26,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * Receives OpenAI's batch webhooks ({@code batch.completed}, {@code .failed}, {@code .expired},
@@ -41,6 +44,7 @@ import java.util.function.Predicate;
  * or a timestamp outside the verifier's tolerance (a replay); 405 for a method other than POST; 413 for a body over
  * 1 MB. Each kind of rejection is logged once, without the secret. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class WebhookReceiver implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(WebhookReceiver.class.getName());

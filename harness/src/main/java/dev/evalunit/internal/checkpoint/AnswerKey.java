@@ -1,6 +1,9 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What a stored answer is found by: the request that produced it and which draw of that request it is.
@@ -23,6 +26,7 @@ import java.util.Objects;
  * @param requestHash the request's hash, 16 hex digits
  * @param draw        which draw, as above
  */
+@API(status = INTERNAL, since = "0.1")
 public record AnswerKey(String requestHash, String draw) {
 
     private static final String CALL = "call ";

@@ -1,7 +1,10 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.EvalunitException;
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * A checkpoint file cannot be read or written: a line in the middle of a file is not valid, or the
@@ -12,6 +15,7 @@ import java.nio.file.Path;
  * checkpoint benchmark-state/TruthfulQA/epoch-1/run-20250807-101500-123-4242.jsonl line 1042 is not valid JSON: Unexpected end-of-input ...; delete or repair that line, or start over with -Devalunit.fresh=true
  * </pre>
  */
+@API(status = INTERNAL, since = "0.1")
 public class CheckpointException extends EvalunitException {
 
     private final Path file;

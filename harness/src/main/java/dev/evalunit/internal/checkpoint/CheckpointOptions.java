@@ -1,5 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
@@ -7,6 +9,7 @@ import dev.evalunit.internal.runs.ProjectRoot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * How a run keeps its checkpoints. Immutable and thread-safe.
@@ -27,6 +30,7 @@ import java.util.Objects;
  * @param lockWait   how long a run waits for another run to let go of a suite's state ({@link StateLock};
  *                   {@code evalunit.checkpoint.lock-wait}, default 0: fail at once)
  */
+@API(status = INTERNAL, since = "0.1")
 public record CheckpointOptions(Path directory, int flushEvery, FsyncPolicy fsync, boolean fresh, Duration lockWait) {
 
     /** The directory used when {@code evalunit.checkpoint.dir} is not set. */

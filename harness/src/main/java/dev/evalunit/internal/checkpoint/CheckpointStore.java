@@ -1,5 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.Completion;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apiguardian.api.API;
 
 /**
  * A suite's checkpoint: every answer earlier runs stored, and this run's file that every finished request
@@ -66,6 +69,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * length), never the answer: a lookup reads its one line back. A million stored answers take a few hundred
  * megabytes of heap, whatever their texts and log probabilities.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CheckpointStore implements AutoCloseable {
 
     private final String suite;

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Which invocation of a benchmark test an answer belongs to, and which request it answered.
@@ -31,6 +34,7 @@ import java.util.Objects;
  *                    later stage's name, e.g. {@code call 3f2a9c0d5e6b7a81#1} for the first call of that request
  *                    the test body made through its injected client (a judge)
  */
+@API(status = INTERNAL, since = "0.1")
 public record InvocationKey(String suite, String test, String questionId, double temperature, int sample,
                             String model, String requestHash, String stage) {
 

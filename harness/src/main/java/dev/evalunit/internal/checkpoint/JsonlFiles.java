@@ -1,5 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * The append-only JSONL files evalunit keeps (checkpoints, the batch ledger): how their lines are read,
@@ -15,6 +18,7 @@ import java.util.Arrays;
  * are appended so that a torn line never ends up in the middle of a file, and how a file is named in
  * messages. Internal to the harness; stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class JsonlFiles {
 
     private static final System.Logger LOG = System.getLogger(JsonlFiles.class.getName());

@@ -1,6 +1,9 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * What a {@link CheckpointStore} found when it opened.
@@ -12,6 +15,7 @@ import java.time.Duration;
  * @param otherOrigin      lines of another origin (another endpoint, or none recorded), never replayed
  * @param loadTime         how long reading took
  */
+@API(status = INTERNAL, since = "0.1")
 public record LoadReport(int files, int lines, int answers, int tornLinesSkipped, int otherOrigin,
                          Duration loadTime) {
 }

@@ -1,8 +1,11 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Where answers come from: the built-in simulator, or a live endpoint named by its host, port and
@@ -14,6 +17,7 @@ import java.util.Objects;
  * @param endpoint  {@code host[:port]/path} of a live endpoint, e.g. {@code api.openai.com/v1}; for the
  *                  simulator, {@code built-in simulator} (its port changes every run, its answers do not)
  */
+@API(status = INTERNAL, since = "0.1")
 public record Origin(boolean simulated, String endpoint) {
 
     /** The directory, under a suite's, that holds the simulator's state, kept apart from live state. */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evalunit.config.Durations;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * The operating system's lock on a suite's state ({@code <dir>/<suite>/run.lock}), held by the run that
@@ -33,6 +36,7 @@ import java.util.stream.Stream;
  * it, even one opened only to read the note. So this JVM never opens a lock file it holds: it remembers
  * which ones it holds, and a second run in the same JVM is refused from that memory.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class StateLock implements AutoCloseable {
 
     /** The lock file's name in a suite's directory. */

@@ -1,11 +1,15 @@
 package dev.evalunit.internal.checkpoint;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * Another run uses a suite's state: this run sends nothing for that suite. The message names the
  * holder (pid, host, start time) and what to do.
  */
+@API(status = INTERNAL, since = "0.1")
 public class StateLockedException extends CheckpointException {
 
     private static final long serialVersionUID = 1L;

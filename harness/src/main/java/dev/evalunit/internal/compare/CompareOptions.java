@@ -1,10 +1,13 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.internal.stats.PairedComparison;
 import java.math.BigDecimal;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * How comparisons are computed and what the baseline gate allows. Immutable.
@@ -17,6 +20,7 @@ import java.util.Optional;
  * @param margin    {@code evalunit.baseline.margin}: how much worse than the baseline a measure may be before a
  *                  significant difference fails the build, as a share (0.02: two points); default 0
  */
+@API(status = INTERNAL, since = "0.1")
 public record CompareOptions(PairedComparison.Settings settings, Optional<String> baseline, double margin) {
 
     /** Reads the options; a bad value fails naming its key. */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.evalunit.internal.stats.PairedComparison;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * A comparison's result: every measure of every test compared, with the settings that produced it, as the
@@ -21,6 +24,7 @@ import java.util.Locale;
  * @param settings the bootstrap's resamples and seed, alpha and power
  * @param rows     the comparisons, by suite, test, what the sides share and measure
  */
+@API(status = INTERNAL, since = "0.1")
 public record CompareReport(String by, String a, String b, PairedComparison.Settings settings,
                             List<Comparison> rows) {
 

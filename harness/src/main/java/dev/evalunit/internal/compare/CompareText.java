@@ -1,15 +1,19 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A comparison as text: the console's aligned tables, and Markdown for CI summaries; {@link #cells} and
  * {@link #aligned} also serve the run's analysis. Stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CompareText {
 
     static final List<String> HEADER = List.of("where", "compared", "measure", "n", "A", "B", "B-A", "95% CI",

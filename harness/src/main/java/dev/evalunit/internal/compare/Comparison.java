@@ -1,8 +1,11 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.evalunit.internal.stats.Interval;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One measure of one test compared between two sides (two runs, two temperatures or two models) over the
@@ -36,6 +39,7 @@ import java.util.List;
  * @param flips        for accuracy, the questions whose result differs, in natural order (h2 before h10)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@API(status = INTERNAL, since = "0.1")
 public record Comparison(String suite, String test, String where, String measure, String kind, String a, String b,
                          int questions, double valueA, double valueB, double difference, Interval ci95,
                          Integer aBetter, Integer bBetter, Double pValue, Double pHolm, Double detectable,

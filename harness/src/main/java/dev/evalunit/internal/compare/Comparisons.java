@@ -1,5 +1,7 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.internal.runs.InvocationRecord;
 import dev.evalunit.internal.stats.Holm;
 import dev.evalunit.internal.stats.MetricDifference;
@@ -16,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import org.apiguardian.api.API;
 
 /**
  * Paired comparisons of invocations: two runs, or two temperatures or models of one run, over the questions
@@ -25,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  * by Holm's method. Questions are the units: a question's samples are averaged and resampled together.
  * Stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Comparisons {
 
     /** What the two sides of a comparison are. */

@@ -1,6 +1,9 @@
 package dev.evalunit.internal.compare;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Comparator;
+import org.apiguardian.api.API;
 
 /**
  * Question ids in the order a person reads them: runs of digits compared as numbers, so {@code h2} comes
@@ -8,6 +11,7 @@ import java.util.Comparator;
  * ids that differ only in leading zeros ({@code q7}, {@code q007}) are broken by the text, so the order is
  * total. Stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class NaturalOrder implements Comparator<String> {
 
     public static final NaturalOrder INSTANCE = new NaturalOrder();

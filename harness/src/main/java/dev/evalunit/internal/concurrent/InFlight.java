@@ -1,11 +1,15 @@
 package dev.evalunit.internal.concurrent;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * A count of work under way (requests sent and not answered, answers not yet saved) that a closing
  * component waits on, up to a deadline: the client's close, a run's Ctrl-C. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class InFlight {
 
     private int count;

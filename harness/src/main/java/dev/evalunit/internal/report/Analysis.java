@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.evalunit.internal.compare.Comparison;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import org.apiguardian.api.API;
 
 /**
  * The temperature and hallucination analysis of a run: per benchmark test and temperature, accuracy
@@ -33,6 +36,7 @@ import java.util.function.ToDoubleFunction;
  * counts, and turns them into a {@link Report}; {@link ClusteredIntervals}, {@link AnswerFlips} and
  * {@link MetricValues} work out the figures, and {@link AnalysisTable} renders them.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Analysis {
 
     /** The z value of a two-sided 95 % interval. */

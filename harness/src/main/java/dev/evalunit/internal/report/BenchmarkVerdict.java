@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
@@ -8,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.apiguardian.api.API;
 
 /**
  * The build's last gate on a benchmark run, run after the tests by {@code evalunit-benchmarks-parent}'s
@@ -28,6 +31,7 @@ import java.time.Instant;
  * no benchmark ran to its end, and a build that ran nothing must not pass. Either way
  * {@code exec:java} fails.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BenchmarkVerdict {
 
     private BenchmarkVerdict() {

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Whether a benchmark run passes as a build. A wrong answer is a finding, not a broken build, so the
@@ -15,6 +18,7 @@ import java.util.Objects;
  * temperature ({@code evalunit.min-pass-rate}) and the highest share of requests that may fail
  * ({@code evalunit.max-error-rate}). Stateless.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BuildOutcome {
 
     /** The file, in {@code evalunit.results.dir}, where a run writes its verdict for {@link BenchmarkVerdict}. */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.ConfigValues;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Compares two kept runs, or the temperatures or models of one, paired by question: the command a benchmark
@@ -32,6 +35,7 @@ import java.util.Map;
  * {@code <evalunit.results.dir>/comparisons/<A>_vs_<B>/} ({@code evalunit.compare.dir} to choose). It judges
  * nothing: a build that must not fall behind a run names it as {@code evalunit.baseline}.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CompareRuns {
 
     /** {@code A,B}: the runs to compare; one run with {@link #BY}. */

@@ -1,8 +1,11 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * How one benchmark invocation (one question at one temperature, one sample) ended. Immutable. The
@@ -25,6 +28,7 @@ import java.util.Objects;
  *                         and temperatures (an option letter), or {@code null} to compare answer texts
  * @param scores           the test's named scores, e.g. {@code truthful -> 1.0}; empty when none
  */
+@API(status = INTERNAL, since = "0.1")
 public record InvocationResult(String suite, String test, String questionId, double temperature, int sample,
                                Outcome status, String answer, long promptTokens, long completionTokens,
                                double costUsd, Duration latency, String category, boolean replayed,

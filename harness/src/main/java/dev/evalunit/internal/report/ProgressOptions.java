@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.Durations;
@@ -8,6 +10,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * How {@link ProgressReporter} shows progress. Immutable; the {@code with} methods return copies.
@@ -22,6 +25,7 @@ import java.util.function.LongSupplier;
  *                 interval (long batch waits); default true. Tests turn it off: lines then appear only
  *                 when {@link ProgressReporter#step} finds the interval has passed
  */
+@API(status = INTERNAL, since = "0.1")
 public record ProgressOptions(ProgressMode mode, Duration interval, PrintStream out, LongSupplier nanoTime,
                               boolean ticker) {
 

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.client.ClientMetrics;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The live progress of a run: done/total, rate, ETA, errors, tokens and cost. Thread-safe: test
@@ -36,6 +39,7 @@ import java.util.function.Supplier;
  * client. Without metrics they are summed from the results, replayed ones left out since they cost nothing
  * now. Errors are invocations that ended in {@code ERROR}.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ProgressReporter implements AutoCloseable {
 
     private final String title;

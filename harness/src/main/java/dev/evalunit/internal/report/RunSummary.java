@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import org.apiguardian.api.API;
 
 /**
  * The end-of-run score table: per suite and temperature, invocations, pass rate, agreement across
@@ -23,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * answers of its samples; agreement is computed there. Answers are normalized (trimmed, lower case, runs of whitespace as one
  * space, cut at 200 characters) so that {@code "  b "} and {@code "B"} agree.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunSummary {
 
     static final int MAX_ANSWER_CHARS = 200;

@@ -1,8 +1,11 @@
 package dev.evalunit.internal.runs;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One invocation of a run as its record keeps it: one line of {@code invocations.jsonl} and one row of
@@ -35,6 +38,7 @@ import java.util.Objects;
  * @param answerKey        the stored answer it is, {@code <request hash>/<draw>}, or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@API(status = INTERNAL, since = "0.1")
 public record InvocationRecord(String suite, String test, String question, String category, double temperature,
                                int sample, String model, String origin, String outcome, String reason, String answer,
                                String label, Map<String, Double> scores, Map<String, String> followUps,

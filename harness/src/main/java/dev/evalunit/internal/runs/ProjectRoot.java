@@ -1,13 +1,17 @@
 package dev.evalunit.internal.runs;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * The top directory of the Maven build a run belongs to, where {@code benchmark-state/} lives.
  * Surefire runs each module's tests in the module's own directory; a multi-module project's state
  * belongs at its root, so that every module shares it and {@code mvn clean} leaves it alone.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ProjectRoot {
 
     private ProjectRoot() {

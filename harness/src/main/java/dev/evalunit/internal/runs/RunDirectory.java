@@ -1,5 +1,7 @@
 package dev.evalunit.internal.runs;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * Where runs are kept: {@code <evalunit.results.dir>/runs/<id>/}, one directory per run, never written by
@@ -24,6 +27,7 @@ import java.util.stream.Stream;
  * <p>{@code latest} is a symbolic link to the run's directory where the file system has them, so that
  * {@code runs/latest/results.csv} opens from any program; elsewhere a file holding the id.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunDirectory {
 
     public static final String RUNS = "runs";

@@ -1,9 +1,12 @@
 package dev.evalunit.internal.runs;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.evalunit.dataset.DatasetsUsed;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A run's {@code run.json}: what was run, on what, and how it ended, so that a result can be told apart from
@@ -29,6 +32,7 @@ import java.util.Map;
  * @param verdict    the verdict on the run, or {@code null} while running
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@API(status = INTERNAL, since = "0.1")
 public record RunManifest(int v, String id, String status, boolean full, String notFull, String startedAt,
                           String endedAt, Project project, String suites, Map<String, String> settings, String origin,
                           List<String> models, Map<String, DatasetsUsed.File> datasets, Map<String, Questions> tests,

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.runs;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.evalunit.config.ConfigValues;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * One run kept as a record, in a directory of its own that no other run writes
@@ -22,6 +25,7 @@ import java.util.Map;
  * A narrowed run (one question from an IDE), a run that failed, and another suite's run each keep their own;
  * {@code runs/latest} moves only to a full run. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunRecord {
 
     private static final ObjectWriter MANIFEST = RunLog.JSON.writerFor(RunManifest.class)

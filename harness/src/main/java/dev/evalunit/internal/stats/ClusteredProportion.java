@@ -1,5 +1,9 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The share of passing samples when each question was sampled several times, with an interval that
  * knows samples of one question are not independent. Immutable and thread-safe.
@@ -35,6 +39,7 @@ package dev.evalunit.internal.stats;
  * @param effectiveSize {@code n_eff}, from {@code Q} (or less, for very mixed questions) to {@code samples}
  * @param interval      {@code Wilson(share * effectiveSize, effectiveSize)} at the confidence asked for
  */
+@API(status = INTERNAL, since = "0.1")
 public record ClusteredProportion(int questions, long passed, long samples, double share, double variance,
                                   double effectiveSize, Interval interval) {
 

@@ -1,8 +1,11 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.apiguardian.api.API;
 
 /**
  * Holm's (1979) step-down adjustment of p-values for multiple comparisons. Stateless.
@@ -13,6 +16,7 @@ import java.util.stream.IntStream;
  * Bonferroni's. Holm S. (1979), "A simple sequentially rejective multiple test procedure", Scandinavian
  * Journal of Statistics 6:65-70.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Holm {
 
     private Holm() {

@@ -1,5 +1,9 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A confidence interval {@code [low, high]}: of a proportion (inside [0, 1]) or of a difference (inside
  * [-1, 1] for proportions, anywhere for a metric). Immutable and thread-safe.
@@ -7,6 +11,7 @@ package dev.evalunit.internal.stats;
  * @param low  the lower limit, finite
  * @param high the upper limit, finite and not below {@code low}
  */
+@API(status = INTERNAL, since = "0.1")
 public record Interval(double low, double high) {
 
     public Interval {

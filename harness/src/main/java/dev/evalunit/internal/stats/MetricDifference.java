@@ -1,7 +1,10 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import org.apiguardian.api.API;
 
 /**
  * The difference between two systems in a metric computed from column means, such as F1 from the mean
@@ -23,6 +26,7 @@ import java.util.function.ToDoubleFunction;
  * @param resamples  the replicates drawn
  * @param dropped    of those, the ones whose value was not finite
  */
+@API(status = INTERNAL, since = "0.1")
 public record MetricDifference(double valueA, double valueB, double difference, Interval interval,
                                int resamples, int dropped) {
 

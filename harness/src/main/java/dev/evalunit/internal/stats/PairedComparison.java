@@ -1,7 +1,10 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.SplittableRandom;
 import org.apache.commons.statistics.inference.BinomialTest;
+import org.apiguardian.api.API;
 
 /**
  * Two systems A and B compared on the same questions: their mean scores, the difference with a bootstrap
@@ -32,6 +35,7 @@ import org.apache.commons.statistics.inference.BinomialTest;
  *                                   too few to detect even the largest difference {@code sqrt(psi)}
  * @param settings                   the bootstrap size, seed, alpha and power used
  */
+@API(status = INTERNAL, since = "0.1")
 public record PairedComparison(int questions, double meanA, double meanB, double difference, Interval interval,
                                int aOnly, int bOnly, double pValue, Double minimumDetectableDifference,
                                Settings settings) {

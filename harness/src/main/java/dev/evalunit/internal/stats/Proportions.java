@@ -1,6 +1,9 @@
 package dev.evalunit.internal.stats;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.apiguardian.api.API;
 
 /**
  * Confidence intervals for a proportion. Stateless.
@@ -11,6 +14,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * the single proportion: comparison of seven methods", Statistics in Medicine 17:857-872) recommends it
  * (his method 3) among the simple methods.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Proportions {
 
     private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);

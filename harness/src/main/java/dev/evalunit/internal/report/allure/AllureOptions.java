@@ -1,9 +1,12 @@
 package dev.evalunit.internal.report.allure;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * Whether and where a run writes Allure results, and how much of each invocation. Immutable.
@@ -18,6 +21,7 @@ import java.nio.file.Path;
  *                   ({@code light}) one attachment per call holds them all, the scores are parameters, and a
  *                   trace stops at the test's own frames
  */
+@API(status = INTERNAL, since = "0.1")
 public record AllureOptions(boolean enabled, Path resultsDir, boolean full) {
 
     /** Whether every run writes one directory, set by {@code evalunit.allure.results-dir}, and cleans it first. */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.report.allure;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.report.InvocationResult;
@@ -28,6 +30,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apiguardian.api.API;
 
 /**
  * Writes a benchmark run's Allure results: one test result per invocation, with its parameters
@@ -41,6 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>This class is threadsafe: invocations running in parallel write their results concurrently.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class AllureReport implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AllureReport.class.getName());

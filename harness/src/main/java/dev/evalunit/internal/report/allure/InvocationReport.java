@@ -1,10 +1,13 @@
 package dev.evalunit.internal.report.allure;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.internal.report.InvocationResult;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What the Allure result of one benchmark invocation is made of: its {@link InvocationResult} (suite,
@@ -26,6 +29,7 @@ import java.util.Objects;
  * @param startMillis  when the invocation started, epoch milliseconds
  * @param stopMillis   when it ended, epoch milliseconds
  */
+@API(status = INTERNAL, since = "0.1")
 public record InvocationReport(InvocationResult result, String name, String testClass, String testMethod, String model,
                                String questionText, ChatRequest request, Completion completion, Throwable failure,
                                String batchId, List<Call> calls, long startMillis, long stopMillis) {
