@@ -4,11 +4,17 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
 import org.apiguardian.api.API;
 
 /**
@@ -32,49 +38,67 @@ public final class OpenAiSimulatorMain {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = 0;
-        long outageAfterMs = -1;
-        long outageMs = 0;
-        String webhookUrl = null;
-        String webhookSecret = null;
+        OptionParser parser = new OptionParser();
+        OptionSpec<Integer> port = parser.accepts("port", "port to listen on (0: any free one)")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(0);
+        OptionSpec<Long> latencyMs = whole(parser, "latency-ms", "fixed latency of every answer");
+        OptionSpec<Long> rpm = whole(parser, "rpm", "requests per minute per model");
+        OptionSpec<Long> tpm = whole(parser, "tpm", "tokens per minute per model");
+        OptionSpec<Long> burstMs = whole(parser, "burst-ms", "the window a per-minute limit is enforced over");
+        OptionSpec<Boolean> insufficientQuota = flag(parser, "insufficient-quota", "every request: 429 insufficient_quota");
+        OptionSpec<Boolean> retryAfter = flag(parser, "retry-after", "whether 429s carry retry-after");
+        OptionSpec<Double> serverErrorShare = share(parser, "server-error-share", "share of 500s");
+        OptionSpec<Double> slowShare = share(parser, "slow-share", "share of slow answers");
+        OptionSpec<Long> slowMs = whole(parser, "slow-ms", "latency of a slow answer");
+        OptionSpec<Double> usageOmittedShare = share(parser, "usage-omitted-share", "share of answers without usage");
+        OptionSpec<String> reasoningModels = parser.accepts("reasoning-models", "models that refuse temperature")
+                .withRequiredArg().withValuesSeparatedBy(',');
+        OptionSpec<String> unknownModels = parser.accepts("unknown-models", "models that answer 404")
+                .withRequiredArg().withValuesSeparatedBy(',');
+        OptionSpec<Long> outageAfterMs = whole(parser, "outage-after-ms", "start of an outage of every chat request");
+        OptionSpec<Long> outageMs = whole(parser, "outage-ms", "length of that outage");
+        OptionSpec<String> webhookUrl = parser.accepts("webhook-url", "where to deliver batch.* webhooks")
+                .withRequiredArg();
+        OptionSpec<String> webhookSecret = parser.accepts("webhook-secret", "the webhooks' signing secret, whsec_...")
+                .requiredIf(webhookUrl).withRequiredArg();
+        OptionSet given;
         SimulatorOptions.Builder options = SimulatorOptions.builder();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (i + 1 >= args.length) {
-                throw usage(name + " needs a value");
+        int listenPort;
+        long outageStartMs;
+        long outageLengthMs;
+        try { // jopt-simple converts a value when it is read, so a bad one fails here, not in parse
+            given = parser.parse(args);
+            ifGiven(given, latencyMs, ms -> options.latency(Latency.fixed(Duration.ofMillis(ms))));
+            ifGiven(given, rpm, options::requestsPerMinute);
+            ifGiven(given, tpm, options::tokensPerMinute);
+            ifGiven(given, burstMs, ms -> options.burst(Duration.ofMillis(ms)));
+            ifGiven(given, insufficientQuota, options::insufficientQuota);
+            ifGiven(given, retryAfter, options::retryAfter);
+            ifGiven(given, serverErrorShare, options::serverErrorShare);
+            ifGiven(given, slowShare, options::slowShare);
+            ifGiven(given, slowMs, ms -> options.slowLatency(Duration.ofMillis(ms)));
+            ifGiven(given, usageOmittedShare, options::usageOmittedShare);
+            if (given.has(reasoningModels)) {
+                options.reasoningModels(given.valuesOf(reasoningModels).toArray(String[]::new));
             }
-            String value = args[++i];
-            switch (name) {
-                case "--port" -> port = (int) parse(name, value);
-                case "--latency-ms" -> options.latency(Latency.fixed(Duration.ofMillis(parse(name, value))));
-                case "--rpm" -> options.requestsPerMinute(parse(name, value));
-                case "--tpm" -> options.tokensPerMinute(parse(name, value));
-                case "--burst-ms" -> options.burst(Duration.ofMillis(parse(name, value)));
-                case "--insufficient-quota" -> options.insufficientQuota(Boolean.parseBoolean(value));
-                case "--retry-after" -> options.retryAfter(Boolean.parseBoolean(value));
-                case "--server-error-share" -> options.serverErrorShare(share(name, value));
-                case "--slow-share" -> options.slowShare(share(name, value));
-                case "--slow-ms" -> options.slowLatency(Duration.ofMillis(parse(name, value)));
-                case "--usage-omitted-share" -> options.usageOmittedShare(share(name, value));
-                case "--reasoning-models" -> options.reasoningModels(value.split(","));
-                case "--unknown-models" -> options.unknownModels(value.split(","));
-                case "--outage-after-ms" -> outageAfterMs = parse(name, value);
-                case "--outage-ms" -> outageMs = parse(name, value);
-                case "--webhook-url" -> webhookUrl = value;
-                case "--webhook-secret" -> webhookSecret = value;
-                default -> throw usage("unknown option " + name);
+            if (given.has(unknownModels)) {
+                options.unknownModels(given.valuesOf(unknownModels).toArray(String[]::new));
             }
+            listenPort = given.valueOf(port);
+            outageStartMs = given.has(outageAfterMs) ? given.valueOf(outageAfterMs) : -1;
+            outageLengthMs = given.has(outageMs) ? given.valueOf(outageMs) : 0;
+        } catch (OptionException e) {
+            StringWriter help = new StringWriter();
+            parser.printHelpOn(help);
+            throw new IllegalArgumentException(e.getMessage() + "; usage: OpenAiSimulatorMain [options]\n" + help, e);
         }
-        OpenAiSimulator simulator = OpenAiSimulator.start(options.build(), port);
+        OpenAiSimulator simulator = OpenAiSimulator.start(options.build(), listenPort);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-shutdown"));
-        if (outageAfterMs >= 0 && outageMs > 0) {
-            scheduleOutage(simulator, outageAfterMs, outageMs);
+        if (outageStartMs >= 0 && outageLengthMs > 0) {
+            scheduleOutage(simulator, outageStartMs, outageLengthMs);
         }
-        if (webhookUrl != null) {
-            if (webhookSecret == null) {
-                throw usage("--webhook-url needs --webhook-secret (whsec_...)");
-            }
-            WebhookSender.start(simulator, URI.create(webhookUrl), webhookSecret);
+        if (given.has(webhookUrl)) {
+            WebhookSender.start(simulator, URI.create(given.valueOf(webhookUrl)), given.valueOf(webhookSecret));
         }
         System.out.println("SIMULATOR_BASE_URL=" + simulator.baseUrl());
         System.out.flush();
@@ -107,27 +131,21 @@ public final class OpenAiSimulatorMain {
         }, afterMs + lengthMs, TimeUnit.MILLISECONDS);
     }
 
-    private static double share(String name, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw usage(name + " must be a number from 0 to 1 but was '" + value + "'");
+    private static <T> void ifGiven(OptionSet given, OptionSpec<T> option, Consumer<T> use) {
+        if (given.has(option)) {
+            use.accept(given.valueOf(option));
         }
     }
 
-    private static long parse(String name, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw usage(name + " must be a whole number but was '" + value + "'");
-        }
+    private static OptionSpec<Long> whole(OptionParser parser, String name, String description) {
+        return parser.accepts(name, description).withRequiredArg().ofType(Long.class);
     }
 
-    private static IllegalArgumentException usage(String problem) {
-        return new IllegalArgumentException(problem
-                + "; usage: OpenAiSimulatorMain [--port N] [--latency-ms N] [--rpm N] [--tpm N] [--burst-ms N]"
-                + " [--insufficient-quota true] [--retry-after false]"
-                + " [--server-error-share X] [--slow-share X --slow-ms N] [--usage-omitted-share X]"
-                + " [--reasoning-models m1,m2] [--unknown-models m1,m2] [--outage-after-ms N --outage-ms N]");
+    private static OptionSpec<Double> share(OptionParser parser, String name, String description) {
+        return parser.accepts(name, description + ", 0 to 1").withRequiredArg().ofType(Double.class);
+    }
+
+    private static OptionSpec<Boolean> flag(OptionParser parser, String name, String description) {
+        return parser.accepts(name, description).withRequiredArg().ofType(Boolean.class);
     }
 }
