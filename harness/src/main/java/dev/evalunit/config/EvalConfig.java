@@ -88,7 +88,6 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
         return EvalConfigLoader.load(ConfigValues.read(ConfigSources.none()));
     }
 
-    /** The global limits with {@code model}'s override applied; overrides match the exact model name. */
     /**
      * The model that grades free answers ({@code evalunit.judge.model}, e.g. TruthfulQA generation's
      * truthful/informative verdicts); the answering model, {@link #defaultModel()}, when it is not set.
@@ -97,6 +96,7 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
         return values.get(ConfigKeys.JUDGE_MODEL).map(String::strip).filter(m -> !m.isEmpty()).orElse(defaultModel);
     }
 
+    /** The global limits with {@code model}'s override applied; overrides match the exact model name. */
     public RateLimitConfig rateLimitFor(String model) {
         ModelOverride override = modelOverrides.get(model);
         return override == null ? rateLimit : rateLimit.with(override);
