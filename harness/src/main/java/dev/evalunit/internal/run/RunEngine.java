@@ -91,6 +91,7 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
     private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
     private final RunSummary summary = new RunSummary();
+    private final InvocationCounts counts = new InvocationCounts();
     private final RunEnd end;
     private final RunRecord record;
     private final Redactor redactor;
@@ -705,7 +706,7 @@ public final class RunEngine implements AutoCloseable {
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
                 f.card().label().orElse(null), f.card().scores());
         summary.add(result);
-        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
+        counts.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
                 () -> InvocationRecords.example(f, result, redactor));
         progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
         PlannedInvocation.Route route = invocation.route();
@@ -756,7 +757,7 @@ public final class RunEngine implements AutoCloseable {
             end.dryRun(record, dryRunFigures);
             return;
         }
-        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
+        end.finish(summary, counts, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
                 questionsNotFound());
     }
 
