@@ -57,6 +57,7 @@ final class Routes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Routes.class.getName());
 
     private final RunEngine run;
+    private final SuiteStates states;
     private final EvalConfig config;
     private final BatchConfig batch;
     /** Polling's interval with a webhook, when it was not set: a safety net for a lost delivery. */
@@ -92,8 +93,9 @@ final class Routes implements AutoCloseable {
         return t;
     });
 
-    Routes(RunEngine run, EvalConfig config, boolean narrow, Optional<WebhookOptions> webhooks) {
+    Routes(RunEngine run, SuiteStates states, EvalConfig config, boolean narrow, Optional<WebhookOptions> webhooks) {
         this.run = run;
+        this.states = states;
         this.config = config;
         this.narrow = narrow;
         this.webhooks = webhooks;
@@ -159,12 +161,12 @@ final class Routes implements AutoCloseable {
             List<BatchItem> items = new ArrayList<>();
             List<BatchItem> following = new ArrayList<>();
             try {
-                run.checkpoint(p.test().suite());
+                states.checkpoint(p.test().suite());
                 selected(p).forEach(i -> {
-                    Optional<Completion> stored = run.stored(i.key());
+                    Optional<Completion> stored = states.stored(i.key());
                     if (stored.isEmpty() && i.sharedBy() > 1) {
                         // one line of n choices for the samples that share the request, under the first's key
-                        if (run.stored(i.keyOfSample(1)).isEmpty() && sharedBy.putIfAbsent(i.keyOfSample(1).id(),
+                        if (states.stored(i.keyOfSample(1)).isEmpty() && sharedBy.putIfAbsent(i.keyOfSample(1).id(),
                                 i.sharedBy()) == null) {
                             items.add(new BatchItem(i.keyOfSample(1), i.request()));
                         }
@@ -216,7 +218,7 @@ final class Routes implements AutoCloseable {
             } catch (RuntimeException failing) {
                 continue; // the invocation meets it again when it runs, and fails with it there
             }
-            if (run.storedFollowUp(invocation, stage).isEmpty()) {
+            if (states.storedFollowUp(invocation, stage).isEmpty()) {
                 items.add(new BatchItem(stage.key(), stage.request()));
             }
         }
@@ -233,7 +235,7 @@ final class Routes implements AutoCloseable {
         }
         Runnable route = () -> {
             Map<String, List<BatchItem>> items = new LinkedHashMap<>();
-            selected(test).forEach(i -> run.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
+            selected(test).forEach(i -> states.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
                     test.test().suite(), s -> new ArrayList<>()).addAll(followUpItems(test.test(), i, answer))));
             routeToBatches(items, "follow-up requests of batched answers", List.of());
         };
@@ -379,7 +381,7 @@ final class Routes implements AutoCloseable {
             suite.getValue().forEach(item -> wanted.put(item.customId(), item.key().requestHash()));
             Set<String> ids;
             try {
-                ids = BatchLedger.in(batchDirectory(suite.getKey()), run.origin().id()).holding(wanted);
+                ids = BatchLedger.in(batchDirectory(suite.getKey()), states.origin().id()).holding(wanted);
             } catch (RuntimeException unreadable) {
                 LOG.log(System.Logger.Level.WARNING, "evalunit " + suite.getKey() + ": the batch ledger cannot be read ("
                         + unreadable.getMessage() + "); requests in earlier batches are sent in real time");
@@ -399,7 +401,7 @@ final class Routes implements AutoCloseable {
 
     /** Where a suite's batch ledger and files live: beside its checkpoint. */
     private java.nio.file.Path batchDirectory(String suite) {
-        return run.checkpoint(suite).directory().resolve("batches");
+        return states.checkpoint(suite).directory().resolve("batches");
     }
 
     /** Where the eligible invocations go, and why, in the words the run prints. */
@@ -462,7 +464,7 @@ final class Routes implements AutoCloseable {
     }
 
     private BatchCoordinator coordinator(String suite) {
-        CheckpointStore store = run.checkpoint(suite);
+        CheckpointStore store = states.checkpoint(suite);
         OpenAiClient client = run.openAiClient();
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
@@ -477,7 +479,7 @@ final class Routes implements AutoCloseable {
                 })
                 .durable(store::force)
                 .budget(client.budget())
-                .origin(run.origin().id())
+                .origin(states.origin().id())
                 .scheduler(scheduler)
                 .build();
     }

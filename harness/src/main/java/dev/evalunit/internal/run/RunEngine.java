@@ -22,7 +22,6 @@ import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.checkpoint.LoadReport;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
@@ -47,7 +46,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -88,8 +86,7 @@ public final class RunEngine implements AutoCloseable {
     private final Origin origin;
     private final RowSelection rows;
     private final CheckpointOptions checkpoints;
-    private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
-    private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
+    private final SuiteStates states;
     private final RunSummary summary = new RunSummary();
     private final InvocationCounts counts = new InvocationCounts();
     private final RunEnd end;
@@ -145,6 +142,7 @@ public final class RunEngine implements AutoCloseable {
         this.client = RunClient.open(config);
         this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
         this.redactor = Redactor.forKey(config.openai().apiKey());
+        this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
         this.record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
@@ -157,7 +155,7 @@ public final class RunEngine implements AutoCloseable {
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.routes = new Routes(this, config, narrow, webhooks);
+        this.routes = new Routes(this, states, config, narrow, webhooks);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -202,15 +200,14 @@ public final class RunEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, unsaved + " answers still unsaved when the grace period ended");
             }
         } finally {
-            stores.values().forEach(CheckpointStore::close);
-            locks.values().forEach(StateLock::close);
+            states.close();
             progress.close();
             record.end(true, null, null);
         }
-        long saved = stores.values().stream().mapToLong(CheckpointStore::appended).sum();
+        long saved = states.appended();
         System.out.println("evalunit: interrupted; stopped sending, waited up to " + Durations.format(shutdownGrace)
                 + " for requests in flight, and saved " + saved + " answers of this run in "
-                + stores.values().stream().map(s -> s.directory().toString()).sorted().toList()
+                + states.directories().values().stream().map(Path::toString).sorted().toList()
                 + ". Run the same command again to resume: stored answers are replayed, not sent again.");
     }
 
@@ -237,7 +234,7 @@ public final class RunEngine implements AutoCloseable {
      * before it sends anything (a launcher's run all its tests at once, a run without one each test as it starts).
      */
     private void estimate(List<SelectedTest> tests) {
-        RunEstimate estimate = new RunEstimate(this, config);
+        RunEstimate estimate = new RunEstimate(states, config);
         for (SelectedTest t : tests) {
             if (estimated.add(t.id())) {
                 estimate.add(t);
@@ -305,7 +302,7 @@ public final class RunEngine implements AutoCloseable {
         RuntimeException failed = unplanned.get(id);
         if (failed == null) {
             checkQuestions(test, id);
-            checkpoint(test.suite());
+            states.checkpoint(test.suite());
             estimate(List.of(new SelectedTest(test, id, selected)));
             failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
         }
@@ -350,11 +347,6 @@ public final class RunEngine implements AutoCloseable {
         return client.simulated();
     }
 
-    /** Where this run's answers come from; only answers of this origin are replayed or collected. */
-    Origin origin() {
-        return origin;
-    }
-
     OpenAiClient openAiClient() {
         return client.client();
     }
@@ -377,43 +369,6 @@ public final class RunEngine implements AutoCloseable {
     /** How far ahead of the bodies requests are started: enough to keep every connection busy. */
     private int lookAhead() {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
-    }
-
-    /**
-     * The suite's checkpoint, opened (and its history loaded) on first use, after its state was locked for
-     * this run.
-     *
-     * @throws StateLockedException when another run holds the suite's state
-     */
-    CheckpointStore checkpoint(String suite) {
-        return stores.computeIfAbsent(suite, s -> {
-            StateLock lock = StateLock.acquire(checkpoints.suiteDirectory(s), s, checkpoints.lockWait());
-            CheckpointStore store;
-            try {
-                store = CheckpointStore.open(s, origin, checkpoints);
-            } catch (RuntimeException e) {
-                lock.close();
-                throw e;
-            }
-            locks.put(s, lock);
-            LoadReport loaded = store.loadReport();
-            if (loaded.lines() > 0) {
-                LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.answers()
-                        + " stored answers, each found by the request it answered, in " + store.directory()
-                        + (loaded.otherOrigin() == 0 ? "" : "; " + loaded.otherOrigin() + " answers of another origin "
-                        + "than " + origin + " (or of none recorded) are not replayed"));
-            }
-            return store;
-        });
-    }
-
-    /**
-     * The stored answer of {@code key}: never one the fallback model gave unless that model is still the
-     * configured fallback, so an answer is never passed off as another model's.
-     */
-    Optional<Completion> stored(InvocationKey key) {
-        return checkpoint(key.suite()).lookup(key).filter(c -> !c.fromFallback()
-                || config.fallbackModel().filter(c.fallbackModel()::equals).isPresent());
     }
 
     /**
@@ -451,24 +406,10 @@ public final class RunEngine implements AutoCloseable {
         try {
             PlannedInvocation.Stage stage = invocation.followUp(followUp, answer, test.model());
             return answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
-                    () -> storedFollowUp(invocation, stage)).thenApply(Answered::answer);
+                    () -> states.storedFollowUp(invocation, stage)).thenApply(Answered::answer);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e); // the follow-up's own method failed
         }
-    }
-
-    /**
-     * The stored answer of a follow-up's stage, or of the same request made by the body through its client
-     * (stage {@code call <hash>#1}), as suites did before they declared it: a resumed run does not pay for it again.
-     */
-    Optional<Completion> storedFollowUp(PlannedInvocation invocation, PlannedInvocation.Stage stage) {
-        Optional<Completion> stored = stored(stage.key());
-        if (stored.isPresent()) {
-            return stored;
-        }
-        String hash = stage.key().requestHash();
-        return stored(invocation.stage(StageClient.stageName(hash, 1), stage.request(), stage.key().model(), hash)
-                .key());
     }
 
     /**
@@ -487,7 +428,7 @@ public final class RunEngine implements AutoCloseable {
         if (invocation.sharedBy() > 1) {
             return sharedAnswer(invocation, request);
         }
-        return answerOf(invocation.suite(), request, key, () -> stored(key));
+        return answerOf(invocation.suite(), request, key, () -> states.stored(key));
     }
 
     /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
@@ -495,7 +436,7 @@ public final class RunEngine implements AutoCloseable {
         if (dryRun) {
             return CompletableFuture.failedFuture(new DryRunException());
         }
-        return answerOf(suite, request, key, () -> stored(key));
+        return answerOf(suite, request, key, () -> states.stored(key));
     }
 
     /**
@@ -571,7 +512,7 @@ public final class RunEngine implements AutoCloseable {
         try {
             // A sample whose request this run already asked takes its choice of that answer (its line may be stored
             // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
-            Optional<Completion> stored = ask != null ? Optional.empty() : stored(invocation.key());
+            Optional<Completion> stored = ask != null ? Optional.empty() : states.stored(invocation.key());
             if (stored.isPresent()) {
                 return CompletableFuture.completedFuture(replayed(request, stored.get()));
             }
@@ -600,7 +541,7 @@ public final class RunEngine implements AutoCloseable {
         if (batched.isPresent()) {
             return batched.get().delivery(); // its sink stored every sample's line
         }
-        CheckpointStore store = checkpoint(first.suite());
+        CheckpointStore store = states.checkpoint(first.suite());
         saving.enter();
         CompletableFuture<BatchCoordinator.Delivered> stored;
         try {
@@ -640,7 +581,7 @@ public final class RunEngine implements AutoCloseable {
      * waits for these appends, not only for the responses, so no answer that came is lost.
      */
     CompletableFuture<Completion> sendAndStore(ChatRequest request, InvocationKey key) {
-        CheckpointStore store = checkpoint(key.suite());
+        CheckpointStore store = states.checkpoint(key.suite());
         saving.enter();
         CompletableFuture<Completion> stored;
         try {
@@ -737,17 +678,15 @@ public final class RunEngine implements AutoCloseable {
             routes.close();
             client.close();
         } finally {
-            stores.values().forEach(CheckpointStore::close);
-            locks.values().forEach(StateLock::close);
+            states.close();
             progress.close();
             allure.close();
         }
         client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
                 + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
         if (!summary.figures().isEmpty()) {
-            Map<String, Path> dirs = new TreeMap<>();
-            stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
-            System.out.println(summary.render(client.client().metrics().snapshot(), dirs, allure.directory()));
+            System.out.println(summary.render(client.client().metrics().snapshot(), states.directories(),
+                    allure.directory()));
             String batched = routes.summary();
             if (!batched.isEmpty()) {
                 System.out.print(batched);

@@ -29,7 +29,7 @@ final class RunEstimate {
     static final int OUTLIER_FACTOR = 10;
     static final int OUTLIER_TOKENS = 2_000;
 
-    private final RunEngine run;
+    private final SuiteStates states;
     private final EvalConfig config;
     private final ContextWindows windows;
     long invocations;
@@ -43,8 +43,8 @@ final class RunEstimate {
     final List<String> outliers = new ArrayList<>();
     final List<String> handWritten = new ArrayList<>();
 
-    RunEstimate(RunEngine run, EvalConfig config) {
-        this.run = run;
+    RunEstimate(SuiteStates states, EvalConfig config) {
+        this.states = states;
         this.config = config;
         this.windows = ContextWindows.from(config.values());
     }
@@ -59,11 +59,11 @@ final class RunEstimate {
         List<Integer> promptTokens = new ArrayList<>();
         List<String> promptIds = new ArrayList<>();
         try {
-            run.checkpoint(test.suite());
+            states.checkpoint(test.suite());
             test.invocations().filter(i -> selected.selected().isEmpty() || selected.selected().contains(i.index()))
                     .forEach(i -> {
                         invocations++;
-                        Optional<Completion> answer = run.stored(i.key());
+                        Optional<Completion> answer = states.stored(i.key());
                         if (answer.isPresent()) {
                             stored++;
                             for (FollowUpStage f : test.followUps()) {
@@ -93,7 +93,7 @@ final class RunEstimate {
     private void countStoredFollowUp(PlannedTest test, PlannedInvocation i, FollowUpStage f, Completion answer) {
         try {
             PlannedInvocation.Stage stage = i.followUp(f, new Answer(i.request(), answer, true), test.model());
-            if (run.storedFollowUp(i, stage).isEmpty()) {
+            if (states.storedFollowUp(i, stage).isEmpty()) {
                 followUps++;
                 price(stage.key().model(), stage.request(), test.batchEligible());
             }
