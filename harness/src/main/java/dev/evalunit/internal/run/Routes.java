@@ -58,6 +58,7 @@ final class Routes implements AutoCloseable {
 
     private final RunEngine run;
     private final SuiteStates states;
+    private final Sender sender;
     private final EvalConfig config;
     private final BatchConfig batch;
     /** Polling's interval with a webhook, when it was not set: a safety net for a lost delivery. */
@@ -93,9 +94,11 @@ final class Routes implements AutoCloseable {
         return t;
     });
 
-    Routes(RunEngine run, SuiteStates states, EvalConfig config, boolean narrow, Optional<WebhookOptions> webhooks) {
+    Routes(RunEngine run, SuiteStates states, Sender sender, EvalConfig config, boolean narrow,
+           Optional<WebhookOptions> webhooks) {
         this.run = run;
         this.states = states;
+        this.sender = sender;
         this.config = config;
         this.narrow = narrow;
         this.webhooks = webhooks;
@@ -468,13 +471,13 @@ final class Routes implements AutoCloseable {
         OpenAiClient client = run.openAiClient();
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
-                .realtime(item -> run.sendAndStore(item.request(), item.key()))
+                .realtime(item -> sender.send(item.request(), item.key()))
                 .sink((item, completion) -> {
                     Integer samples = sharedBy.remove(item.customId());
                     if (samples == null) {
                         store.append(item.key(), completion);
                     } else {
-                        run.storeShares(store, item.key(), completion, samples);
+                        Sender.storeShares(store, item.key(), completion, samples);
                     }
                 })
                 .durable(store::force)

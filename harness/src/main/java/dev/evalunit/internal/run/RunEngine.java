@@ -4,9 +4,7 @@ import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
-import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmClient;
-import dev.evalunit.LlmException;
 import dev.evalunit.Priority;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
@@ -20,12 +18,10 @@ import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
-import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
-import dev.evalunit.internal.concurrent.InFlight;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.ProgressOptions;
@@ -87,6 +83,7 @@ public final class RunEngine implements AutoCloseable {
     private final RowSelection rows;
     private final CheckpointOptions checkpoints;
     private final SuiteStates states;
+    private final Sender sender;
     private final RunSummary summary = new RunSummary();
     private final InvocationCounts counts = new InvocationCounts();
     private final RunEnd end;
@@ -112,7 +109,6 @@ public final class RunEngine implements AutoCloseable {
     private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
             new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
-    private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
     /** The answers of requests that samples share, until the last of them asked. */
     private final Map<Asked, SharedAsk> shared = new ConcurrentHashMap<>();
     /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
@@ -155,7 +151,8 @@ public final class RunEngine implements AutoCloseable {
         this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.routes = new Routes(this, states, config, narrow, webhooks);
+        this.sender = new Sender(client.client(), states);
+        this.routes = new Routes(this, states, sender, config, narrow, webhooks);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -195,7 +192,7 @@ public final class RunEngine implements AutoCloseable {
         try {
             routes.interrupt(shutdownGrace);
             client.close(shutdownGrace);
-            int unsaved = saving.awaitNone(deadline);
+            int unsaved = sender.awaitSaved(deadline);
             if (unsaved > 0) {
                 LOG.log(System.Logger.Level.WARNING, unsaved + " answers still unsaved when the grace period ended");
             }
@@ -472,7 +469,7 @@ public final class RunEngine implements AutoCloseable {
         }
         CompletableFuture<Completion> sent;
         try {
-            sent = sendAndStore(request, key);
+            sent = sender.send(request, key);
         } catch (RuntimeException e) {
             asking.remove(asked, mine);
             mine.completeExceptionally(e);
@@ -541,59 +538,8 @@ public final class RunEngine implements AutoCloseable {
         if (batched.isPresent()) {
             return batched.get().delivery(); // its sink stored every sample's line
         }
-        CheckpointStore store = states.checkpoint(first.suite());
-        saving.enter();
-        CompletableFuture<BatchCoordinator.Delivered> stored;
-        try {
-            stored = client.client().generateAsync(request).thenApply(c -> {
-                storeShares(store, first, c, invocation.sharedBy());
-                return new BatchCoordinator.Delivered(c, null);
-            });
-        } catch (RuntimeException e) {
-            saving.exit();
-            throw e;
-        }
-        return stored.whenComplete((c, e) -> saving.exit());
-    }
-
-    /**
-     * Appends each sample's choice of {@code whole} under its own key, but for samples already stored.
-     *
-     * @throws LlmException when the answer has fewer choices than samples (a server that ignores {@code n})
-     */
-    void storeShares(CheckpointStore store, InvocationKey first, Completion whole, int samples) {
-        if (whole.choices().size() < samples) {
-            throw LlmException.of(ErrorKind.MALFORMED_RESPONSE, first.model(), whole.attempts(), 200,
-                    whole.requestId(), null, null, "the server answered " + whole.choices().size() + " choices to a "
-                            + "request for " + samples + " (it ignores n); run with -Devalunit.samples.mode=requests "
-                            + "to send one request per sample", null);
-        }
-        for (int s = 1; s <= samples; s++) {
-            InvocationKey key = first.withSample(s);
-            if (store.lookup(key).isEmpty()) {
-                store.append(key, whole.share(s - 1, samples));
-            }
-        }
-    }
-
-    /**
-     * Sends the request and appends its answer to the checkpoint before the future completes. Ctrl-C
-     * waits for these appends, not only for the responses, so no answer that came is lost.
-     */
-    CompletableFuture<Completion> sendAndStore(ChatRequest request, InvocationKey key) {
-        CheckpointStore store = states.checkpoint(key.suite());
-        saving.enter();
-        CompletableFuture<Completion> stored;
-        try {
-            stored = client.client().generateAsync(request).thenApply(c -> {
-                store.append(key, c);
-                return c;
-            });
-        } catch (RuntimeException e) {
-            saving.exit();
-            throw e;
-        }
-        return stored.whenComplete((c, e) -> saving.exit());
+        return sender.sendShared(request, first, invocation.sharedBy())
+                .thenApply(c -> new BatchCoordinator.Delivered(c, null));
     }
 
     /**
