@@ -14,7 +14,6 @@ import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
@@ -72,8 +71,14 @@ public final class RunEngine implements AutoCloseable {
             followUps = Collections.unmodifiableMap(new LinkedHashMap<>(followUps));
         }
 
-        Answered(Answer answer, PlannedInvocation.Route route) {
-            this(answer, route, Map.of());
+        /**
+         * The answer of {@code request} without follow-ups: {@code reused} when it was stored, or paid for by another
+         * invocation (replayed); else it came from the batch {@code batchId}, or in real time when that is {@code null}.
+         */
+        static Answered of(ChatRequest request, Completion completion, String batchId, boolean reused) {
+            return new Answered(new Answer(request, completion, reused), reused ? PlannedInvocation.Route.REPLAYED
+                    : batchId == null ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(batchId),
+                    Map.of());
         }
     }
 
@@ -109,8 +114,7 @@ public final class RunEngine implements AutoCloseable {
     private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
             new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
-    /** The answers of requests that samples share, until the last of them asked. */
-    private final Map<Asked, SharedAsk> shared = new ConcurrentHashMap<>();
+    private final SharedSamples sharedSamples;
     /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
     private final Map<Asked, CompletableFuture<Completion>> asking = new ConcurrentHashMap<>();
     private volatile boolean interrupted;
@@ -153,6 +157,7 @@ public final class RunEngine implements AutoCloseable {
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.sender = new Sender(client.client(), states);
         this.routes = new Routes(this, states, sender, config, narrow, webhooks);
+        this.sharedSamples = new SharedSamples(states, routes, sender);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -423,7 +428,7 @@ public final class RunEngine implements AutoCloseable {
         ChatRequest request = invocation.request().priority(priority);
         InvocationKey key = invocation.key();
         if (invocation.sharedBy() > 1) {
-            return sharedAnswer(invocation, request);
+            return sharedSamples.answer(invocation, request);
         }
         return answerOf(invocation.suite(), request, key, () -> states.stored(key));
     }
@@ -447,25 +452,24 @@ public final class RunEngine implements AutoCloseable {
         Optional<Routes.Routed> batched = routes.answer(suite, key);
         if (batched.isPresent()) {
             boolean shared = batched.get().shared();
-            return batched.get().delivery().thenApply(d -> new Answered(new Answer(request, d.completion(), shared),
-                    shared ? PlannedInvocation.Route.REPLAYED : d.batchId() == null ? PlannedInvocation.Route.REAL_TIME
-                            : PlannedInvocation.Route.batch(d.batchId())));
+            return batched.get().delivery().thenApply(d -> Answered.of(request, d.completion(), d.batchId(), shared));
         }
         Optional<Completion> replayed = stored.get();
         if (replayed.isPresent()) {
-            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
+            return CompletableFuture.completedFuture(Answered.of(request, replayed.get(), null, true));
         }
         Asked asked = new Asked(suite, key.answerKey());
         CompletableFuture<Completion> mine = new CompletableFuture<>();
         CompletableFuture<Completion> earlier = asking.putIfAbsent(asked, mine);
         if (earlier != null) {
-            return earlier.thenApply(c -> replayed(request, c)); // another invocation of this run asks it: sent once
+            // another invocation of this run asks it: sent once
+            return earlier.thenApply(c -> Answered.of(request, c, null, true));
         }
         replayed = stored.get(); // stored between the first look and now, by an invocation that asked it
         if (replayed.isPresent()) {
             asking.remove(asked, mine);
             mine.complete(replayed.get());
-            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
+            return CompletableFuture.completedFuture(Answered.of(request, replayed.get(), null, true));
         }
         CompletableFuture<Completion> sent;
         try {
@@ -483,63 +487,11 @@ public final class RunEngine implements AutoCloseable {
                 mine.complete(c);
             }
         });
-        return sent.thenApply(c -> new Answered(new Answer(request, c, false), PlannedInvocation.Route.REAL_TIME));
-    }
-
-    private static Answered replayed(ChatRequest request, Completion stored) {
-        return new Answered(new Answer(request, stored, true), PlannedInvocation.Route.REPLAYED);
+        return sent.thenApply(c -> Answered.of(request, c, null, false));
     }
 
     /** A request and draw being asked in a suite: what identical requests of one run wait for instead of sending. */
-    private record Asked(String suite, AnswerKey key) {
-    }
-
-    /**
-     * The answer of one of the samples that share a request of n choices: its own stored line, or its choice of
-     * the request's answer, which the first of them to ask fetches (from the batch, or sent once) and which stores
-     * every sample's line before anyone sees it. Another test asking the same request while it is fetched takes
-     * its choice too, as a replay.
-     */
-    private CompletableFuture<Answered> sharedAnswer(PlannedInvocation invocation, ChatRequest request) {
-        int samples = invocation.sharedBy();
-        InvocationKey first = invocation.keyOfSample(1);
-        Asked group = new Asked(invocation.suite(), first.answerKey());
-        String owner = invocation.test() + '\u0000' + first.id();
-        SharedAsk ask = shared.get(group);
-        try {
-            // A sample whose request this run already asked takes its choice of that answer (its line may be stored
-            // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
-            Optional<Completion> stored = ask != null ? Optional.empty() : states.stored(invocation.key());
-            if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(replayed(request, stored.get()));
-            }
-            int choice = invocation.sample() - 1;
-            SharedAsk asking = shared.computeIfAbsent(group, g -> new SharedAsk(owner,
-                    fetchShared(invocation, request, first)));
-            boolean reused = !asking.owner().equals(owner);
-            return asking.answer().thenApply(d -> new Answered(new Answer(request, d.completion().share(choice, samples),
-                    reused), reused ? PlannedInvocation.Route.REPLAYED : d.batchId() == null
-                    ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
-        } finally {
-            if (invocation.sample() == samples) {
-                // the samples are asked in order: the owner's last one lets go of the request
-                shared.computeIfPresent(group, (g, a) -> a.owner().equals(owner) ? null : a);
-            }
-        }
-    }
-
-    /** The request of n choices the samples of one question share, and which test's samples asked it first. */
-    private record SharedAsk(String owner, CompletableFuture<BatchCoordinator.Delivered> answer) {
-    }
-
-    private CompletableFuture<BatchCoordinator.Delivered> fetchShared(PlannedInvocation invocation, ChatRequest request,
-                                                                      InvocationKey first) {
-        Optional<Routes.Routed> batched = routes.answer(invocation.suite(), first);
-        if (batched.isPresent()) {
-            return batched.get().delivery(); // its sink stored every sample's line
-        }
-        return sender.sendShared(request, first, invocation.sharedBy())
-                .thenApply(c -> new BatchCoordinator.Delivered(c, null));
+    record Asked(String suite, AnswerKey key) {
     }
 
     /**
