@@ -54,7 +54,7 @@ final class InvocationCounts {
         }
     }
 
-    /** Prints how many invocations the fallback model answered, for each fallback model: the summary table does not say. */
+    /** Prints how many invocations each fallback model answered: the summary table does not say. */
     void printFallbacks() {
         byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
                 + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
@@ -104,7 +104,7 @@ final class InvocationCounts {
         }
     }
 
-    /** Whether invocations were aborted because their batch is still running: the run is no result until they are in. */
+    /** Whether invocations were aborted because their batch is still running: no result until they are in. */
     boolean waitingForBatches() {
         return waitingForBatches.sum() > 0;
     }

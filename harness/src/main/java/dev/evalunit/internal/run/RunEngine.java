@@ -15,9 +15,7 @@ import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.WebhookOptions;
-import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
-import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
@@ -72,8 +70,9 @@ public final class RunEngine implements AutoCloseable {
         }
 
         /**
-         * The answer of {@code request} without follow-ups: {@code reused} when it was stored, or paid for by another
-         * invocation (replayed); else it came from the batch {@code batchId}, or in real time when that is {@code null}.
+         * The answer of {@code request} without follow-ups: {@code reused} when it was stored, or paid for by
+         * another invocation (replayed); else it came from the batch {@code batchId}, or in real time when that is
+         * {@code null}.
          */
         static Answered of(ChatRequest request, Completion completion, String batchId, boolean reused) {
             return new Answered(new Answer(request, completion, reused), reused ? PlannedInvocation.Route.REPLAYED
@@ -114,9 +113,7 @@ public final class RunEngine implements AutoCloseable {
     private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
             new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
-    private final SharedSamples sharedSamples;
-    /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
-    private final Map<Asked, CompletableFuture<Completion>> asking = new ConcurrentHashMap<>();
+    private final StageAnswers stages;
     private volatile boolean interrupted;
 
     /**
@@ -157,7 +154,7 @@ public final class RunEngine implements AutoCloseable {
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.sender = new Sender(client.client(), states);
         this.routes = new Routes(this, states, sender, config, narrow, webhooks);
-        this.sharedSamples = new SharedSamples(states, routes, sender);
+        this.stages = new StageAnswers(states, routes, sender, this::interrupted, dryRun);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -360,7 +357,7 @@ public final class RunEngine implements AutoCloseable {
 
     /** The client an invocation's body calls: each call a stage of the invocation, checkpointed under its own key. */
     public StageClient stageClient(PlannedInvocation invocation) {
-        return new StageClient(this, invocation);
+        return new StageClient(stages, config.defaultModel(), invocation);
     }
 
     /** The questions {@code evalunit.question} narrows the run to; empty for all. */
@@ -380,7 +377,7 @@ public final class RunEngine implements AutoCloseable {
      */
     CompletableFuture<Answered> answer(PlannedInvocation invocation, PlannedTest test, Priority priority,
                                        Supplier<Priority> followUpPriority) {
-        CompletableFuture<Answered> prompt = answer(invocation, priority);
+        CompletableFuture<Answered> prompt = stages.answer(invocation, priority);
         List<FollowUpStage> followUps = test.followUps();
         if (followUps.isEmpty()) {
             return prompt;
@@ -407,91 +404,11 @@ public final class RunEngine implements AutoCloseable {
         }
         try {
             PlannedInvocation.Stage stage = invocation.followUp(followUp, answer, test.model());
-            return answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
+            return stages.answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
                     () -> states.storedFollowUp(invocation, stage)).thenApply(Answered::answer);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e); // the follow-up's own method failed
         }
-    }
-
-    /**
-     * The answer of an invocation's prompt: collected from its batch, replayed when the checkpoint has one
-     * for exactly this request, or sent (and appended to the checkpoint before anyone sees it).
-     */
-    CompletableFuture<Answered> answer(PlannedInvocation invocation, Priority priority) {
-        if (interrupted) {
-            return CompletableFuture.failedFuture(new RunInterruptedException());
-        }
-        if (dryRun) {
-            return CompletableFuture.failedFuture(new DryRunException());
-        }
-        ChatRequest request = invocation.request().priority(priority);
-        InvocationKey key = invocation.key();
-        if (invocation.sharedBy() > 1) {
-            return sharedSamples.answer(invocation, request);
-        }
-        return answerOf(invocation.suite(), request, key, () -> states.stored(key));
-    }
-
-    /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
-    CompletableFuture<Answered> answerOfCall(String suite, ChatRequest request, InvocationKey key) {
-        if (dryRun) {
-            return CompletableFuture.failedFuture(new DryRunException());
-        }
-        return answerOf(suite, request, key, () -> states.stored(key));
-    }
-
-    /**
-     * The answer of one stage: from the batch that holds it (checkpointed when it came), the checkpoint
-     * ({@code stored}), the same request another invocation of this run is asking (it is sent once), or the
-     * client (appended to the checkpoint before anyone sees it). An answer another invocation paid for counts as
-     * replayed here.
-     */
-    private CompletableFuture<Answered> answerOf(String suite, ChatRequest request, InvocationKey key,
-                                                 Supplier<Optional<Completion>> stored) {
-        Optional<Routes.Routed> batched = routes.answer(suite, key);
-        if (batched.isPresent()) {
-            boolean shared = batched.get().shared();
-            return batched.get().delivery().thenApply(d -> Answered.of(request, d.completion(), d.batchId(), shared));
-        }
-        Optional<Completion> replayed = stored.get();
-        if (replayed.isPresent()) {
-            return CompletableFuture.completedFuture(Answered.of(request, replayed.get(), null, true));
-        }
-        Asked asked = new Asked(suite, key.answerKey());
-        CompletableFuture<Completion> mine = new CompletableFuture<>();
-        CompletableFuture<Completion> earlier = asking.putIfAbsent(asked, mine);
-        if (earlier != null) {
-            // another invocation of this run asks it: sent once
-            return earlier.thenApply(c -> Answered.of(request, c, null, true));
-        }
-        replayed = stored.get(); // stored between the first look and now, by an invocation that asked it
-        if (replayed.isPresent()) {
-            asking.remove(asked, mine);
-            mine.complete(replayed.get());
-            return CompletableFuture.completedFuture(Answered.of(request, replayed.get(), null, true));
-        }
-        CompletableFuture<Completion> sent;
-        try {
-            sent = sender.send(request, key);
-        } catch (RuntimeException e) {
-            asking.remove(asked, mine);
-            mine.completeExceptionally(e);
-            throw e;
-        }
-        sent.whenComplete((c, e) -> {
-            asking.remove(asked, mine); // stored by now: later askers replay it
-            if (e != null) {
-                mine.completeExceptionally(e);
-            } else {
-                mine.complete(c);
-            }
-        });
-        return sent.thenApply(c -> Answered.of(request, c, null, false));
-    }
-
-    /** A request and draw being asked in a suite: what identical requests of one run wait for instead of sending. */
-    record Asked(String suite, AnswerKey key) {
     }
 
     /**

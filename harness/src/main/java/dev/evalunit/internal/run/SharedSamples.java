@@ -4,6 +4,7 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.checkpoint.InvocationKey;
+import dev.evalunit.internal.run.RunEngine.Answered;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ final class SharedSamples {
     private final Routes routes;
     private final Sender sender;
     /** The answers of requests that samples share, until the last of them asked. */
-    private final Map<RunEngine.Asked, SharedAsk> shared = new ConcurrentHashMap<>();
+    private final Map<StageAnswers.Asked, SharedAsk> shared = new ConcurrentHashMap<>();
 
     SharedSamples(SuiteStates states, Routes routes, Sender sender) {
         this.states = states;
@@ -30,10 +31,10 @@ final class SharedSamples {
     }
 
     /** The answer of one of the samples that share a request of n choices, {@code request} being that request. */
-    CompletableFuture<RunEngine.Answered> answer(PlannedInvocation invocation, ChatRequest request) {
+    CompletableFuture<Answered> answer(PlannedInvocation invocation, ChatRequest request) {
         int samples = invocation.sharedBy();
         InvocationKey first = invocation.keyOfSample(1);
-        RunEngine.Asked group = new RunEngine.Asked(invocation.suite(), first.answerKey());
+        StageAnswers.Asked group = new StageAnswers.Asked(invocation.suite(), first.answerKey());
         String owner = invocation.test() + '\u0000' + first.id();
         SharedAsk ask = shared.get(group);
         try {
@@ -41,12 +42,13 @@ final class SharedSamples {
             // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
             Optional<Completion> stored = ask != null ? Optional.empty() : states.stored(invocation.key());
             if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(RunEngine.Answered.of(request, stored.get(), null, true));
+                return CompletableFuture.completedFuture(Answered.of(request, stored.get(), null, true));
             }
             int choice = invocation.sample() - 1;
-            SharedAsk asking = shared.computeIfAbsent(group, g -> new SharedAsk(owner, fetch(invocation, request, first)));
+            SharedAsk asking = shared.computeIfAbsent(group,
+                    g -> new SharedAsk(owner, fetch(invocation, request, first)));
             boolean reused = !asking.owner().equals(owner);
-            return asking.answer().thenApply(d -> RunEngine.Answered.of(request, d.completion().share(choice, samples),
+            return asking.answer().thenApply(d -> Answered.of(request, d.completion().share(choice, samples),
                     d.batchId(), reused));
         } finally {
             if (invocation.sample() == samples) {
