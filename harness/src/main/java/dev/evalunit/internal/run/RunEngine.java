@@ -5,7 +5,6 @@ import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
-import dev.evalunit.Priority;
 import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
 import dev.evalunit.client.OpenAiClient;
@@ -39,9 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
@@ -114,6 +111,7 @@ public final class RunEngine implements AutoCloseable {
             new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private final StageAnswers stages;
+    private final FollowUpAnswers answers;
     private volatile boolean interrupted;
 
     /**
@@ -155,6 +153,7 @@ public final class RunEngine implements AutoCloseable {
         this.sender = new Sender(client.client(), states);
         this.routes = new Routes(this, states, sender, config, narrow, webhooks);
         this.stages = new StageAnswers(states, routes, sender, this::interrupted, dryRun);
+        this.answers = new FollowUpAnswers(stages, routes, states);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -311,7 +310,7 @@ public final class RunEngine implements AutoCloseable {
         suiteMinPassRates.merge(test.suite(), test.minPassRate(), Math::max);
         summary.analysis().metrics(test.suite(), test.test(), test.metrics());
         progress.addTotal(selected.isEmpty() ? test.invocations().count() : selected.size());
-        return new Lookahead(this, test, selected, lookAhead());
+        return new Lookahead(answers, test, selected, lookAhead());
     }
 
     /**
@@ -368,47 +367,6 @@ public final class RunEngine implements AutoCloseable {
     /** How far ahead of the bodies requests are started: enough to keep every connection busy. */
     private int lookAhead() {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
-    }
-
-    /**
-     * The answer of an invocation's prompt, then of each of the test's follow-ups as soon as the prompt's
-     * answer exists; each comes from a batch, the checkpoint, or the client, as {@link #answer(PlannedInvocation,
-     * Priority)} says. A follow-up goes at {@code followUpPriority} as it leaves (urgent when its body is next).
-     */
-    CompletableFuture<Answered> answer(PlannedInvocation invocation, PlannedTest test, Priority priority,
-                                       Supplier<Priority> followUpPriority) {
-        CompletableFuture<Answered> prompt = stages.answer(invocation, priority);
-        List<FollowUpStage> followUps = test.followUps();
-        if (followUps.isEmpty()) {
-            return prompt;
-        }
-        return prompt.thenCompose(answered -> routes.followUpsRouted(test).thenCompose(routed -> {
-            Map<String, CompletableFuture<Answer>> pending = new LinkedHashMap<>();
-            for (FollowUpStage followUp : followUps) {
-                pending.put(followUp.name(), followUp(invocation, test, followUp, answered.answer(),
-                        followUpPriority.get()));
-            }
-            return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
-                Map<String, Answer> answers = new LinkedHashMap<>();
-                pending.forEach((name, answer) -> answers.put(name, answer.join()));
-                return new Answered(answered.answer(), answered.route(), answers);
-            });
-        }));
-    }
-
-    /** A follow-up's answer: from its batch, the checkpoint (for exactly this request), or the client. */
-    private CompletableFuture<Answer> followUp(PlannedInvocation invocation, PlannedTest test, FollowUpStage followUp,
-                                               Answer answer, Priority priority) {
-        if (interrupted) {
-            return CompletableFuture.failedFuture(new RunInterruptedException());
-        }
-        try {
-            PlannedInvocation.Stage stage = invocation.followUp(followUp, answer, test.model());
-            return stages.answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
-                    () -> states.storedFollowUp(invocation, stage)).thenApply(Answered::answer);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e); // the follow-up's own method failed
-        }
     }
 
     /**
