@@ -5,7 +5,6 @@ import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
-import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.client.RunClient;
@@ -22,7 +21,6 @@ import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.ProgressOptions;
 import dev.evalunit.internal.report.ProgressReporter;
-import dev.evalunit.internal.report.RunSummary;
 import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
@@ -80,23 +78,15 @@ public final class RunEngine implements AutoCloseable {
 
     private final EvalConfig config;
     private final RunClient client;
-    private final Origin origin;
     private final RowSelection rows;
     private final CheckpointOptions checkpoints;
     private final SuiteStates states;
     private final Sender sender;
-    private final RunSummary summary = new RunSummary();
-    private final InvocationCounts counts = new InvocationCounts();
-    private final RunEnd end;
-    private final RunRecord record;
-    private final Redactor redactor;
+    private final RunReports reports;
     /** Whether the run selected single tests or invocations (an IDE's): it is kept, but is not runs/latest. */
     private final boolean narrow;
-    private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
-    private final ProgressReporter progress;
     private final Duration shutdownGrace;
     private final Routes routes;
-    private final AllureReport allure;
     private final RunProblems problems = new RunProblems();
     private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
     private final Set<String> questionsChecked = ConcurrentHashMap.newKeySet();
@@ -131,25 +121,26 @@ public final class RunEngine implements AutoCloseable {
         this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
         BuildOutcome.Thresholds.from(config); // judged at the end, checked now
         Optional<WebhookOptions> webhooks = WebhookOptions.from(config);
-        this.end = new RunEnd(config);
+        RunEnd end = new RunEnd(config);
         this.narrow = narrow;
         this.dryRun = config.values().getBoolean(ConfigKeys.DRY_RUN, false);
         this.client = RunClient.open(config);
-        this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
-        this.redactor = Redactor.forKey(config.openai().apiKey());
+        Origin origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
+        Redactor redactor = Redactor.forKey(config.openai().apiKey());
         this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
-        this.record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
+        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
             System.err.println("evalunit: simulated answers are kept apart from live ones, in "
                     + Origin.SIMULATED_DIRECTORY + "/ of each suite's state under " + checkpoints.directory()
                     + "; a run with a key never replays them");
         }
-        this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
+        ProgressReporter progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
                 progressOptions);
-        this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
+        AllureReport allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
+        this.reports = new RunReports(end, record, progress, allure, redactor, origin);
         this.sender = new Sender(client.client(), states);
         this.routes = new Routes(this, states, sender, config, narrow, webhooks);
         this.stages = new StageAnswers(states, routes, sender, this::interrupted, dryRun);
@@ -199,8 +190,7 @@ public final class RunEngine implements AutoCloseable {
             }
         } finally {
             states.close();
-            progress.close();
-            record.end(true, null, null);
+            reports.interrupted();
         }
         long saved = states.appended();
         System.out.println("evalunit: interrupted; stopped sending, waited up to " + Durations.format(shutdownGrace)
@@ -307,9 +297,7 @@ public final class RunEngine implements AutoCloseable {
         if (failed != null) {
             throw failed;
         }
-        suiteMinPassRates.merge(test.suite(), test.minPassRate(), Math::max);
-        summary.analysis().metrics(test.suite(), test.test(), test.metrics());
-        progress.addTotal(selected.isEmpty() ? test.invocations().count() : selected.size());
+        reports.started(test, selected.isEmpty() ? test.invocations().count() : selected.size());
         return new Lookahead(answers, test, selected, lookAhead());
     }
 
@@ -397,42 +385,7 @@ public final class RunEngine implements AutoCloseable {
 
     /** One invocation finished: counted for the summary, the progress line and the verdict, and reported. */
     public void finished(Finished f) {
-        PlannedInvocation invocation = f.invocation();
-        Answer answer = f.answer();
-        Completion c = answer == null ? null : answer.completion();
-        String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
-        // What the invocation spent in this run: its answer and every follow-up and body call that was not replayed
-        // (tokens as cost: a replayed run spends none, its judges' tokens as little as its answers')
-        boolean spent = c != null && !answer.replayed();
-        long promptTokens = spent ? c.promptTokens() : 0;
-        long completionTokens = spent ? c.completionTokens() : 0;
-        double cost = spent ? c.costUsd() : 0;
-        for (InvocationReport.Call call : f.calls()) {
-            if (call.completion() != null && !call.replayed()) {
-                promptTokens += call.completion().promptTokens();
-                completionTokens += call.completion().completionTokens();
-                cost += call.completion().costUsd();
-            }
-        }
-        InvocationResult result = new InvocationResult(invocation.suite(), invocation.test(),
-                invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
-                invocation.sample(), f.outcome(), c == null ? null : c.text(), promptTokens, completionTokens, cost,
-                c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
-                f.card().label().orElse(null), f.card().scores());
-        summary.add(result);
-        counts.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
-                () -> InvocationRecords.example(f, result, redactor));
-        progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
-        PlannedInvocation.Route route = invocation.route();
-        // The model that answered: the fallback's name when it stood in for the request's own.
-        String model = c != null && c.fromFallback() ? c.fallbackModel()
-                : invocation.request() != null ? invocation.request().model() : f.testModel();
-        record.add(InvocationRecords.of(f, result, model, origin, redactor), invocation.questionText());
-        if (allure.enabled()) {
-            allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
-                    invocation.questionText(), invocation.request(), c, f.failure(),
-                    route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));
-        }
+        reports.finished(f);
     }
 
     /**
@@ -452,25 +405,16 @@ public final class RunEngine implements AutoCloseable {
             client.close();
         } finally {
             states.close();
-            progress.close();
-            allure.close();
+            reports.close();
         }
         client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
                 + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
-        if (!summary.figures().isEmpty()) {
-            System.out.println(summary.render(client.client().metrics().snapshot(), states.directories(),
-                    allure.directory()));
-            String batched = routes.summary();
-            if (!batched.isEmpty()) {
-                System.out.print(batched);
-            }
-        }
+        reports.printSummary(client.client().metrics().snapshot(), states.directories(), routes::summary);
         if (dryRun) {
-            end.dryRun(record, dryRunFigures);
+            reports.dryRun(dryRunFigures);
             return;
         }
-        end.finish(summary, counts, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
-                questionsNotFound());
+        reports.finish(problems, config, client.client(), narrowed(), questionsNotFound());
     }
 
     /** Why this run is narrower than its tests (an IDE's selection, some questions), or {@code null}. */

@@ -3,8 +3,8 @@ package dev.evalunit.internal.run;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
+import dev.evalunit.LlmClient;
 import dev.evalunit.LlmException;
-import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.concurrent.InFlight;
@@ -19,12 +19,12 @@ import java.util.function.Consumer;
  */
 final class Sender {
 
-    private final OpenAiClient client;
+    private final LlmClient client;
     private final SuiteStates states;
     /** Requests sent whose answers are not in the checkpoint yet. */
     private final InFlight saving = new InFlight();
 
-    Sender(OpenAiClient client, SuiteStates states) {
+    Sender(LlmClient client, SuiteStates states) {
         this.client = client;
         this.states = states;
     }
