@@ -36,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
@@ -46,9 +45,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Allure results and the verdict. Each suite's state is locked while the run uses it. Ctrl-C stops
  * sending and saves what is in flight. Thread-safe: tests may run in parallel.
  *
- * <p>Its collaborators are each behind a small surface: the checkpoint store and state lock
- * ({@code internal.checkpoint}), {@link Routes} to the Batch API ({@code internal.batch}), the client
- * ({@code dev.evalunit.client}), and the reports ({@code internal.report}).
+ * <p>It keeps the run's life cycle and hands each job to a collaborator of its own: {@link TestPreparation} gets
+ * each test ready (its questions checked, its cost estimated, its batch-eligible invocations routed by
+ * {@link Routes}); {@link SuiteStates} locks each suite's state and opens its checkpoint; {@link FollowUpAnswers}
+ * and {@link StageAnswers} answer invocations, sending through the {@link Sender}; {@link RunReports} reports what
+ * finished, for the verdict {@link RunEnd} writes.
  */
 public final class RunEngine implements AutoCloseable {
 
@@ -77,31 +78,22 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private final EvalConfig config;
-    private final RunClient client;
     private final RowSelection rows;
-    private final CheckpointOptions checkpoints;
-    private final SuiteStates states;
-    private final Sender sender;
-    private final RunReports reports;
     /** Whether the run selected single tests or invocations (an IDE's): it is kept, but is not runs/latest. */
     private final boolean narrow;
-    private final Duration shutdownGrace;
-    private final Routes routes;
-    private final RunProblems problems = new RunProblems();
-    private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
-    private final Set<String> questionsChecked = ConcurrentHashMap.newKeySet();
-    private final Set<String> estimated = ConcurrentHashMap.newKeySet();
-    /** Every estimate said, for the verdict of a dry run. */
-    private final List<RunEstimate> dryRunFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@code evalunit.dry-run}: plan, count and price everything, send nothing. */
     private final boolean dryRun;
-    /** Of the ids {@code evalunit.question} selects, those a test has; and every id the tests have, when ids are selected. */
-    private final Set<String> questionIdsFound = ConcurrentHashMap.newKeySet();
-    private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
-            new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
-    private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
+    private final Duration shutdownGrace;
+    private final RunClient client;
+    private final SuiteStates states;
+    private final Sender sender;
+    private final Routes routes;
     private final StageAnswers stages;
     private final FollowUpAnswers answers;
+    private final TestPreparation preparation;
+    private final RunReports reports;
+    private final RunProblems problems = new RunProblems();
+    private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
     private volatile boolean interrupted;
 
     /**
@@ -113,7 +105,7 @@ public final class RunEngine implements AutoCloseable {
      */
     public RunEngine(EvalConfig config, boolean narrow, boolean cleanResults) {
         this.config = config;
-        this.checkpoints = CheckpointOptions.from(config);
+        CheckpointOptions checkpoints = CheckpointOptions.from(config);
         this.rows = RowSelection.from(config);
         // Everything that reads a setting comes first: a bad value must not leave a simulator running.
         ProgressOptions progressOptions = ProgressOptions.from(config);
@@ -145,6 +137,7 @@ public final class RunEngine implements AutoCloseable {
         this.routes = new Routes(this, states, sender, config, narrow, webhooks);
         this.stages = new StageAnswers(states, routes, sender, this::interrupted, dryRun);
         this.answers = new FollowUpAnswers(stages, routes, states);
+        this.preparation = new TestPreparation(config, rows, states, routes, dryRun);
         progress.detail(routes::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -204,80 +197,12 @@ public final class RunEngine implements AutoCloseable {
      * whose plan fails is left out; its own start reports it.
      */
     public void routeAtStart(List<SelectedTest> tests) {
-        List<SelectedTest> sound = new java.util.ArrayList<>();
-        for (SelectedTest t : tests) {
-            try {
-                checkQuestions(t.test(), t.id());
-                sound.add(t);
-            } catch (RuntimeException broken) {
-                unplanned.put(t.id(), broken); // its own start reports it
-            }
-        }
-        estimate(sound);
-        unplanned.putAll(routes.route(sound));
-    }
-
-    /**
-     * Counts and prices what {@code tests} will ask, once each, and says it: every run shows what it may cost
-     * before it sends anything (a launcher's run all its tests at once, a run without one each test as it starts).
-     */
-    private void estimate(List<SelectedTest> tests) {
-        RunEstimate estimate = new RunEstimate(states, config);
-        for (SelectedTest t : tests) {
-            if (estimated.add(t.id())) {
-                estimate.add(t);
-            }
-        }
-        String line = estimate.line();
-        if (!line.isEmpty()) {
-            System.out.println(line + (dryRun ? "; a dry run (" + ConfigKeys.DRY_RUN + "=true): nothing is sent" : ""));
-        }
-        if (!estimate.overWindow.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, estimate.overWindow.size() + " prompts are over their model's context "
-                    + "window and will not be sent (their invocations fail): " + String.join(", ",
-                    estimate.overWindow.subList(0, Math.min(5, estimate.overWindow.size())))
-                    + (estimate.overWindow.size() > 5 ? ", ..." : ""));
-        }
-        estimate.outliers.forEach(o -> LOG.log(System.Logger.Level.WARNING, o));
-        dryRunFigures.add(estimate);
-    }
-
-    /**
-     * Checks a test's questions once, reading their ids (no rows, an id given to two rows: see {@link QuestionCheck}),
-     * and notes which of the ids {@code evalunit.question} selects it has.
-     *
-     * @throws RuntimeException why its questions cannot be asked
-     */
-    private void checkQuestions(PlannedTest test, String id) {
-        if (!questionsChecked.add(id)) {
-            return;
-        }
-        test.questions().ifPresent(q -> {
-            QuestionCheck.Found found = QuestionCheck.check(test.suite() + " · " + test.test(), q.source(), q.ids(),
-                    rows.ids());
-            questionIdsFound.addAll(found.selected());
-            questionIdsKnown.addAll(found.ids());
-        });
-    }
-
-    /**
-     * The ids {@code evalunit.question} selects that no test started had, each with the nearest ids there are,
-     * e.g. {@code h0 (nearest: h1, h2, h3)}; empty when all were found, or none were selected.
-     */
-    private List<String> questionsNotFound() {
-        List<String> missing = new java.util.ArrayList<>();
-        for (String wanted : new java.util.TreeSet<>(rows.ids())) {
-            if (!questionIdsFound.contains(wanted) && !questionIdsKnown.isEmpty()) {
-                missing.add(wanted + " (nearest: " + String.join(", ", dev.evalunit.internal.text.EditDistance
-                        .nearest(wanted, questionIdsKnown, 3)) + ")");
-            }
-        }
-        return missing;
+        preparation.prepareAll(tests);
     }
 
     /** A test known by {@code id}, whose declaration could not be read: its start reports it. */
     public void unplannable(String id, RuntimeException badDeclaration) {
-        unplanned.put(id, badDeclaration);
+        preparation.unplannable(id, badDeclaration);
     }
 
     /**
@@ -287,16 +212,7 @@ public final class RunEngine implements AutoCloseable {
      * @throws RuntimeException why its plan failed, here or when the run started: see {@link #unplanned}
      */
     public Lookahead start(PlannedTest test, String id, Set<Integer> selected) {
-        RuntimeException failed = unplanned.get(id);
-        if (failed == null) {
-            checkQuestions(test, id);
-            states.checkpoint(test.suite());
-            estimate(List.of(new SelectedTest(test, id, selected)));
-            failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
-        }
-        if (failed != null) {
-            throw failed;
-        }
+        preparation.prepare(new SelectedTest(test, id, selected));
         reports.started(test, selected.isEmpty() ? test.invocations().count() : selected.size());
         return new Lookahead(answers, test, selected, lookAhead());
     }
@@ -411,10 +327,10 @@ public final class RunEngine implements AutoCloseable {
                 + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
         reports.printSummary(client.client().metrics().snapshot(), states.directories(), routes::summary);
         if (dryRun) {
-            reports.dryRun(dryRunFigures);
+            reports.dryRun(preparation.estimates());
             return;
         }
-        reports.finish(problems, config, client.client(), narrowed(), questionsNotFound());
+        reports.finish(problems, config, client.client(), narrowed(), preparation.questionsNotFound());
     }
 
     /** Why this run is narrower than its tests (an IDE's selection, some questions), or {@code null}. */

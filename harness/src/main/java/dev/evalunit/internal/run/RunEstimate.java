@@ -3,6 +3,7 @@ package dev.evalunit.internal.run;
 import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchItem;
@@ -24,6 +25,8 @@ import java.util.OptionalInt;
  * it names once. Not thread-safe; one per run.
  */
 final class RunEstimate {
+
+    private static final System.Logger LOG = System.getLogger(RunEstimate.class.getName());
 
     /** A prompt this many times its test's median, and at least {@value #OUTLIER_TOKENS} tokens, is named. */
     static final int OUTLIER_FACTOR = 10;
@@ -151,6 +154,23 @@ final class RunEstimate {
                     far.size() > 1 ? String.format(Locale.ROOT, ", and the prompts of %,d more questions are over %d "
                             + "times the median", far.size() - 1, OUTLIER_FACTOR) : ""));
         }
+    }
+
+    /**
+     * Says the estimate: its line (a dry run's says that nothing is sent), and as warnings the prompts over their
+     * model's context window and the prompts far above their test's others.
+     */
+    void say(boolean dryRun) {
+        String line = line();
+        if (!line.isEmpty()) {
+            System.out.println(line + (dryRun ? "; a dry run (" + ConfigKeys.DRY_RUN + "=true): nothing is sent" : ""));
+        }
+        if (!overWindow.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, overWindow.size() + " prompts are over their model's context "
+                    + "window and will not be sent (their invocations fail): " + String.join(", ",
+                    overWindow.subList(0, Math.min(5, overWindow.size()))) + (overWindow.size() > 5 ? ", ..." : ""));
+        }
+        outliers.forEach(o -> LOG.log(System.Logger.Level.WARNING, o));
     }
 
     /** The estimate in one line, for the start of the run; empty when nothing with a prompt was counted. */
