@@ -7,7 +7,6 @@ import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.BatchMode;
 import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchCoordinator;
@@ -19,12 +18,10 @@ import dev.evalunit.internal.batch.BatchProgress;
 import dev.evalunit.internal.batch.ItemStatus;
 import dev.evalunit.internal.batch.OpenAiBatchApi;
 import dev.evalunit.internal.batch.WebhookOptions;
-import dev.evalunit.internal.batch.WebhookReceiver;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import dev.evalunit.internal.wire.RequestEstimate;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,9 +60,7 @@ final class Routes implements AutoCloseable {
     private final BatchConfig batch;
     /** Polling's interval with a webhook, when it was not set: a safety net for a lost delivery. */
     static final Duration WEBHOOK_POLL_INTERVAL = Duration.ofMinutes(2);
-    private final Optional<WebhookOptions> webhooks;
-    private WebhookReceiver receiver;
-    private boolean receiverFailed;
+    private final Webhooks webhooks;
     private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
     /**
      * Per suite, the requests and draws whose answers come from a batch, each with the custom id of the one
@@ -101,8 +96,8 @@ final class Routes implements AutoCloseable {
         this.sender = sender;
         this.config = config;
         this.narrow = narrow;
-        this.webhooks = webhooks;
         this.batch = batchConfig(run.simulated(), webhooks.isPresent(), config);
+        this.webhooks = new Webhooks(webhooks, batch.pollInterval());
     }
 
     /**
@@ -116,29 +111,6 @@ final class Routes implements AutoCloseable {
         }
         return simulated ? config.batch().withPollInterval(Duration.ofSeconds(1))
                 : webhook ? config.batch().withPollInterval(WEBHOOK_POLL_INTERVAL) : config.batch();
-    }
-
-    /**
-     * Starts the webhook receiver with the first batch of the run, when one is configured. A receiver that
-     * cannot listen (the port is taken) costs the run nothing but its hints: polling goes on, with a warning.
-     */
-    private synchronized void receiveWebhooks() {
-        if (webhooks.isEmpty() || receiver != null || receiverFailed || closed) {
-            return;
-        }
-        WebhookOptions options = webhooks.get();
-        String where = options.address().getHostString() + ":" + options.address().getPort();
-        try {
-            receiver = WebhookReceiver.start(options.address(), options.secret(), batchId -> coordinators.values()
-                    .stream().map(c -> c.wake(batchId)).reduce(false, Boolean::logicalOr));
-            System.err.println("evalunit: batch webhooks received on http://" + where + "/ (evalunit.batch.webhook.*);"
-                    + " polling every " + Durations.format(batch.pollInterval()) + " as well");
-        } catch (IOException | RuntimeException e) {
-            receiverFailed = true;
-            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + where
-                    + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
-                    + Durations.format(batch.pollInterval()) + " alone");
-        }
     }
 
     /**
@@ -339,7 +311,8 @@ final class Routes implements AutoCloseable {
         }
         batched.forEach((suite, items) -> {
             BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
-            receiveWebhooks();
+            webhooks.receive(batchId -> coordinators.values().stream().map(c -> c.wake(batchId))
+                    .reduce(false, Boolean::logicalOr));
             Map<AnswerKey, String> ids = routed.computeIfAbsent(suite, s -> new ConcurrentHashMap<>());
             items.forEach(item -> ids.putIfAbsent(item.key().answerKey(), item.customId()));
             CompletableFuture<Void> submitted = coordinator.submit(items);
@@ -559,7 +532,7 @@ final class Routes implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            closeReceiver();
+            webhooks.close();
             coordinators.values().forEach(BatchCoordinator::close);
         } finally {
             scheduler.shutdownNow();
@@ -567,18 +540,11 @@ final class Routes implements AutoCloseable {
         }
     }
 
-    private synchronized void closeReceiver() {
-        if (receiver != null) {
-            receiver.close();
-            receiver = null;
-        }
-    }
-
     /** Ctrl-C: as {@link #close()}, cancelling running batches when so configured. */
     void interrupt(Duration grace) {
         closed = true;
         try {
-            closeReceiver();
+            webhooks.close();
             coordinators.values().forEach(c -> c.interrupt(grace));
         } finally {
             scheduler.shutdownNow();
