@@ -5,10 +5,8 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
-import dev.evalunit.config.BatchMode;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.BatchFigures;
 import dev.evalunit.internal.batch.BatchItem;
@@ -21,7 +19,6 @@ import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.wire.RequestEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -81,8 +78,7 @@ final class Routes implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Whether the run selected single tests or invocations (an IDE's run), which cannot wait for a batch. */
-    private final boolean narrow;
+    private final BatchOrRealTime decisions;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "evalunit-batches");
         t.setDaemon(true);
@@ -95,9 +91,9 @@ final class Routes implements AutoCloseable {
         this.states = states;
         this.sender = sender;
         this.config = config;
-        this.narrow = narrow;
         this.batch = batchConfig(run.simulated(), webhooks.isPresent(), config);
         this.webhooks = new Webhooks(webhooks, batch.pollInterval());
+        this.decisions = new BatchOrRealTime(config, batch, narrow);
     }
 
     /**
@@ -283,7 +279,7 @@ final class Routes implements AutoCloseable {
         if (eligible == 0) {
             return;
         }
-        Decision decision = decide(eligible);
+        BatchOrRealTime.Decision decision = decisions.decide(eligible);
         String reason = decision.reason();
         Map<String, List<BatchItem>> batched = bySuite;
         if (!decision.toBatches()) {
@@ -298,13 +294,13 @@ final class Routes implements AutoCloseable {
             }
             if (reattached < eligible) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible - reattached)
-                        + " " + what + " go to real time (" + reason + "); " + costs(bySuite)
-                        + followUpCosts(followUps));
+                        + " " + what + " go to real time (" + reason + "); " + decisions.costs(bySuite)
+                        + decisions.followUpCosts(followUps));
             }
         } else {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
-                    + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite)
-                    + followUpCosts(followUps));
+                    + " " + what + " go to the Batch API (" + reason + "); " + decisions.costs(bySuite)
+                    + decisions.followUpCosts(followUps));
         }
         if (run.dryRun()) {
             return; // the decision and its costs are said; nothing is submitted
@@ -378,65 +374,6 @@ final class Routes implements AutoCloseable {
     /** Where a suite's batch ledger and files live: beside its checkpoint. */
     private java.nio.file.Path batchDirectory(String suite) {
         return states.checkpoint(suite).directory().resolve("batches");
-    }
-
-    /** Where the eligible invocations go, and why, in the words the run prints. */
-    private record Decision(boolean toBatches, boolean belowThreshold, String reason) {
-        static Decision realTime(String why) {
-            return new Decision(false, false, "real time: " + why);
-        }
-    }
-
-    private Decision decide(long eligible) {
-        if (batch.mode() == BatchMode.REALTIME) {
-            return Decision.realTime("evalunit.batch.mode=realtime");
-        }
-        if (batch.mode() == BatchMode.BATCH) {
-            return new Decision(true, false, "batch: evalunit.batch.mode=batch");
-        }
-        if (config.values().getBoolean(ConfigKeys.URGENT, false)) {
-            return Decision.realTime("the run is urgent (evalunit.urgent=true)");
-        }
-        if (narrow) {
-            return Decision.realTime("an IDE run of single tests or invocations is urgent");
-        }
-        if (eligible < batch.threshold()) {
-            return new Decision(false, true, "real time: fewer than evalunit.batch.threshold=" + batch.threshold());
-        }
-        return new Decision(true, false, "batch: auto, at least evalunit.batch.threshold=" + batch.threshold()
-                + " and the run is not urgent");
-    }
-
-    /** What the follow-ups of the answers would add, and the assumption it rests on; empty when there are none. */
-    private String followUpCosts(List<BatchItem> followUps) {
-        if (followUps.isEmpty()) {
-            return "";
-        }
-        return String.format(Locale.US, "; their %,d follow-ups ", followUps.size())
-                + costs(Map.of("", followUps)).replace("at most ", "at most another ")
-                + " (assuming each answer as long as its max_tokens allows)";
-    }
-
-    /** The most each way could cost: prompt tokens counted, every answer as long as allowed. */
-    private String costs(Map<String, List<BatchItem>> bySuite) {
-        double realTime = 0;
-        double batched = 0;
-        boolean priced = false;
-        for (List<BatchItem> items : bySuite.values()) {
-            for (BatchItem item : items) {
-                Optional<ModelPrice> price = config.prices().forModel(item.model());
-                if (price.isEmpty()) {
-                    continue;
-                }
-                priced = true;
-                ChatRequest r = item.request();
-                RequestEstimate estimate = RequestEstimate.of(item.model(), r);
-                realTime += estimate.costUsd(price, false);
-                batched += estimate.costUsd(price, true);
-            }
-        }
-        return priced ? String.format(Locale.US, "at most $%.4f in real time, $%.4f in batches", realTime, batched)
-                : "cost unknown (no price for the model)";
     }
 
     private BatchCoordinator coordinator(String suite) {
