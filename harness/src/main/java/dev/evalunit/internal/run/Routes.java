@@ -1,7 +1,5 @@
 package dev.evalunit.internal.run;
 
-import dev.evalunit.Answer;
-import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.BatchConfig;
@@ -145,9 +143,9 @@ final class Routes implements AutoCloseable {
                         items.add(new BatchItem(i.key(), i.request()));
                     }
                     if (stored.isEmpty()) {
-                        guessedFollowUps.addAll(guessedFollowUps(p.test(), i));
+                        guessedFollowUps.addAll(FollowUpRequests.guessed(p.test(), i));
                     } else {
-                        following.addAll(followUpItems(p.test(), i, stored.get()));
+                        following.addAll(FollowUpRequests.ofStored(states, p.test(), i, stored.get()));
                     }
                 });
             } catch (RuntimeException unplanned) {
@@ -179,23 +177,6 @@ final class Routes implements AutoCloseable {
         return p.test().invocations().filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()));
     }
 
-    /** The follow-ups of an answered invocation without a stored answer, as batch items. */
-    private List<BatchItem> followUpItems(PlannedTest test, PlannedInvocation invocation, Completion answer) {
-        List<BatchItem> items = new ArrayList<>();
-        for (FollowUpStage followUp : test.followUps()) {
-            PlannedInvocation.Stage stage;
-            try {
-                stage = invocation.followUp(followUp, new Answer(invocation.request(), answer, true), test.model());
-            } catch (RuntimeException failing) {
-                continue; // the invocation meets it again when it runs, and fails with it there
-            }
-            if (states.storedFollowUp(invocation, stage).isEmpty()) {
-                items.add(new BatchItem(stage.key(), stage.request()));
-            }
-        }
-        return items;
-    }
-
     /**
      * When {@code test}'s follow-ups are routed: at once when none of its answers went to a batch, else once
      * every batched answer is in (or, when the run does not wait for batches, now, with those already in).
@@ -207,7 +188,8 @@ final class Routes implements AutoCloseable {
         Runnable route = () -> {
             Map<String, List<BatchItem>> items = new LinkedHashMap<>();
             selected(test).forEach(i -> states.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
-                    test.test().suite(), s -> new ArrayList<>()).addAll(followUpItems(test.test(), i, answer))));
+                    test.test().suite(), s -> new ArrayList<>()).addAll(FollowUpRequests.ofStored(states, test.test(), i,
+                    answer))));
             routeToBatches(items, "follow-up requests of batched answers", List.of());
         };
         if (!batch.waitForCompletion()) {
@@ -237,36 +219,6 @@ final class Routes implements AutoCloseable {
     private static String key(PlannedTest test) {
         return test.suite() + '\u0000' + test.test();
     }
-
-    /**
-     * The follow-ups an invocation without an answer will send, as the estimate assumes them: built from an
-     * answer as long as its request's {@code max_tokens} allows ({@value #UNBOUNDED_ANSWER_TOKENS} tokens when it
-     * sets none). Empty when it has none, or when a follow-up cannot be built from such an answer.
-     */
-    static List<BatchItem> guessedFollowUps(PlannedTest test, PlannedInvocation invocation) {
-        if (test.followUps().isEmpty()) {
-            return List.of();
-        }
-        ChatRequest request = invocation.request();
-        int tokens = request.maxTokens() != null ? request.maxTokens() : UNBOUNDED_ANSWER_TOKENS;
-        String longest = " word".repeat(tokens).strip();
-        Completion guess = new Completion(longest, List.of(longest), "length", test.model(), 0, tokens, 0,
-                java.time.Duration.ZERO, java.time.Duration.ZERO, 1, null, null, 0, List.of());
-        List<BatchItem> items = new ArrayList<>();
-        for (FollowUpStage followUp : test.followUps()) {
-            try {
-                PlannedInvocation.Stage stage = invocation.followUp(followUp, new Answer(request, guess, false),
-                        test.model());
-                items.add(new BatchItem(stage.key(), stage.request()));
-            } catch (RuntimeException unbuildable) {
-                // left out of the estimate; the invocation meets the failure when it runs
-            }
-        }
-        return items;
-    }
-
-    /** The answer length the estimate assumes for a request without {@code max_tokens}. */
-    private static final int UNBOUNDED_ANSWER_TOKENS = 512;
 
     /**
      * Routes {@code bySuite}, described as {@code what} in what it prints, with the estimate of the

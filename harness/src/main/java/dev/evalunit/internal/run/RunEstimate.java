@@ -1,6 +1,5 @@
 package dev.evalunit.internal.run;
 
-import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.config.ConfigKeys;
@@ -69,8 +68,9 @@ final class RunEstimate {
                         Optional<Completion> answer = states.stored(i.key());
                         if (answer.isPresent()) {
                             stored++;
-                            for (FollowUpStage f : test.followUps()) {
-                                countStoredFollowUp(test, i, f, answer.get());
+                            for (BatchItem f : FollowUpRequests.ofStored(states, test, i, answer.get())) {
+                                followUps++;
+                                price(f.model(), f.request(), test.batchEligible());
                             }
                             return;
                         }
@@ -82,7 +82,7 @@ final class RunEstimate {
                         promptTokens.add(estimate.promptTokens());
                         promptIds.add(i.questionId() == null ? "-" : i.questionId());
                         window(i.request().model(), estimate, i.request(), i.questionId());
-                        for (BatchItem f : Routes.guessedFollowUps(test, i)) {
+                        for (BatchItem f : FollowUpRequests.guessed(test, i)) {
                             followUps++;
                             price(f.model(), f.request(), test.batchEligible());
                         }
@@ -91,18 +91,6 @@ final class RunEstimate {
             return; // its start reports it
         }
         outlier(test, promptTokens, promptIds);
-    }
-
-    private void countStoredFollowUp(PlannedTest test, PlannedInvocation i, FollowUpStage f, Completion answer) {
-        try {
-            PlannedInvocation.Stage stage = i.followUp(f, new Answer(i.request(), answer, true), test.model());
-            if (states.storedFollowUp(i, stage).isEmpty()) {
-                followUps++;
-                price(stage.key().model(), stage.request(), test.batchEligible());
-            }
-        } catch (RuntimeException failing) {
-            // the invocation meets it when it runs
-        }
     }
 
     private RequestEstimate price(String model, ChatRequest request, boolean batchEligible) {
