@@ -6,8 +6,8 @@ import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Scorecard;
-import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.client.RunClient;
+import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
@@ -87,6 +87,7 @@ public final class RunEngine implements AutoCloseable {
     private final RunClient client;
     private final SuiteStates states;
     private final Sender sender;
+    private final Batches batches;
     private final Routes routes;
     private final StageAnswers stages;
     private final FollowUpAnswers answers;
@@ -134,11 +135,13 @@ public final class RunEngine implements AutoCloseable {
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
         this.reports = new RunReports(end, record, progress, allure, redactor, origin);
         this.sender = new Sender(client.client(), states);
-        this.routes = new Routes(this, states, sender, config, narrow, webhooks);
-        this.stages = new StageAnswers(states, routes, sender, this::interrupted, dryRun);
+        BatchConfig batch = Batches.settings(client.simulated(), webhooks.isPresent(), config);
+        this.batches = new Batches(config, batch, webhooks, states, sender, client.client());
+        this.routes = new Routes(config, batch, narrow, dryRun, states, batches);
+        this.stages = new StageAnswers(states, batches, sender, this::interrupted, dryRun);
         this.answers = new FollowUpAnswers(stages, routes, states);
         this.preparation = new TestPreparation(config, rows, states, routes, dryRun);
-        progress.detail(routes::progress);
+        progress.detail(batches::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -244,15 +247,6 @@ public final class RunEngine implements AutoCloseable {
         return interrupted;
     }
 
-    /** Whether answers come from the built-in simulator (there is no API key). */
-    boolean simulated() {
-        return client.simulated();
-    }
-
-    OpenAiClient openAiClient() {
-        return client.client();
-    }
-
     /** The run's client for code outside any invocation ({@code @BeforeAll}, a plain test); calls are not checkpointed. */
     public LlmClient client() {
         return client.client();
@@ -325,7 +319,7 @@ public final class RunEngine implements AutoCloseable {
         }
         client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
                 + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
-        reports.printSummary(client.client().metrics().snapshot(), states.directories(), routes::summary);
+        reports.printSummary(client.client().metrics().snapshot(), states.directories(), batches::summary);
         if (dryRun) {
             reports.dryRun(preparation.estimates());
             return;

@@ -19,14 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SharedSamples {
 
     private final SuiteStates states;
-    private final Routes routes;
+    private final Batches batches;
     private final Sender sender;
     /** The answers of requests that samples share, until the last of them asked. */
     private final Map<StageAnswers.Asked, SharedAsk> shared = new ConcurrentHashMap<>();
 
-    SharedSamples(SuiteStates states, Routes routes, Sender sender) {
+    SharedSamples(SuiteStates states, Batches batches, Sender sender) {
         this.states = states;
-        this.routes = routes;
+        this.batches = batches;
         this.sender = sender;
     }
 
@@ -64,7 +64,7 @@ final class SharedSamples {
 
     private CompletableFuture<BatchCoordinator.Delivered> fetch(PlannedInvocation invocation, ChatRequest request,
                                                                 InvocationKey first) {
-        Optional<Routes.Routed> batched = routes.answer(invocation.suite(), first);
+        Optional<Batches.Routed> batched = batches.answer(invocation.suite(), first);
         if (batched.isPresent()) {
             return batched.get().delivery(); // its sink stored every sample's line
         }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 final class StageAnswers {
 
     private final SuiteStates states;
-    private final Routes routes;
+    private final Batches batches;
     private final Sender sender;
     private final SharedSamples sharedSamples;
     /** Whether Ctrl-C (or SIGTERM) has stopped the run. */
@@ -32,11 +32,11 @@ final class StageAnswers {
     /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
     private final Map<Asked, CompletableFuture<Completion>> asking = new ConcurrentHashMap<>();
 
-    StageAnswers(SuiteStates states, Routes routes, Sender sender, BooleanSupplier interrupted, boolean dryRun) {
+    StageAnswers(SuiteStates states, Batches batches, Sender sender, BooleanSupplier interrupted, boolean dryRun) {
         this.states = states;
-        this.routes = routes;
+        this.batches = batches;
         this.sender = sender;
-        this.sharedSamples = new SharedSamples(states, routes, sender);
+        this.sharedSamples = new SharedSamples(states, batches, sender);
         this.interrupted = interrupted;
         this.dryRun = dryRun;
     }
@@ -81,7 +81,7 @@ final class StageAnswers {
      */
     CompletableFuture<Answered> answerOf(String suite, ChatRequest request, InvocationKey key,
                                          Supplier<Optional<Completion>> stored) {
-        Optional<Routes.Routed> batched = routes.answer(suite, key);
+        Optional<Batches.Routed> batched = batches.answer(suite, key);
         if (batched.isPresent()) {
             boolean shared = batched.get().shared();
             return batched.get().delivery().thenApply(d -> Answered.of(request, d.completion(), d.batchId(), shared));
