@@ -161,6 +161,10 @@ final class Batches {
         return states.checkpoint(suite).directory().resolve("batches");
     }
 
+    /**
+     * The suite's coordinator: a line its batch gives back is sent in real time, and every answer is appended to the
+     * suite's checkpoint (a line the samples share, as each sample's choice) before it is handed over.
+     */
     private BatchCoordinator coordinator(String suite) {
         CheckpointStore store = states.checkpoint(suite);
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
@@ -189,7 +193,7 @@ final class Batches {
      * naming the batch and its counts.
      */
     Optional<Routed> answer(String suite, InvocationKey key) {
-        String id = routed.getOrDefault(suite, Map.of()).get(key.answerKey());
+        String id = lines(suite).get(key.answerKey());
         if (id == null) {
             return Optional.empty();
         }
