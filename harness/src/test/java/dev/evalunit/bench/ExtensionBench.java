@@ -201,7 +201,7 @@ class ExtensionBench {
                 long start = System.nanoTime();
                 try (CheckpointStore store = CheckpointStore.open(HeapTestCase.SUITE, origin,
                         CheckpointOptions.in(checkpoints))) {
-                    LoadReport loaded = store.loadReport(); // what RunEngine.checkpoint does on first use
+                    LoadReport loaded = store.loadReport(); // what SuiteStates.checkpoint does on first use
                     loads[i] = (System.nanoTime() - start) / 1e6;
                     System.out.printf(Locale.ROOT, "resume load %d: %d lines, %d answers to replay in %.0f ms%n", i,
                             loaded.lines(), loaded.answers(), loads[i]);

@@ -12,14 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keeps the requests of a test's next selected invocations in flight while earlier bodies run. The
  * adapter pulls invocations through {@link #next()}; the look-ahead reads the plan a bounded window ahead
  * of it and starts each selected invocation's answer as it enters the window, so memory stays flat however
- * many invocations there are. Answers come from the {@link RunEngine} (checkpoint, batch, then the client).
+ * many invocations there are. Answers come from {@link FollowUpAnswers} (batch, checkpoint, then the client).
  * Look-ahead prompts go in the background; their follow-ups ahead of them (each completes an invocation), and
  * urgently once their body is the one waiting.
  * Used from one thread at a time; answers complete on the client's threads.
  */
 public final class Lookahead {
 
-    private final RunEngine engine;
+    private final FollowUpAnswers answerer;
     private final PlannedTest test;
     private final Iterator<PlannedInvocation> planned;
     private final Set<Integer> selected;
@@ -29,8 +29,8 @@ public final class Lookahead {
     /** The invocation whose body waits for its answer now: its follow-ups are urgent. */
     private volatile int awaited;
 
-    Lookahead(RunEngine engine, PlannedTest test, Set<Integer> selected, int window) {
-        this.engine = engine;
+    Lookahead(FollowUpAnswers answerer, PlannedTest test, Set<Integer> selected, int window) {
+        this.answerer = answerer;
         this.test = test;
         this.planned = test.invocations().iterator();
         this.selected = selected;
@@ -54,7 +54,7 @@ public final class Lookahead {
             PlannedInvocation invocation = planned.next();
             ahead.add(invocation);
             if (test.sendsRequests() && isSelected(invocation.index())) {
-                answers.put(invocation.index(), engine.answer(invocation, test, Priority.BACKGROUND,
+                answers.put(invocation.index(), answerer.answer(invocation, test, Priority.BACKGROUND,
                         () -> awaited == invocation.index() ? Priority.URGENT : Priority.NORMAL));
             }
         }
@@ -73,7 +73,7 @@ public final class Lookahead {
         CompletableFuture<RunEngine.Answered> answer = answers.remove(invocation.index());
         if (answer == null) {
             // Selected without our knowing (a selector we could not read): fetch it now, urgently.
-            answer = engine.answer(invocation, test, Priority.URGENT, () -> Priority.URGENT);
+            answer = answerer.answer(invocation, test, Priority.URGENT, () -> Priority.URGENT);
         }
         return answer;
     }

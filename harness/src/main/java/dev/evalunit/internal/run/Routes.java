@@ -1,30 +1,10 @@
 package dev.evalunit.internal.run;
 
-import dev.evalunit.Answer;
-import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
-import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
-import dev.evalunit.config.BatchMode;
-import dev.evalunit.config.ConfigKeys;
-import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.config.ModelPrice;
-import dev.evalunit.internal.batch.BatchCoordinator;
-import dev.evalunit.internal.batch.BatchFigures;
 import dev.evalunit.internal.batch.BatchItem;
-import dev.evalunit.internal.batch.BatchLedger;
-import dev.evalunit.internal.batch.BatchPendingException;
-import dev.evalunit.internal.batch.BatchProgress;
-import dev.evalunit.internal.batch.ItemStatus;
-import dev.evalunit.internal.batch.OpenAiBatchApi;
-import dev.evalunit.internal.batch.WebhookOptions;
-import dev.evalunit.internal.batch.WebhookReceiver;
 import dev.evalunit.internal.checkpoint.AnswerKey;
-import dev.evalunit.internal.checkpoint.CheckpointStore;
-import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.client.RequestEstimate;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,43 +18,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 
 /**
- * Decides which {@code @BatchEligible} invocations go to OpenAI's Batch API and hands their answers
- * over when their turn comes. When a run starts, the requests of every selected eligible invocation
- * without a stored answer are known (from {@code @Prompt}); in {@code auto} mode they are batched when
- * there are at least {@code evalunit.batch.threshold} of them and the run is not urgent
- * ({@code evalunit.urgent}, or an IDE run of single tests). Below the threshold, those an earlier run
- * already put in a batch (the ledger says so) are still collected from it, never sent again. The
- * decision, its reason and the cost of each way are printed. One {@link BatchCoordinator} per suite
- * submits, polls, reattaches after a crash and checkpoints each answer before it is handed over.
+ * Routes a run's {@code @BatchEligible} invocations to OpenAI's Batch API or to real time. When a run starts, the
+ * requests of every selected eligible invocation without a stored answer are known (from {@code @Prompt});
+ * {@link BatchOrRealTime} decides where they go (in {@code auto} mode, to batches when there are at least
+ * {@code evalunit.batch.threshold} of them and the run is not urgent), and the decision, its reason and the cost of
+ * each way are printed. Below the threshold, those an earlier run already put in a batch (the ledger says so) are
+ * still collected from it, never sent again. A test's follow-ups are routed the same way once the answers they
+ * follow exist. The batches, and the answers they hand over when an invocation's turn comes, are {@link Batches}'.
  * Thread-safe.
  */
 final class Routes implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Routes.class.getName());
 
-    private final RunEngine run;
-    private final EvalConfig config;
+    private final SuiteStates states;
+    private final Batches batches;
     private final BatchConfig batch;
-    /** Polling's interval with a webhook, when it was not set: a safety net for a lost delivery. */
-    static final Duration WEBHOOK_POLL_INTERVAL = Duration.ofMinutes(2);
-    private final Optional<WebhookOptions> webhooks;
-    private WebhookReceiver receiver;
-    private boolean receiverFailed;
-    private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
-    /**
-     * Per suite, the requests and draws whose answers come from a batch, each with the custom id of the one
-     * batch line that asks it: invocations asking the same request share that line.
-     */
-    private final Map<String, Map<AnswerKey, String>> routed = new ConcurrentHashMap<>();
-    /** The answers of batch lines handed over, by custom id: every invocation sharing a line takes the same one. */
-    private final Map<String, CompletableFuture<BatchCoordinator.Delivered>> deliveries = new ConcurrentHashMap<>();
+    private final BatchOrRealTime decisions;
+    /** {@code evalunit.dry-run}: the decision and its costs are said, nothing is submitted. */
+    private final boolean dryRun;
+    /** The tests already routed, by id. */
     private final Set<String> planned = ConcurrentHashMap.newKeySet();
-    /** Batch items whose answer the samples of a request of n choices share, by custom id: n. */
-    private final Map<String, Integer> sharedBy = new ConcurrentHashMap<>();
     /** Per test, when its follow-ups were routed (its batched answers are in). */
     private final Map<String, CompletableFuture<Void>> followUpsRouted = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -84,56 +51,17 @@ final class Routes implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Whether the run selected single tests or invocations (an IDE's run), which cannot wait for a batch. */
-    private final boolean narrow;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "evalunit-batches");
-        t.setDaemon(true);
-        return t;
-    });
-
-    Routes(RunEngine run, EvalConfig config, boolean narrow, Optional<WebhookOptions> webhooks) {
-        this.run = run;
-        this.config = config;
-        this.narrow = narrow;
-        this.webhooks = webhooks;
-        this.batch = batchConfig(run.simulated(), webhooks.isPresent(), config);
-    }
 
     /**
-     * The poll interval when it was not set: on the built-in simulator a batch takes seconds, not hours, so
-     * every second instead of every 30; with a webhook, whose event ends the wait, every 2 minutes, a safety
-     * net for a lost delivery.
+     * @param batch  the batch settings, with their defaults for this run ({@link Batches#settings})
+     * @param narrow whether the run selected single tests or invocations (an IDE's run), which cannot wait for a batch
      */
-    static BatchConfig batchConfig(boolean simulated, boolean webhook, EvalConfig config) {
-        if (config.values().isSet(ConfigKeys.BATCH_POLL_INTERVAL)) {
-            return config.batch();
-        }
-        return simulated ? config.batch().withPollInterval(Duration.ofSeconds(1))
-                : webhook ? config.batch().withPollInterval(WEBHOOK_POLL_INTERVAL) : config.batch();
-    }
-
-    /**
-     * Starts the webhook receiver with the first batch of the run, when one is configured. A receiver that
-     * cannot listen (the port is taken) costs the run nothing but its hints: polling goes on, with a warning.
-     */
-    private synchronized void receiveWebhooks() {
-        if (webhooks.isEmpty() || receiver != null || receiverFailed || closed) {
-            return;
-        }
-        WebhookOptions options = webhooks.get();
-        String where = options.address().getHostString() + ":" + options.address().getPort();
-        try {
-            receiver = WebhookReceiver.start(options.address(), options.secret(), batchId -> coordinators.values()
-                    .stream().map(c -> c.wake(batchId)).reduce(false, Boolean::logicalOr));
-            System.err.println("evalunit: batch webhooks received on http://" + where + "/ (evalunit.batch.webhook.*);"
-                    + " polling every " + Durations.format(batch.pollInterval()) + " as well");
-        } catch (IOException | RuntimeException e) {
-            receiverFailed = true;
-            LOG.log(System.Logger.Level.WARNING, "batch webhooks cannot be received on " + where
-                    + " (evalunit.batch.webhook.port, .bind): " + e.getMessage() + "; batches are polled every "
-                    + Durations.format(batch.pollInterval()) + " alone");
-        }
+    Routes(EvalConfig config, BatchConfig batch, boolean narrow, boolean dryRun, SuiteStates states, Batches batches) {
+        this.states = states;
+        this.batches = batches;
+        this.batch = batch;
+        this.decisions = new BatchOrRealTime(config, batch, narrow);
+        this.dryRun = dryRun;
     }
 
     /**
@@ -159,22 +87,22 @@ final class Routes implements AutoCloseable {
             List<BatchItem> items = new ArrayList<>();
             List<BatchItem> following = new ArrayList<>();
             try {
-                run.checkpoint(p.test().suite());
+                states.checkpoint(p.test().suite());
                 selected(p).forEach(i -> {
-                    Optional<Completion> stored = run.stored(i.key());
+                    Optional<Completion> stored = states.stored(i.key());
                     if (stored.isEmpty() && i.sharedBy() > 1) {
                         // one line of n choices for the samples that share the request, under the first's key
-                        if (run.stored(i.keyOfSample(1)).isEmpty() && sharedBy.putIfAbsent(i.keyOfSample(1).id(),
-                                i.sharedBy()) == null) {
+                        if (states.stored(i.keyOfSample(1)).isEmpty()
+                                && batches.sharedLine(i.keyOfSample(1).id(), i.sharedBy())) {
                             items.add(new BatchItem(i.keyOfSample(1), i.request()));
                         }
                     } else if (stored.isEmpty()) {
                         items.add(new BatchItem(i.key(), i.request()));
                     }
                     if (stored.isEmpty()) {
-                        guessedFollowUps.addAll(guessedFollowUps(p.test(), i));
+                        guessedFollowUps.addAll(FollowUpRequests.guessed(p.test(), i));
                     } else {
-                        following.addAll(followUpItems(p.test(), i, stored.get()));
+                        following.addAll(FollowUpRequests.ofStored(states, p.test(), i, stored.get()));
                     }
                 });
             } catch (RuntimeException unplanned) {
@@ -195,7 +123,7 @@ final class Routes implements AutoCloseable {
         routeToBatches(followUps, "follow-up requests of stored answers", List.of());
         // a test's follow-ups wait for the batch lines of its answers, its own or another test's asking the same
         prompts.forEach((test, keys) -> {
-            Map<AnswerKey, String> lines = routed.getOrDefault(test.test().suite(), Map.of());
+            Map<AnswerKey, String> lines = batches.lines(test.test().suite());
             followUpsRouted.put(key(test.test()), followUpsOf(test,
                     keys.stream().map(lines::get).filter(java.util.Objects::nonNull).distinct().toList()));
         });
@@ -204,23 +132,6 @@ final class Routes implements AutoCloseable {
 
     private static Stream<PlannedInvocation> selected(SelectedTest p) {
         return p.test().invocations().filter(i -> p.selected().isEmpty() || p.selected().contains(i.index()));
-    }
-
-    /** The follow-ups of an answered invocation without a stored answer, as batch items. */
-    private List<BatchItem> followUpItems(PlannedTest test, PlannedInvocation invocation, Completion answer) {
-        List<BatchItem> items = new ArrayList<>();
-        for (FollowUpStage followUp : test.followUps()) {
-            PlannedInvocation.Stage stage;
-            try {
-                stage = invocation.followUp(followUp, new Answer(invocation.request(), answer, true), test.model());
-            } catch (RuntimeException failing) {
-                continue; // the invocation meets it again when it runs, and fails with it there
-            }
-            if (run.storedFollowUp(invocation, stage).isEmpty()) {
-                items.add(new BatchItem(stage.key(), stage.request()));
-            }
-        }
-        return items;
     }
 
     /**
@@ -233,15 +144,16 @@ final class Routes implements AutoCloseable {
         }
         Runnable route = () -> {
             Map<String, List<BatchItem>> items = new LinkedHashMap<>();
-            selected(test).forEach(i -> run.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
-                    test.test().suite(), s -> new ArrayList<>()).addAll(followUpItems(test.test(), i, answer))));
+            selected(test).forEach(i -> states.stored(i.key()).ifPresent(answer -> items.computeIfAbsent(
+                    test.test().suite(), s -> new ArrayList<>()).addAll(FollowUpRequests.ofStored(states, test.test(), i,
+                    answer))));
             routeToBatches(items, "follow-up requests of batched answers", List.of());
         };
         if (!batch.waitForCompletion()) {
             route.run();
             return CompletableFuture.completedFuture(null);
         }
-        return coordinators.get(test.test().suite()).whenSettled(batchedIds).thenRunAsync(route, followUpRouting)
+        return batches.whenSettled(test.test().suite(), batchedIds).thenRunAsync(route, followUpRouting)
                 .exceptionally(failed -> {
                     if (closed) {
                         return null; // the run ended before its batches did: the next run routes the follow-ups
@@ -266,36 +178,6 @@ final class Routes implements AutoCloseable {
     }
 
     /**
-     * The follow-ups an invocation without an answer will send, as the estimate assumes them: built from an
-     * answer as long as its request's {@code max_tokens} allows ({@value #UNBOUNDED_ANSWER_TOKENS} tokens when it
-     * sets none). Empty when it has none, or when a follow-up cannot be built from such an answer.
-     */
-    static List<BatchItem> guessedFollowUps(PlannedTest test, PlannedInvocation invocation) {
-        if (test.followUps().isEmpty()) {
-            return List.of();
-        }
-        ChatRequest request = invocation.request();
-        int tokens = request.maxTokens() != null ? request.maxTokens() : UNBOUNDED_ANSWER_TOKENS;
-        String longest = " word".repeat(tokens).strip();
-        Completion guess = new Completion(longest, List.of(longest), "length", test.model(), 0, tokens, 0,
-                java.time.Duration.ZERO, java.time.Duration.ZERO, 1, null, null, 0, List.of());
-        List<BatchItem> items = new ArrayList<>();
-        for (FollowUpStage followUp : test.followUps()) {
-            try {
-                PlannedInvocation.Stage stage = invocation.followUp(followUp, new Answer(request, guess, false),
-                        test.model());
-                items.add(new BatchItem(stage.key(), stage.request()));
-            } catch (RuntimeException unbuildable) {
-                // left out of the estimate; the invocation meets the failure when it runs
-            }
-        }
-        return items;
-    }
-
-    /** The answer length the estimate assumes for a request without {@code max_tokens}. */
-    private static final int UNBOUNDED_ANSWER_TOKENS = 512;
-
-    /**
      * Routes {@code bySuite}, described as {@code what} in what it prints, with the estimate of the
      * {@code followUps} its answers will send. Requests a batch of this run already asks are left out: their
      * invocations take that batch line's answer.
@@ -306,13 +188,13 @@ final class Routes implements AutoCloseable {
         if (eligible == 0) {
             return;
         }
-        Decision decision = decide(eligible);
+        BatchOrRealTime.Decision decision = decisions.decide(eligible);
         String reason = decision.reason();
         Map<String, List<BatchItem>> batched = bySuite;
         if (!decision.toBatches()) {
             // Below the threshold, requests an earlier run put in a batch (it was killed or stopped before
             // collecting them all) are still collected from it: they are paid for there.
-            batched = decision.belowThreshold() ? inEarlierBatches(bySuite) : Map.of();
+            batched = decision.belowThreshold() ? batches.inEarlierBatches(bySuite) : Map.of();
             long reattached = batched.values().stream().mapToLong(List::size).sum();
             if (reattached > 0) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", reattached)
@@ -321,27 +203,18 @@ final class Routes implements AutoCloseable {
             }
             if (reattached < eligible) {
                 System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible - reattached)
-                        + " " + what + " go to real time (" + reason + "); " + costs(bySuite)
-                        + followUpCosts(followUps));
+                        + " " + what + " go to real time (" + reason + "); " + decisions.costs(bySuite)
+                        + decisions.followUpCosts(followUps));
             }
         } else {
             System.out.println("evalunit: " + String.format(Locale.US, "%,d", eligible)
-                    + " " + what + " go to the Batch API (" + reason + "); " + costs(bySuite)
-                    + followUpCosts(followUps));
+                    + " " + what + " go to the Batch API (" + reason + "); " + decisions.costs(bySuite)
+                    + decisions.followUpCosts(followUps));
         }
-        if (run.dryRun()) {
+        if (dryRun) {
             return; // the decision and its costs are said; nothing is submitted
         }
-        batched.forEach((suite, items) -> {
-            BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
-            receiveWebhooks();
-            Map<AnswerKey, String> ids = routed.computeIfAbsent(suite, s -> new ConcurrentHashMap<>());
-            items.forEach(item -> ids.putIfAbsent(item.key().answerKey(), item.customId()));
-            CompletableFuture<Void> submitted = coordinator.submit(items);
-            if (!batch.waitForCompletion()) {
-                submitted.join(); // the run finishes at once; the batches are recorded for the next run
-            }
-        });
+        batched.forEach(batches::submit);
     }
 
     /**
@@ -351,7 +224,7 @@ final class Routes implements AutoCloseable {
     private Map<String, List<BatchItem>> distinct(Map<String, List<BatchItem>> bySuite) {
         Map<String, List<BatchItem>> distinct = new LinkedHashMap<>();
         bySuite.forEach((suite, items) -> {
-            Map<AnswerKey, String> inBatches = routed.getOrDefault(suite, Map.of());
+            Map<AnswerKey, String> inBatches = batches.lines(suite);
             Set<AnswerKey> seen = new HashSet<>();
             List<BatchItem> kept = new ArrayList<>();
             for (BatchItem item : items) {
@@ -367,216 +240,23 @@ final class Routes implements AutoCloseable {
         return distinct;
     }
 
-    /**
-     * Per suite, the items a batch of the suite's ledger holds (not yet collected or abandoned), removed
-     * from {@code bySuite}. A ledger that cannot be read holds none here; the run then sends in real time,
-     * as it would have.
-     */
-    private Map<String, List<BatchItem>> inEarlierBatches(Map<String, List<BatchItem>> bySuite) {
-        Map<String, List<BatchItem>> held = new LinkedHashMap<>();
-        for (Map.Entry<String, List<BatchItem>> suite : bySuite.entrySet()) {
-            Map<String, String> wanted = new LinkedHashMap<>();
-            suite.getValue().forEach(item -> wanted.put(item.customId(), item.key().requestHash()));
-            Set<String> ids;
-            try {
-                ids = BatchLedger.in(batchDirectory(suite.getKey()), run.origin().id()).holding(wanted);
-            } catch (RuntimeException unreadable) {
-                LOG.log(System.Logger.Level.WARNING, "evalunit " + suite.getKey() + ": the batch ledger cannot be read ("
-                        + unreadable.getMessage() + "); requests in earlier batches are sent in real time");
-                continue;
-            }
-            if (ids.isEmpty()) {
-                continue;
-            }
-            List<BatchItem> inBatches = new ArrayList<>();
-            List<BatchItem> rest = new ArrayList<>();
-            suite.getValue().forEach(item -> (ids.contains(item.customId()) ? inBatches : rest).add(item));
-            held.put(suite.getKey(), inBatches);
-            suite.setValue(rest);
-        }
-        return held;
-    }
-
-    /** Where a suite's batch ledger and files live: beside its checkpoint. */
-    private java.nio.file.Path batchDirectory(String suite) {
-        return run.checkpoint(suite).directory().resolve("batches");
-    }
-
-    /** Where the eligible invocations go, and why, in the words the run prints. */
-    private record Decision(boolean toBatches, boolean belowThreshold, String reason) {
-        static Decision realTime(String why) {
-            return new Decision(false, false, "real time: " + why);
-        }
-    }
-
-    private Decision decide(long eligible) {
-        if (batch.mode() == BatchMode.REALTIME) {
-            return Decision.realTime("evalunit.batch.mode=realtime");
-        }
-        if (batch.mode() == BatchMode.BATCH) {
-            return new Decision(true, false, "batch: evalunit.batch.mode=batch");
-        }
-        if (config.values().getBoolean(ConfigKeys.URGENT, false)) {
-            return Decision.realTime("the run is urgent (evalunit.urgent=true)");
-        }
-        if (narrow) {
-            return Decision.realTime("an IDE run of single tests or invocations is urgent");
-        }
-        if (eligible < batch.threshold()) {
-            return new Decision(false, true, "real time: fewer than evalunit.batch.threshold=" + batch.threshold());
-        }
-        return new Decision(true, false, "batch: auto, at least evalunit.batch.threshold=" + batch.threshold()
-                + " and the run is not urgent");
-    }
-
-    /** What the follow-ups of the answers would add, and the assumption it rests on; empty when there are none. */
-    private String followUpCosts(List<BatchItem> followUps) {
-        if (followUps.isEmpty()) {
-            return "";
-        }
-        return String.format(Locale.US, "; their %,d follow-ups ", followUps.size())
-                + costs(Map.of("", followUps)).replace("at most ", "at most another ")
-                + " (assuming each answer as long as its max_tokens allows)";
-    }
-
-    /** The most each way could cost: prompt tokens counted, every answer as long as allowed. */
-    private String costs(Map<String, List<BatchItem>> bySuite) {
-        double realTime = 0;
-        double batched = 0;
-        boolean priced = false;
-        for (List<BatchItem> items : bySuite.values()) {
-            for (BatchItem item : items) {
-                Optional<ModelPrice> price = config.prices().forModel(item.model());
-                if (price.isEmpty()) {
-                    continue;
-                }
-                priced = true;
-                ChatRequest r = item.request();
-                RequestEstimate estimate = RequestEstimate.of(item.model(), r);
-                realTime += estimate.costUsd(price, false);
-                batched += estimate.costUsd(price, true);
-            }
-        }
-        return priced ? String.format(Locale.US, "at most $%.4f in real time, $%.4f in batches", realTime, batched)
-                : "cost unknown (no price for the model)";
-    }
-
-    private BatchCoordinator coordinator(String suite) {
-        CheckpointStore store = run.checkpoint(suite);
-        ThrottledClient client = run.openAiClient();
-        return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
-                        batchDirectory(suite), batch, config.prices())
-                .realtime(item -> run.sendAndStore(item.request(), item.key()))
-                .sink((item, completion) -> {
-                    Integer samples = sharedBy.remove(item.customId());
-                    if (samples == null) {
-                        store.append(item.key(), completion);
-                    } else {
-                        run.storeShares(store, item.key(), completion, samples);
-                    }
-                })
-                .durable(store::force)
-                .budget(client.budget())
-                .origin(run.origin().id())
-                .scheduler(scheduler)
-                .build();
-    }
-
-    /**
-     * The answer of an invocation whose request a batch line asks, with the batch that gave it; empty when none
-     * does. Every invocation asking that request and draw takes the same answer; {@link Routed#shared()} says
-     * whether the line was another invocation's (whose answer this one reuses, paying nothing). With
-     * {@code evalunit.batch.wait=false}, an answer not there yet fails at once with a {@link BatchPendingException}
-     * naming the batch and its counts.
-     */
-    Optional<Routed> answer(String suite, InvocationKey key) {
-        String id = routed.getOrDefault(suite, Map.of()).get(key.answerKey());
-        if (id == null) {
-            return Optional.empty();
-        }
-        boolean shared = !id.equals(key.id());
-        BatchCoordinator coordinator = coordinators.get(suite);
-        if (!batch.waitForCompletion() && !deliveries.containsKey(id)) {
-            ItemStatus status = coordinator.status(id);
-            if (!status.done()) {
-                return Optional.of(new Routed(CompletableFuture.failedFuture(BatchPendingException.notWaitedFor(status)),
-                        shared));
-            }
-        }
-        return Optional.of(new Routed(deliveries.computeIfAbsent(id, coordinator::delivery), shared));
-    }
-
-    /**
-     * A batch line's answer as one invocation takes it.
-     *
-     * @param shared whether the line asks for another invocation (the same request and draw): its answer is reused
-     */
-    record Routed(CompletableFuture<BatchCoordinator.Delivered> delivery, boolean shared) {
-    }
-
-    /** The batches' counts for the progress line; empty when nothing is batched. */
-    String progress() {
-        long waiting = 0;
-        int running = 0;
-        long total = 0;
-        long completed = 0;
-        long failed = 0;
-        for (BatchCoordinator c : coordinators.values()) {
-            BatchProgress p = c.progress();
-            waiting += p.waiting();
-            running += p.batches().values().stream().mapToInt(Integer::intValue).sum();
-            total += p.requests().total();
-            completed += p.requests().completed();
-            failed += p.requests().failed();
-        }
-        return coordinators.isEmpty() ? "" : String.format(Locale.US, "batches %d (%,d/%,d done, %,d failed) waiting %,d",
-                running, completed, total, failed, waiting);
-    }
-
-    /** What batching did, for the end of the run; empty when nothing was batched. */
-    String summary() {
-        if (coordinators.isEmpty()) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        coordinators.forEach((suite, c) -> {
-            BatchFigures f = c.figures();
-            out.append(String.format(Locale.US, "%s batches: %d, %,d answers at the batch price $%.4f (real time: $%.4f, "
-                            + "saved $%.4f), %,d failed lines, %,d sent in real time; ledger %s%n", suite, f.batches(),
-                    f.answered(), f.costUsd(), f.realTimeCostUsd(), f.savingUsd(), f.failed(), f.sentToRealTime(),
-                    c.ledger().file()));
-        });
-        return out.toString();
-    }
-
-    /** The run ended: batches still running stay recorded for the next run. */
+    /** The run ended: routing stops, and batches still running stay recorded for the next run. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            closeReceiver();
-            coordinators.values().forEach(BatchCoordinator::close);
-        } finally {
-            scheduler.shutdownNow();
-            followUpRouting.shutdownNow();
-        }
-    }
-
-    private synchronized void closeReceiver() {
-        if (receiver != null) {
-            receiver.close();
-            receiver = null;
-        }
+        end(batches::close);
     }
 
     /** Ctrl-C: as {@link #close()}, cancelling running batches when so configured. */
     void interrupt(Duration grace) {
+        end(() -> batches.interrupt(grace));
+    }
+
+    /** Stops routing: no follow-up is routed after {@code endBatches}, which ends the batches. */
+    private void end(Runnable endBatches) {
         closed = true;
         try {
-            closeReceiver();
-            coordinators.values().forEach(c -> c.interrupt(grace));
+            endBatches.run();
         } finally {
-            scheduler.shutdownNow();
             followUpRouting.shutdownNow();
         }
     }

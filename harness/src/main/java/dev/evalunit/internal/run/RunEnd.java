@@ -1,6 +1,5 @@
 package dev.evalunit.internal.run;
 
-import dev.evalunit.Completion;
 import dev.evalunit.internal.client.BudgetGuard;
 import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.ConfigKeys;
@@ -9,36 +8,22 @@ import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.checkpoint.JsonlFiles;
 import dev.evalunit.internal.checkpoint.Origin;
-import dev.evalunit.internal.report.Analysis;
 import dev.evalunit.internal.report.BuildOutcome;
-import dev.evalunit.internal.report.InvocationResult.Outcome;
 import dev.evalunit.internal.report.RunSummary;
-import dev.evalunit.BenchmarkConfigurationException;
-import dev.evalunit.internal.compare.CompareOptions;
-import dev.evalunit.internal.compare.CompareReport;
-import dev.evalunit.internal.compare.Comparison;
-import dev.evalunit.internal.compare.Comparisons;
-import dev.evalunit.internal.runs.RunDirectory;
 import dev.evalunit.internal.runs.RunManifest;
 import dev.evalunit.internal.runs.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
- * How a run ends: what it counted along the way, the notes and verdict it prints, and the verdict and
- * analysis it writes to {@code evalunit.results.dir} for the build's gate. A run whose result cannot be
+ * How a run ends: the notes and verdict it prints, and the verdict it writes to {@code evalunit.results.dir} for
+ * the build's gate and to the run's record, from what its invocations ended as ({@link InvocationCounts}) and
+ * how they scored ({@link ScoreJudge}, whose settings are read as the run starts). A run whose result cannot be
  * trusted fails however its answers scored: a problem ({@link RunProblems}), no invocation run at all,
  * or every invocation of a test aborted (a judge that never gave a verdict is no result, not a pass). Each cause
  * is printed once, in full. Thread-safe.
@@ -48,18 +33,8 @@ final class RunEnd {
     private static final System.Logger LOG = System.getLogger(RunEnd.class.getName());
 
     private final Path resultsDir;
-    /** Per test ({@code suite · test}), in the order tests first ended. */
-    private final Map<String, Ended> byTest = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, LongAdder> byFallback = new ConcurrentHashMap<>();
-    /** Invocations that failed after retries, by what failed (the failure's first line). */
-    private final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
-    /** Invocations aborted because their batch had not finished when the run ended. */
-    private final LongAdder waitingForBatches = new LongAdder();
-    /** How comparisons are computed, and the baseline gate's settings; {@code null} for a run that could not start. */
-    private final CompareOptions compare;
-    /** The run this one must not fall behind ({@code evalunit.baseline}), resolved when the run started. */
-    private final Optional<Path> baseline;
-    private final double maxUnscored;
+    /** The verdict on the scores, its settings read as the run starts; {@code null} for a run that could not start. */
+    private final ScoreJudge scores;
 
     /**
      * The end of a run that started: the last run's verdict, which the build's gate reads, is removed now; until
@@ -86,21 +61,7 @@ final class RunEnd {
      */
     private RunEnd(Path resultsDir, ConfigValues values) {
         this.resultsDir = resultsDir;
-        this.compare = values == null ? null : CompareOptions.from(values);
-        this.maxUnscored = values == null ? 0.01 : values.getAs(ConfigKeys.MAX_UNSCORED, 0.01,
-                "a number from 0 to 1, such as 0.01", s -> {
-                    double d = new java.math.BigDecimal(s.strip()).doubleValue();
-                    if (!(d >= 0 && d <= 1)) {
-                        throw new IllegalArgumentException(s);
-                    }
-                    return d;
-                });
-        try {
-            this.baseline = compare == null ? Optional.empty() : compare.baseline().map(b -> RunDirectory.resolve(resultsDir, b));
-        } catch (IllegalArgumentException notARun) {
-            throw new BenchmarkConfigurationException(ConfigKeys.BASELINE + "=" + compare.baseline().orElseThrow()
-                    + ": " + notARun.getMessage(), notARun);
-        }
+        this.scores = values == null ? null : new ScoreJudge(resultsDir, values);
     }
 
     /** The end of a run that could not start: its verdict goes where the configuration, as far as it reads, says. */
@@ -115,88 +76,33 @@ final class RunEnd {
     }
 
     /**
-     * One invocation of {@code test} ended; {@code waitingForBatch} when it was aborted because its batch is
-     * still running.
-     */
-    void counted(String test, Outcome outcome, boolean waitingForBatch, Completion answer, Throwable failure,
-                 Supplier<String> example) {
-        Ended ended = byTest.computeIfAbsent(test, t -> new Ended());
-        ended.invocations.increment();
-        if (outcome == Outcome.ABORTED && !waitingForBatch) {
-            ended.aborted.increment();
-            ended.abortedBecause(failure == null ? "no reason given" : RunProblems.firstLine(failure), example);
-        }
-        if (outcome == Outcome.ABORTED && waitingForBatch) {
-            waitingForBatches.increment();
-        }
-        if (outcome == Outcome.ERROR && failure != null) {
-            errorsByCause.computeIfAbsent(RunProblems.firstLine(failure), c -> new LongAdder()).increment();
-        }
-        if (answer != null && answer.fromFallback()) {
-            byFallback.computeIfAbsent(answer.fallbackModel(), m -> new LongAdder()).increment();
-        }
-    }
-
-    /**
      * Prints what the summary table does not say (answers of the fallback model, money possibly spent),
      * the analysis and the verdict, writes them, and fails when the thresholds were missed or the run has
      * problems.
      *
      * @throws AssertionError naming every threshold missed and every problem
      */
-    void finish(RunSummary summary, RunProblems problems, Map<String, Double> suiteMinPassRates, EvalConfig config,
-                ThrottledClient client, Origin origin, RunRecord record, String narrowed, List<String> questionsNotFound) {
-        byFallback.forEach((model, n) -> System.out.println("evalunit: " + String.format(Locale.ROOT, "%,d", n.sum())
-                + " invocations were answered by the fallback model " + model + " (evalunit.fallback-model), not by "
-                + "their own; they are stored, reported and replayed as " + model + "'s"));
+    void finish(RunSummary summary, InvocationCounts counts, RunProblems problems, Map<String, Double> suiteMinPassRates,
+                EvalConfig config, ThrottledClient client, Origin origin, RunRecord record, String narrowed,
+                List<String> questionsNotFound) {
+        counts.printFallbacks();
         BudgetGuard budget = client.budget();
         if (budget.possiblySpentAttempts() > 0) {
             System.out.println(String.format(Locale.ROOT, "evalunit: %,d attempts timed out on our side and may have "
                             + "been billed: $%.4f possibly spent, counted in the spend for evalunit.budget.usd",
                     budget.possiblySpentAttempts(), budget.possiblySpentUsd()));
         }
-        List<Map.Entry<String, Ended>> tests;
-        synchronized (byTest) {
-            tests = List.copyOf(byTest.entrySet());
-        }
-        long ran = tests.stream().mapToLong(t -> t.getValue().invocations.sum()).sum();
-        String notFound = questionsNotFound.isEmpty() ? null : ConfigKeys.QUESTION + " names "
-                + (questionsNotFound.size() == 1 ? "a question" : "questions") + " no test has: "
-                + String.join("; ", questionsNotFound);
-        if (ran == 0 && !problems.any() && notFound != null) {
-            problems.add("no benchmark invocation ran", "no benchmark invocation ran: " + notFound);
-        } else if (notFound != null) {
-            System.out.println("evalunit: " + notFound);
-        }
-        if (ran == 0 && !problems.any()) {
-            problems.add("no benchmark invocation ran", "no benchmark invocation ran: nothing was asked of "
-                    + origin + ", so there is no result; check -Dsuite, -Devalunit.question, -Devalunit.category and the tests' output above");
-        } else if (ran > 0 && tests.stream().allMatch(t -> t.getValue().allAborted())) {
-            problems.add("every invocation was aborted", "every one of the " + ran + " invocations was aborted, so "
-                    + "there is no result: " + String.join("; ", tests.stream().map(t -> t.getKey() + ": "
-                    + t.getValue().reasons()).toList()));
-        } else {
-            tests.stream().filter(t -> t.getValue().allAborted()).forEach(t -> problems.add("every invocation of "
-                    + t.getKey() + " was aborted", "every one of the " + t.getValue().invocations.sum()
-                    + " invocations of " + t.getKey() + " was aborted, so it has no result (the other tests' results "
-                    + "are not its): " + t.getValue().reasons()));
-        }
-        long waiting = waitingForBatches.sum();
-        if (waiting > 0) {
-            problems.add(String.format(Locale.ROOT, "%,d invocations wait for their batch", waiting), String.format(
-                    Locale.ROOT, "%,d invocations have no answer yet: their batch was still running when the run "
-                            + "ended (evalunit.batch.wait=false, or its deadline); run the same command again to "
-                            + "collect them. Until then this run is not a result", waiting));
-        }
+        counts.addProblems(problems, origin, questionsNotFound);
         List<String> reasons = new ArrayList<>();
         problems.all().forEach(p -> reasons.add(p.summary()));
-        String errors = errors();
+        String errors = counts.errors();
         if (!errors.isEmpty()) {
             System.out.println("evalunit: " + errors);
         }
         boolean passed = !problems.any();
         if (!summary.figures().isEmpty()) {
-            BuildOutcome.Verdict scored = judge(summary, suiteMinPassRates, config, record);
+            BuildOutcome.Verdict scored = scores.judge(summary, suiteMinPassRates, config, record,
+                    counts.waitingForBatches());
             passed &= scored.passed();
             if (!scored.passed() || reasons.isEmpty()) {
                 reasons.add(scored.reason());
@@ -209,11 +115,9 @@ final class RunEnd {
             reasons.add(errors); // what failed, where: the cause, not only the count
         }
         BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(passed, String.join("\n", reasons));
-        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-        verdict.write(record.directory().resolve(BuildOutcome.VERDICT_FILE));
         String notFull = narrowed != null ? narrowed : problems.any() ? "the run had problems: "
                 + String.join("; ", problems.all().stream().map(RunProblems.Problem::summary).toList()) : null;
-        record.end(false, notFull, new RunManifest.Verdict(passed, verdict.reason()));
+        keep(verdict, record, notFull);
         System.out.println("evalunit: run " + record.id() + " kept in " + JsonlFiles.shown(record.directory())
                 + (notFull == null ? " (runs/latest)" : " (not runs/latest: " + notFull + ")"));
         if (!passed) {
@@ -244,37 +148,19 @@ final class RunEnd {
                         + "%,d requests and %,d follow-ups would be sent, at most $%.4f in real time ($%.4f with the "
                         + "@BatchEligible tests in batches); nothing was sent", ConfigKeys.DRY_RUN, invocations, stored,
                 requests, followUps, realTime, batches);
-        BuildOutcome.Verdict verdict = new BuildOutcome.Verdict(true, reason);
-        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
-        verdict.write(record.directory().resolve(BuildOutcome.VERDICT_FILE));
-        record.end(false, "a dry run: nothing was sent", new RunManifest.Verdict(true, reason));
+        keep(new BuildOutcome.Verdict(true, reason), record, "a dry run: nothing was sent");
         System.out.println("evalunit: " + reason);
     }
 
     /**
-     * The invocations that failed after retries and why, the most common cause first, e.g. {@code 180
-     * invocations failed after retries: 180 × connection from the Batch API after 6 attempts: ConnectException:
-     * Failed to connect to /127.0.0.1:9}; empty when none did.
+     * Writes the verdict where the build's gate reads it and into the run's record, which it ends.
+     *
+     * @param notFull why the run is not a full one, never {@code runs/latest}; {@code null} when it is
      */
-    private String errors() {
-        List<Map.Entry<String, Long>> causes = new ArrayList<>();
-        errorsByCause.forEach((cause, n) -> causes.add(Map.entry(cause, n.sum())));
-        if (causes.isEmpty()) {
-            return "";
-        }
-        causes.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        long total = causes.stream().mapToLong(Map.Entry::getValue).sum();
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%,d invocation%s failed after retries: ",
-                total, total == 1 ? "" : "s"));
-        int shown = Math.min(3, causes.size());
-        for (int i = 0; i < shown; i++) {
-            out.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%,d × ", causes.get(i).getValue()))
-                    .append(causes.get(i).getKey());
-        }
-        if (causes.size() > shown) {
-            out.append("; ").append(causes.size() - shown).append(" other causes (in the Allure results)");
-        }
-        return out.toString();
+    private void keep(BuildOutcome.Verdict verdict, RunRecord record, String notFull) {
+        verdict.write(resultsDir.resolve(BuildOutcome.VERDICT_FILE));
+        verdict.write(record.directory().resolve(BuildOutcome.VERDICT_FILE));
+        record.end(false, notFull, new RunManifest.Verdict(verdict.passed(), verdict.reason()));
     }
 
     /** A run that could not start: its problems, printed and written as a failed verdict. */
@@ -296,147 +182,5 @@ final class RunEnd {
                     .append(p.detail().replace("\n", System.lineSeparator() + "     "));
         }
         return new AssertionError(message.toString());
-    }
-
-    /** The thresholds of each suite, its analysis written and printed, and the verdict on its figures. */
-    private BuildOutcome.Verdict judge(RunSummary summary, Map<String, Double> suiteMinPassRates, EvalConfig config,
-                                       RunRecord record) {
-        BuildOutcome.Thresholds configured = BuildOutcome.Thresholds.from(config);
-        boolean passRateSet = config.values().isSet(ConfigKeys.MIN_PASS_RATE);
-        Map<String, BuildOutcome.Thresholds> thresholds = new TreeMap<>();
-        summary.figures().keySet().forEach(suite -> thresholds.put(suite, passRateSet ? configured
-                : new BuildOutcome.Thresholds(suiteMinPassRates.getOrDefault(suite, 0.0), configured.maxErrorRate())));
-        Comparisons.Source run = each -> RunRecord.invocations(record.directory(), each);
-        CompareReport temperatures = Comparisons.compare(Comparisons.By.TEMPERATURE, run, null, null, null,
-                compare.settings(), summary.analysis().metricsByTest());
-        Analysis.Report report = summary.analysis().report().withThresholds(thresholds)
-                .withTemperatureComparisons(temperatures.rows());
-        String table = Analysis.render(report);
-        if (!table.isEmpty()) {
-            Path file = record.analysis();
-            Analysis.writeJson(report, file);
-            if (!temperatures.rows().isEmpty()) {
-                temperatures.write(record.directory(), "Run " + record.id() + ": each test's lowest temperature "
-                        + "against its others", run, null);
-            }
-            System.out.println(table + "analysis written to " + file.toAbsolutePath()
-                    + (temperatures.rows().isEmpty() ? "" : "; the temperatures compared in compare.md, compare.html"));
-        }
-        List<String> missed = new ArrayList<>();
-        BuildOutcome.Verdict scored = BuildOutcome.judge(summary.figures(), thresholds);
-        if (!scored.passed()) {
-            missed.add(scored.reason());
-        }
-        if (waitingForBatches.sum() == 0) { // a run still waiting for its batches fails as no result anyway
-            missed.addAll(unscored(report));
-        }
-        baseline.ifPresent(b -> missed.addAll(againstBaseline(b, record, run)));
-        return missed.isEmpty() ? scored : new BuildOutcome.Verdict(false, String.join("\n", missed));
-    }
-
-    /**
-     * Each test and temperature whose share of invocations without a verdict (aborted, skipped: a judge that gave
-     * none, a request not sent) is above {@code evalunit.threshold.max-unscored}: its accuracy rests on a subset
-     * the run chose, not on its questions.
-     */
-    private List<String> unscored(Analysis.Report report) {
-        List<String> missed = new ArrayList<>();
-        for (Analysis.SuiteAnalysis suite : report.suites()) {
-            for (Analysis.TestFigures test : suite.tests()) {
-                for (Analysis.TemperatureAnalysis t : test.temperatures()) {
-                    long unscored = t.invocations() - t.answered() - t.errors();
-                    // with no answer judged there is no accuracy to rest on a subset: "all aborted" says why
-                    if (t.answered() > 0 && unscored > 0 && (double) unscored / t.invocations() > maxUnscored) {
-                        missed.add(String.format(Locale.ROOT, "%s · %s at T=%s: %,d of %,d invocations (%.1f%%) have "
-                                        + "no verdict (aborted or skipped), above %s %.1f%%: its accuracy rests on the "
-                                        + "rest", suite.suite(), test.test(), t.temperature(), unscored, t.invocations(),
-                                100.0 * unscored / t.invocations(), ConfigKeys.MAX_UNSCORED, 100 * maxUnscored));
-                    }
-                }
-            }
-        }
-        return missed;
-    }
-
-    /**
-     * This run against the baseline ({@code evalunit.baseline}): every test and temperature both ran, paired by
-     * question. A test's accuracy lower than the baseline's by more than the margin, with a Holm-adjusted p
-     * below alpha, is a regression and fails the build; a difference within noise passes and says so. Scores are
-     * compared and shown, not gated: evalunit cannot know whether more of a score is better.
-     */
-    private List<String> againstBaseline(Path baselineRun, RunRecord record, Comparisons.Source run) {
-        String baselineId = baselineRun.getFileName().toString();
-        CompareReport report = Comparisons.compare(Comparisons.By.RUNS,
-                each -> RunRecord.invocations(baselineRun, each), baselineId, run, record.id(), compare.settings(),
-                Map.of());
-        String title = "Run " + record.id() + " against the baseline " + baselineId + " (" + ConfigKeys.BASELINE + ")";
-        report.write(record.directory().resolve("baseline"), title, each -> RunRecord.invocations(baselineRun, each), run);
-        System.out.print(report.text(title));
-        List<String> missed = new ArrayList<>();
-        double alpha = compare.settings().alpha();
-        for (Comparison c : report.rows()) {
-            if (!c.measure().equals("accuracy")) {
-                continue;
-            }
-            String figures = String.format(Locale.ROOT, "%s · %s at %s: accuracy %s against the baseline's %s (%s, 95%% "
-                            + "CI %s to %s, p %s, Holm-adjusted p %s, %,d questions)", c.suite(), c.test(), c.where(),
-                    CompareReport.percent(c.valueB()), CompareReport.percent(c.valueA()),
-                    CompareReport.points(c.difference()),
-                    c.ci95() == null ? "-" : CompareReport.points(c.ci95().low()),
-                    c.ci95() == null ? "-" : CompareReport.points(c.ci95().high()),
-                    p(c.pValue()), p(c.pHolm()), c.questions());
-            if (c.worse(alpha, compare.margin())) {
-                missed.add(figures + ": worse than the baseline beyond noise (" + ConfigKeys.BASELINE_ALPHA + " "
-                        + alpha + ", " + ConfigKeys.BASELINE_MARGIN + " "
-                        + CompareReport.points(compare.margin()).substring(1) + ")");
-            } else if (c.difference() < 0) {
-                System.out.println("evalunit: " + figures + ": lower, within noise (" + (c.pHolm() != null
-                        && c.pHolm() < alpha ? "by no more than " + ConfigKeys.BASELINE_MARGIN : "Holm-adjusted p >= "
-                        + alpha) + "): no regression");
-            }
-        }
-        if (missed.isEmpty()) {
-            System.out.println("evalunit: no test is worse than the baseline " + baselineId + " beyond noise ("
-                    + report.rows().stream().filter(c -> c.measure().equals("accuracy")).count()
-                    + " test and temperature pairs compared)");
-        }
-        return missed;
-    }
-
-    private static String p(Double p) {
-        return p == null ? "-" : p < 0.0001 ? "< 0.0001" : "= " + String.format(Locale.ROOT, "%.4f", p);
-    }
-
-    /** The invocations of one test that ended, and those of them aborted (not waiting for a batch) and why. */
-    private static final class Ended {
-        final LongAdder invocations = new LongAdder();
-        final LongAdder aborted = new LongAdder();
-        /** Why invocations were aborted: how many for each reason, and the first one's example. */
-        private final Map<String, LongAdder> because = new ConcurrentHashMap<>();
-        private final Map<String, String> examples = new ConcurrentHashMap<>();
-
-        void abortedBecause(String reason, Supplier<String> example) {
-            because.computeIfAbsent(reason, r -> new LongAdder()).increment();
-            examples.computeIfAbsent(reason, r -> example.get());
-        }
-
-        /**
-         * The commonest reasons, each with its count and one example, e.g. {@code 12 × Assumption failed: the
-         * judge's reply has no verdict (e.g. tqa-0003 at T=0.5: answered "..."; judge "Maybe")}.
-         */
-        String reasons() {
-            List<Map.Entry<String, Long>> counted = new ArrayList<>();
-            because.forEach((reason, n) -> counted.add(Map.entry(reason, n.sum())));
-            counted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            List<String> shown = counted.stream().limit(3).map(e -> String.format(Locale.ROOT, "%,d × %s (e.g. %s)",
-                    e.getValue(), e.getKey(), examples.get(e.getKey()))).toList();
-            return String.join("; ", shown) + (counted.size() > 3 ? "; " + (counted.size() - 3)
-                    + " other reasons (in the run's results.csv)" : "");
-        }
-
-        boolean allAborted() {
-            long n = invocations.sum();
-            return n > 0 && aborted.sum() == n;
-        }
     }
 }

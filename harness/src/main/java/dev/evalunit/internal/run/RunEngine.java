@@ -4,34 +4,23 @@ import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
-import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmClient;
-import dev.evalunit.LlmException;
-import dev.evalunit.Priority;
-import dev.evalunit.QuestionRow;
 import dev.evalunit.Scorecard;
-import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.internal.client.RunClient;
+import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigSources;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.internal.batch.BatchCoordinator;
 import dev.evalunit.internal.batch.WebhookOptions;
-import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointOptions;
-import dev.evalunit.internal.checkpoint.CheckpointStore;
-import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.checkpoint.LoadReport;
 import dev.evalunit.internal.checkpoint.Origin;
 import dev.evalunit.internal.checkpoint.StateLock;
 import dev.evalunit.internal.checkpoint.StateLockedException;
-import dev.evalunit.internal.concurrent.InFlight;
 import dev.evalunit.internal.report.BuildOutcome;
 import dev.evalunit.internal.report.InvocationResult;
 import dev.evalunit.internal.report.ProgressOptions;
 import dev.evalunit.internal.report.ProgressReporter;
-import dev.evalunit.internal.report.RunSummary;
 import dev.evalunit.internal.report.allure.AllureOptions;
 import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
@@ -47,10 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
@@ -60,9 +45,11 @@ import java.util.function.Supplier;
  * Allure results and the verdict. Each suite's state is locked while the run uses it. Ctrl-C stops
  * sending and saves what is in flight. Thread-safe: tests may run in parallel.
  *
- * <p>Its collaborators are each behind a small surface: the checkpoint store and state lock
- * ({@code internal.checkpoint}), {@link Routes} to the Batch API ({@code internal.batch}), the client
- * ({@code dev.evalunit.client}), and the reports ({@code internal.report}).
+ * <p>It keeps the run's life cycle and hands each job to a collaborator of its own: {@link TestPreparation} gets
+ * each test ready (its questions checked, its cost estimated, its batch-eligible invocations routed by
+ * {@link Routes}); {@link SuiteStates} locks each suite's state and opens its checkpoint; {@link FollowUpAnswers}
+ * and {@link StageAnswers} answer invocations, sending through the {@link Sender}; {@link RunReports} reports what
+ * finished, for the verdict {@link RunEnd} writes.
  */
 public final class RunEngine implements AutoCloseable {
 
@@ -78,47 +65,36 @@ public final class RunEngine implements AutoCloseable {
             followUps = Collections.unmodifiableMap(new LinkedHashMap<>(followUps));
         }
 
-        Answered(Answer answer, PlannedInvocation.Route route) {
-            this(answer, route, Map.of());
+        /**
+         * The answer of {@code request} without follow-ups: {@code reused} when it was stored, or paid for by
+         * another invocation (replayed); else it came from the batch {@code batchId}, or in real time when that is
+         * {@code null}.
+         */
+        static Answered of(ChatRequest request, Completion completion, String batchId, boolean reused) {
+            return new Answered(new Answer(request, completion, reused), reused ? PlannedInvocation.Route.REPLAYED
+                    : batchId == null ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(batchId),
+                    Map.of());
         }
     }
 
     private final EvalConfig config;
-    private final RunClient client;
-    private final Origin origin;
     private final RowSelection rows;
-    private final CheckpointOptions checkpoints;
-    private final Map<String, CheckpointStore> stores = new ConcurrentHashMap<>();
-    private final Map<String, StateLock> locks = new ConcurrentHashMap<>();
-    private final RunSummary summary = new RunSummary();
-    private final RunEnd end;
-    private final RunRecord record;
-    private final Redactor redactor;
     /** Whether the run selected single tests or invocations (an IDE's): it is kept, but is not runs/latest. */
     private final boolean narrow;
-    private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
-    private final ProgressReporter progress;
-    private final Duration shutdownGrace;
-    private final Routes routes;
-    private final AllureReport allure;
-    private final RunProblems problems = new RunProblems();
-    private final Map<String, RuntimeException> unplanned = new ConcurrentHashMap<>();
-    private final Set<String> questionsChecked = ConcurrentHashMap.newKeySet();
-    private final Set<String> estimated = ConcurrentHashMap.newKeySet();
-    /** Every estimate said, for the verdict of a dry run. */
-    private final List<RunEstimate> dryRunFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@code evalunit.dry-run}: plan, count and price everything, send nothing. */
     private final boolean dryRun;
-    /** Of the ids {@code evalunit.question} selects, those a test has; and every id the tests have, when ids are selected. */
-    private final Set<String> questionIdsFound = ConcurrentHashMap.newKeySet();
-    private final Set<String> questionIdsKnown = java.util.Collections.synchronizedSortedSet(
-            new java.util.TreeSet<>(dev.evalunit.internal.compare.NaturalOrder.INSTANCE));
+    private final Duration shutdownGrace;
+    private final RunClient client;
+    private final SuiteStates states;
+    private final Sender sender;
+    private final Batches batches;
+    private final Routes routes;
+    private final StageAnswers stages;
+    private final FollowUpAnswers answers;
+    private final TestPreparation preparation;
+    private final RunReports reports;
+    private final RunProblems problems = new RunProblems();
     private final Thread shutdownHook = new Thread(this::stopOnInterrupt, "evalunit-shutdown");
-    private final InFlight saving = new InFlight(); // requests sent whose answers are not in the checkpoint yet
-    /** The answers of requests that samples share, until the last of them asked. */
-    private final Map<Asked, SharedAsk> shared = new ConcurrentHashMap<>();
-    /** Requests being sent, by suite, request and draw: an identical request of another invocation waits for it. */
-    private final Map<Asked, CompletableFuture<Completion>> asking = new ConcurrentHashMap<>();
     private volatile boolean interrupted;
 
     /**
@@ -130,7 +106,7 @@ public final class RunEngine implements AutoCloseable {
      */
     public RunEngine(EvalConfig config, boolean narrow, boolean cleanResults) {
         this.config = config;
-        this.checkpoints = CheckpointOptions.from(config);
+        CheckpointOptions checkpoints = CheckpointOptions.from(config);
         this.rows = RowSelection.from(config);
         // Everything that reads a setting comes first: a bad value must not leave a simulator running.
         ProgressOptions progressOptions = ProgressOptions.from(config);
@@ -138,26 +114,34 @@ public final class RunEngine implements AutoCloseable {
         this.shutdownGrace = config.values().getDuration(ConfigKeys.SHUTDOWN_GRACE, Duration.ofSeconds(10));
         BuildOutcome.Thresholds.from(config); // judged at the end, checked now
         Optional<WebhookOptions> webhooks = WebhookOptions.from(config);
-        this.end = new RunEnd(config);
+        RunEnd end = new RunEnd(config);
         this.narrow = narrow;
         this.dryRun = config.values().getBoolean(ConfigKeys.DRY_RUN, false);
         this.client = RunClient.open(config);
-        this.origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
-        this.redactor = Redactor.forKey(config.openai().apiKey());
-        this.record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
+        Origin origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
+        Redactor redactor = Redactor.forKey(config.openai().apiKey());
+        this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
+        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
             System.err.println("evalunit: simulated answers are kept apart from live ones, in "
                     + Origin.SIMULATED_DIRECTORY + "/ of each suite's state under " + checkpoints.directory()
                     + "; a run with a key never replays them");
         }
-        this.progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
+        ProgressReporter progress = ProgressReporter.start("benchmarks", 0, () -> client.client().metrics().snapshot(),
                 progressOptions);
-        this.allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
+        AllureReport allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.routes = new Routes(this, config, narrow, webhooks);
-        progress.detail(routes::progress);
+        this.reports = new RunReports(end, record, progress, allure, redactor, origin);
+        this.sender = new Sender(client.client(), states);
+        BatchConfig batch = Batches.settings(client.simulated(), webhooks.isPresent(), config);
+        this.batches = new Batches(config, batch, webhooks, states, sender, client.client());
+        this.routes = new Routes(config, batch, narrow, dryRun, states, batches);
+        this.stages = new StageAnswers(states, batches, sender, this::interrupted, dryRun);
+        this.answers = new FollowUpAnswers(stages, routes, states);
+        this.preparation = new TestPreparation(config, rows, states, routes, dryRun);
+        progress.detail(batches::progress);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -196,20 +180,18 @@ public final class RunEngine implements AutoCloseable {
         try {
             routes.interrupt(shutdownGrace);
             client.close(shutdownGrace);
-            int unsaved = saving.awaitNone(deadline);
+            int unsaved = sender.awaitSaved(deadline);
             if (unsaved > 0) {
                 LOG.log(System.Logger.Level.WARNING, unsaved + " answers still unsaved when the grace period ended");
             }
         } finally {
-            stores.values().forEach(CheckpointStore::close);
-            locks.values().forEach(StateLock::close);
-            progress.close();
-            record.end(true, null, null);
+            states.close();
+            reports.interrupted();
         }
-        long saved = stores.values().stream().mapToLong(CheckpointStore::appended).sum();
+        long saved = states.appended();
         System.out.println("evalunit: interrupted; stopped sending, waited up to " + Durations.format(shutdownGrace)
                 + " for requests in flight, and saved " + saved + " answers of this run in "
-                + stores.values().stream().map(s -> s.directory().toString()).sorted().toList()
+                + states.directories().values().stream().map(Path::toString).sorted().toList()
                 + ". Run the same command again to resume: stored answers are replayed, not sent again.");
     }
 
@@ -218,80 +200,12 @@ public final class RunEngine implements AutoCloseable {
      * whose plan fails is left out; its own start reports it.
      */
     public void routeAtStart(List<SelectedTest> tests) {
-        List<SelectedTest> sound = new java.util.ArrayList<>();
-        for (SelectedTest t : tests) {
-            try {
-                checkQuestions(t.test(), t.id());
-                sound.add(t);
-            } catch (RuntimeException broken) {
-                unplanned.put(t.id(), broken); // its own start reports it
-            }
-        }
-        estimate(sound);
-        unplanned.putAll(routes.route(sound));
-    }
-
-    /**
-     * Counts and prices what {@code tests} will ask, once each, and says it: every run shows what it may cost
-     * before it sends anything (a launcher's run all its tests at once, a run without one each test as it starts).
-     */
-    private void estimate(List<SelectedTest> tests) {
-        RunEstimate estimate = new RunEstimate(this, config);
-        for (SelectedTest t : tests) {
-            if (estimated.add(t.id())) {
-                estimate.add(t);
-            }
-        }
-        String line = estimate.line();
-        if (!line.isEmpty()) {
-            System.out.println(line + (dryRun ? "; a dry run (" + ConfigKeys.DRY_RUN + "=true): nothing is sent" : ""));
-        }
-        if (!estimate.overWindow.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, estimate.overWindow.size() + " prompts are over their model's context "
-                    + "window and will not be sent (their invocations fail): " + String.join(", ",
-                    estimate.overWindow.subList(0, Math.min(5, estimate.overWindow.size())))
-                    + (estimate.overWindow.size() > 5 ? ", ..." : ""));
-        }
-        estimate.outliers.forEach(o -> LOG.log(System.Logger.Level.WARNING, o));
-        dryRunFigures.add(estimate);
-    }
-
-    /**
-     * Checks a test's questions once, reading their ids (no rows, an id given to two rows: see {@link QuestionCheck}),
-     * and notes which of the ids {@code evalunit.question} selects it has.
-     *
-     * @throws RuntimeException why its questions cannot be asked
-     */
-    private void checkQuestions(PlannedTest test, String id) {
-        if (!questionsChecked.add(id)) {
-            return;
-        }
-        test.questions().ifPresent(q -> {
-            QuestionCheck.Found found = QuestionCheck.check(test.suite() + " · " + test.test(), q.source(), q.ids(),
-                    rows.ids());
-            questionIdsFound.addAll(found.selected());
-            questionIdsKnown.addAll(found.ids());
-        });
-    }
-
-    /**
-     * The ids {@code evalunit.question} selects that no test started had, each with the nearest ids there are,
-     * e.g. {@code h0 (nearest: h1, h2, h3)}; empty when all were found, or none were selected.
-     */
-    private List<String> questionsNotFound() {
-        List<String> missing = new java.util.ArrayList<>();
-        for (String wanted : new java.util.TreeSet<>(rows.ids())) {
-            if (!questionIdsFound.contains(wanted) && !questionIdsKnown.isEmpty()) {
-                missing.add(wanted + " (nearest: " + String.join(", ", dev.evalunit.config.EditDistance
-                        .nearest(wanted, questionIdsKnown, 3)) + ")");
-            }
-        }
-        return missing;
+        preparation.prepareAll(tests);
     }
 
     /** A test known by {@code id}, whose declaration could not be read: its start reports it. */
     public void unplannable(String id, RuntimeException badDeclaration) {
-        unplanned.put(id, badDeclaration);
+        preparation.unplannable(id, badDeclaration);
     }
 
     /**
@@ -301,20 +215,9 @@ public final class RunEngine implements AutoCloseable {
      * @throws RuntimeException why its plan failed, here or when the run started: see {@link #unplanned}
      */
     public Lookahead start(PlannedTest test, String id, Set<Integer> selected) {
-        RuntimeException failed = unplanned.get(id);
-        if (failed == null) {
-            checkQuestions(test, id);
-            checkpoint(test.suite());
-            estimate(List.of(new SelectedTest(test, id, selected)));
-            failed = routes.route(List.of(new SelectedTest(test, id, selected))).get(id);
-        }
-        if (failed != null) {
-            throw failed;
-        }
-        suiteMinPassRates.merge(test.suite(), test.minPassRate(), Math::max);
-        summary.analysis().metrics(test.suite(), test.test(), test.metrics());
-        progress.addTotal(selected.isEmpty() ? test.invocations().count() : selected.size());
-        return new Lookahead(this, test, selected, lookAhead());
+        preparation.prepare(new SelectedTest(test, id, selected));
+        reports.started(test, selected.isEmpty() ? test.invocations().count() : selected.size());
+        return new Lookahead(answers, test, selected, lookAhead());
     }
 
     /**
@@ -344,20 +247,6 @@ public final class RunEngine implements AutoCloseable {
         return interrupted;
     }
 
-    /** Whether answers come from the built-in simulator (there is no API key). */
-    boolean simulated() {
-        return client.simulated();
-    }
-
-    /** Where this run's answers come from; only answers of this origin are replayed or collected. */
-    Origin origin() {
-        return origin;
-    }
-
-    ThrottledClient openAiClient() {
-        return client.client();
-    }
-
     /** The run's client for code outside any invocation ({@code @BeforeAll}, a plain test); calls are not checkpointed. */
     public LlmClient client() {
         return client.client();
@@ -365,7 +254,7 @@ public final class RunEngine implements AutoCloseable {
 
     /** The client an invocation's body calls: each call a stage of the invocation, checkpointed under its own key. */
     public StageClient stageClient(PlannedInvocation invocation) {
-        return new StageClient(this, invocation);
+        return new StageClient(stages, config.defaultModel(), invocation);
     }
 
     /** The questions {@code evalunit.question} narrows the run to; empty for all. */
@@ -376,282 +265,6 @@ public final class RunEngine implements AutoCloseable {
     /** How far ahead of the bodies requests are started: enough to keep every connection busy. */
     private int lookAhead() {
         return Math.max(32, 4 * config.rateLimit().maxConcurrency());
-    }
-
-    /**
-     * The suite's checkpoint, opened (and its history loaded) on first use, after its state was locked for
-     * this run.
-     *
-     * @throws StateLockedException when another run holds the suite's state
-     */
-    CheckpointStore checkpoint(String suite) {
-        return stores.computeIfAbsent(suite, s -> {
-            StateLock lock = StateLock.acquire(checkpoints.suiteDirectory(s), s, checkpoints.lockWait());
-            CheckpointStore store;
-            try {
-                store = CheckpointStore.open(s, origin, checkpoints);
-            } catch (RuntimeException e) {
-                lock.close();
-                throw e;
-            }
-            locks.put(s, lock);
-            LoadReport loaded = store.loadReport();
-            if (loaded.lines() > 0) {
-                LOG.log(System.Logger.Level.INFO, "evalunit " + s + ": " + loaded.answers()
-                        + " stored answers, each found by the request it answered, in " + store.directory()
-                        + (loaded.otherOrigin() == 0 ? "" : "; " + loaded.otherOrigin() + " answers of another origin "
-                        + "than " + origin + " (or of none recorded) are not replayed"));
-            }
-            return store;
-        });
-    }
-
-    /**
-     * The stored answer of {@code key}: never one the fallback model gave unless that model is still the
-     * configured fallback, so an answer is never passed off as another model's.
-     */
-    Optional<Completion> stored(InvocationKey key) {
-        return checkpoint(key.suite()).lookup(key).filter(c -> !c.fromFallback()
-                || config.fallbackModel().filter(c.fallbackModel()::equals).isPresent());
-    }
-
-    /**
-     * The answer of an invocation's prompt, then of each of the test's follow-ups as soon as the prompt's
-     * answer exists; each comes from a batch, the checkpoint, or the client, as {@link #answer(PlannedInvocation,
-     * Priority)} says. A follow-up goes at {@code followUpPriority} as it leaves (urgent when its body is next).
-     */
-    CompletableFuture<Answered> answer(PlannedInvocation invocation, PlannedTest test, Priority priority,
-                                       Supplier<Priority> followUpPriority) {
-        CompletableFuture<Answered> prompt = answer(invocation, priority);
-        List<FollowUpStage> followUps = test.followUps();
-        if (followUps.isEmpty()) {
-            return prompt;
-        }
-        return prompt.thenCompose(answered -> routes.followUpsRouted(test).thenCompose(routed -> {
-            Map<String, CompletableFuture<Answer>> pending = new LinkedHashMap<>();
-            for (FollowUpStage followUp : followUps) {
-                pending.put(followUp.name(), followUp(invocation, test, followUp, answered.answer(),
-                        followUpPriority.get()));
-            }
-            return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
-                Map<String, Answer> answers = new LinkedHashMap<>();
-                pending.forEach((name, answer) -> answers.put(name, answer.join()));
-                return new Answered(answered.answer(), answered.route(), answers);
-            });
-        }));
-    }
-
-    /** A follow-up's answer: from its batch, the checkpoint (for exactly this request), or the client. */
-    private CompletableFuture<Answer> followUp(PlannedInvocation invocation, PlannedTest test, FollowUpStage followUp,
-                                               Answer answer, Priority priority) {
-        if (interrupted) {
-            return CompletableFuture.failedFuture(new RunInterruptedException());
-        }
-        try {
-            PlannedInvocation.Stage stage = invocation.followUp(followUp, answer, test.model());
-            return answerOf(invocation.suite(), stage.request().priority(priority), stage.key(),
-                    () -> storedFollowUp(invocation, stage)).thenApply(Answered::answer);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e); // the follow-up's own method failed
-        }
-    }
-
-    /**
-     * The stored answer of a follow-up's stage, or of the same request made by the body through its client
-     * (stage {@code call <hash>#1}), as suites did before they declared it: a resumed run does not pay for it again.
-     */
-    Optional<Completion> storedFollowUp(PlannedInvocation invocation, PlannedInvocation.Stage stage) {
-        Optional<Completion> stored = stored(stage.key());
-        if (stored.isPresent()) {
-            return stored;
-        }
-        String hash = stage.key().requestHash();
-        return stored(invocation.stage(StageClient.stageName(hash, 1), stage.request(), stage.key().model(), hash)
-                .key());
-    }
-
-    /**
-     * The answer of an invocation's prompt: collected from its batch, replayed when the checkpoint has one
-     * for exactly this request, or sent (and appended to the checkpoint before anyone sees it).
-     */
-    CompletableFuture<Answered> answer(PlannedInvocation invocation, Priority priority) {
-        if (interrupted) {
-            return CompletableFuture.failedFuture(new RunInterruptedException());
-        }
-        if (dryRun) {
-            return CompletableFuture.failedFuture(new DryRunException());
-        }
-        ChatRequest request = invocation.request().priority(priority);
-        InvocationKey key = invocation.key();
-        if (invocation.sharedBy() > 1) {
-            return sharedAnswer(invocation, request);
-        }
-        return answerOf(invocation.suite(), request, key, () -> stored(key));
-    }
-
-    /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
-    CompletableFuture<Answered> answerOfCall(String suite, ChatRequest request, InvocationKey key) {
-        if (dryRun) {
-            return CompletableFuture.failedFuture(new DryRunException());
-        }
-        return answerOf(suite, request, key, () -> stored(key));
-    }
-
-    /**
-     * The answer of one stage: from the batch that holds it (checkpointed when it came), the checkpoint
-     * ({@code stored}), the same request another invocation of this run is asking (it is sent once), or the
-     * client (appended to the checkpoint before anyone sees it). An answer another invocation paid for counts as
-     * replayed here.
-     */
-    private CompletableFuture<Answered> answerOf(String suite, ChatRequest request, InvocationKey key,
-                                                 Supplier<Optional<Completion>> stored) {
-        Optional<Routes.Routed> batched = routes.answer(suite, key);
-        if (batched.isPresent()) {
-            boolean shared = batched.get().shared();
-            return batched.get().delivery().thenApply(d -> new Answered(new Answer(request, d.completion(), shared),
-                    shared ? PlannedInvocation.Route.REPLAYED : d.batchId() == null ? PlannedInvocation.Route.REAL_TIME
-                            : PlannedInvocation.Route.batch(d.batchId())));
-        }
-        Optional<Completion> replayed = stored.get();
-        if (replayed.isPresent()) {
-            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
-        }
-        Asked asked = new Asked(suite, key.answerKey());
-        CompletableFuture<Completion> mine = new CompletableFuture<>();
-        CompletableFuture<Completion> earlier = asking.putIfAbsent(asked, mine);
-        if (earlier != null) {
-            return earlier.thenApply(c -> replayed(request, c)); // another invocation of this run asks it: sent once
-        }
-        replayed = stored.get(); // stored between the first look and now, by an invocation that asked it
-        if (replayed.isPresent()) {
-            asking.remove(asked, mine);
-            mine.complete(replayed.get());
-            return CompletableFuture.completedFuture(replayed(request, replayed.get()));
-        }
-        CompletableFuture<Completion> sent;
-        try {
-            sent = sendAndStore(request, key);
-        } catch (RuntimeException e) {
-            asking.remove(asked, mine);
-            mine.completeExceptionally(e);
-            throw e;
-        }
-        sent.whenComplete((c, e) -> {
-            asking.remove(asked, mine); // stored by now: later askers replay it
-            if (e != null) {
-                mine.completeExceptionally(e);
-            } else {
-                mine.complete(c);
-            }
-        });
-        return sent.thenApply(c -> new Answered(new Answer(request, c, false), PlannedInvocation.Route.REAL_TIME));
-    }
-
-    private static Answered replayed(ChatRequest request, Completion stored) {
-        return new Answered(new Answer(request, stored, true), PlannedInvocation.Route.REPLAYED);
-    }
-
-    /** A request and draw being asked in a suite: what identical requests of one run wait for instead of sending. */
-    private record Asked(String suite, AnswerKey key) {
-    }
-
-    /**
-     * The answer of one of the samples that share a request of n choices: its own stored line, or its choice of
-     * the request's answer, which the first of them to ask fetches (from the batch, or sent once) and which stores
-     * every sample's line before anyone sees it. Another test asking the same request while it is fetched takes
-     * its choice too, as a replay.
-     */
-    private CompletableFuture<Answered> sharedAnswer(PlannedInvocation invocation, ChatRequest request) {
-        int samples = invocation.sharedBy();
-        InvocationKey first = invocation.keyOfSample(1);
-        Asked group = new Asked(invocation.suite(), first.answerKey());
-        String owner = invocation.test() + '\u0000' + first.id();
-        SharedAsk ask = shared.get(group);
-        try {
-            // A sample whose request this run already asked takes its choice of that answer (its line may be stored
-            // by now, but it was not replayed from an earlier run); otherwise its own stored line is replayed.
-            Optional<Completion> stored = ask != null ? Optional.empty() : stored(invocation.key());
-            if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(replayed(request, stored.get()));
-            }
-            int choice = invocation.sample() - 1;
-            SharedAsk asking = shared.computeIfAbsent(group, g -> new SharedAsk(owner,
-                    fetchShared(invocation, request, first)));
-            boolean reused = !asking.owner().equals(owner);
-            return asking.answer().thenApply(d -> new Answered(new Answer(request, d.completion().share(choice, samples),
-                    reused), reused ? PlannedInvocation.Route.REPLAYED : d.batchId() == null
-                    ? PlannedInvocation.Route.REAL_TIME : PlannedInvocation.Route.batch(d.batchId())));
-        } finally {
-            if (invocation.sample() == samples) {
-                // the samples are asked in order: the owner's last one lets go of the request
-                shared.computeIfPresent(group, (g, a) -> a.owner().equals(owner) ? null : a);
-            }
-        }
-    }
-
-    /** The request of n choices the samples of one question share, and which test's samples asked it first. */
-    private record SharedAsk(String owner, CompletableFuture<BatchCoordinator.Delivered> answer) {
-    }
-
-    private CompletableFuture<BatchCoordinator.Delivered> fetchShared(PlannedInvocation invocation, ChatRequest request,
-                                                                      InvocationKey first) {
-        Optional<Routes.Routed> batched = routes.answer(invocation.suite(), first);
-        if (batched.isPresent()) {
-            return batched.get().delivery(); // its sink stored every sample's line
-        }
-        CheckpointStore store = checkpoint(first.suite());
-        saving.enter();
-        CompletableFuture<BatchCoordinator.Delivered> stored;
-        try {
-            stored = client.client().generateAsync(request).thenApply(c -> {
-                storeShares(store, first, c, invocation.sharedBy());
-                return new BatchCoordinator.Delivered(c, null);
-            });
-        } catch (RuntimeException e) {
-            saving.exit();
-            throw e;
-        }
-        return stored.whenComplete((c, e) -> saving.exit());
-    }
-
-    /**
-     * Appends each sample's choice of {@code whole} under its own key, but for samples already stored.
-     *
-     * @throws LlmException when the answer has fewer choices than samples (a server that ignores {@code n})
-     */
-    void storeShares(CheckpointStore store, InvocationKey first, Completion whole, int samples) {
-        if (whole.choices().size() < samples) {
-            throw LlmException.of(ErrorKind.MALFORMED_RESPONSE, first.model(), whole.attempts(), 200,
-                    whole.requestId(), null, null, "the server answered " + whole.choices().size() + " choices to a "
-                            + "request for " + samples + " (it ignores n); run with -Devalunit.samples.mode=requests "
-                            + "to send one request per sample", null);
-        }
-        for (int s = 1; s <= samples; s++) {
-            InvocationKey key = first.withSample(s);
-            if (store.lookup(key).isEmpty()) {
-                store.append(key, whole.share(s - 1, samples));
-            }
-        }
-    }
-
-    /**
-     * Sends the request and appends its answer to the checkpoint before the future completes. Ctrl-C
-     * waits for these appends, not only for the responses, so no answer that came is lost.
-     */
-    CompletableFuture<Completion> sendAndStore(ChatRequest request, InvocationKey key) {
-        CheckpointStore store = checkpoint(key.suite());
-        saving.enter();
-        CompletableFuture<Completion> stored;
-        try {
-            stored = client.client().generateAsync(request).thenApply(c -> {
-                store.append(key, c);
-                return c;
-            });
-        } catch (RuntimeException e) {
-            saving.exit();
-            throw e;
-        }
-        return stored.whenComplete((c, e) -> saving.exit());
     }
 
     /**
@@ -682,42 +295,7 @@ public final class RunEngine implements AutoCloseable {
 
     /** One invocation finished: counted for the summary, the progress line and the verdict, and reported. */
     public void finished(Finished f) {
-        PlannedInvocation invocation = f.invocation();
-        Answer answer = f.answer();
-        Completion c = answer == null ? null : answer.completion();
-        String category = invocation.row() instanceof QuestionRow q ? q.category() : null;
-        // What the invocation spent in this run: its answer and every follow-up and body call that was not replayed
-        // (tokens as cost: a replayed run spends none, its judges' tokens as little as its answers')
-        boolean spent = c != null && !answer.replayed();
-        long promptTokens = spent ? c.promptTokens() : 0;
-        long completionTokens = spent ? c.completionTokens() : 0;
-        double cost = spent ? c.costUsd() : 0;
-        for (InvocationReport.Call call : f.calls()) {
-            if (call.completion() != null && !call.replayed()) {
-                promptTokens += call.completion().promptTokens();
-                completionTokens += call.completion().completionTokens();
-                cost += call.completion().costUsd();
-            }
-        }
-        InvocationResult result = new InvocationResult(invocation.suite(), invocation.test(),
-                invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
-                invocation.sample(), f.outcome(), c == null ? null : c.text(), promptTokens, completionTokens, cost,
-                c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
-                f.card().label().orElse(null), f.card().scores());
-        summary.add(result);
-        end.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
-                () -> InvocationRecords.example(f, result, redactor));
-        progress.step(result, invocation.route() != null && invocation.route().kind() == PlannedInvocation.Route.Kind.BATCH);
-        PlannedInvocation.Route route = invocation.route();
-        // The model that answered: the fallback's name when it stood in for the request's own.
-        String model = c != null && c.fromFallback() ? c.fallbackModel()
-                : invocation.request() != null ? invocation.request().model() : f.testModel();
-        record.add(InvocationRecords.of(f, result, model, origin, redactor), invocation.questionText());
-        if (allure.enabled()) {
-            allure.write(new InvocationReport(result, invocation.displayName(), f.testClass(), f.testMethod(), model,
-                    invocation.questionText(), invocation.request(), c, f.failure(),
-                    route == null ? null : route.batchId(), f.calls(), f.startMillis(), f.stopMillis()));
-        }
+        reports.finished(f);
     }
 
     /**
@@ -736,28 +314,17 @@ public final class RunEngine implements AutoCloseable {
             routes.close();
             client.close();
         } finally {
-            stores.values().forEach(CheckpointStore::close);
-            locks.values().forEach(StateLock::close);
-            progress.close();
-            allure.close();
+            states.close();
+            reports.close();
         }
         client.client().stops().forEach(stop -> problems.add("requests to " + stop.scope() + " were stopped after "
                 + stop.cause().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), stop.describe()));
-        if (!summary.figures().isEmpty()) {
-            Map<String, Path> dirs = new TreeMap<>();
-            stores.forEach((suite, store) -> dirs.put(suite, store.directory()));
-            System.out.println(summary.render(client.client().metrics().snapshot(), dirs, allure.directory()));
-            String batched = routes.summary();
-            if (!batched.isEmpty()) {
-                System.out.print(batched);
-            }
-        }
+        reports.printSummary(client.client().metrics().snapshot(), states.directories(), batches::summary);
         if (dryRun) {
-            end.dryRun(record, dryRunFigures);
+            reports.dryRun(preparation.estimates());
             return;
         }
-        end.finish(summary, problems, suiteMinPassRates, config, client.client(), origin, record, narrowed(),
-                questionsNotFound());
+        reports.finish(problems, config, client.client(), narrowed(), preparation.questionsNotFound());
     }
 
     /** Why this run is narrower than its tests (an IDE's selection, some questions), or {@code null}. */

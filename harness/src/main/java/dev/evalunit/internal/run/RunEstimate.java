@@ -1,8 +1,8 @@
 package dev.evalunit.internal.run;
 
-import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
+import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchItem;
@@ -25,11 +25,13 @@ import java.util.OptionalInt;
  */
 final class RunEstimate {
 
+    private static final System.Logger LOG = System.getLogger(RunEstimate.class.getName());
+
     /** A prompt this many times its test's median, and at least {@value #OUTLIER_TOKENS} tokens, is named. */
     static final int OUTLIER_FACTOR = 10;
     static final int OUTLIER_TOKENS = 2_000;
 
-    private final RunEngine run;
+    private final SuiteStates states;
     private final EvalConfig config;
     private final ContextWindows windows;
     long invocations;
@@ -43,8 +45,8 @@ final class RunEstimate {
     final List<String> outliers = new ArrayList<>();
     final List<String> handWritten = new ArrayList<>();
 
-    RunEstimate(RunEngine run, EvalConfig config) {
-        this.run = run;
+    RunEstimate(SuiteStates states, EvalConfig config) {
+        this.states = states;
         this.config = config;
         this.windows = ContextWindows.from(config.values());
     }
@@ -59,15 +61,16 @@ final class RunEstimate {
         List<Integer> promptTokens = new ArrayList<>();
         List<String> promptIds = new ArrayList<>();
         try {
-            run.checkpoint(test.suite());
+            states.checkpoint(test.suite());
             test.invocations().filter(i -> selected.selected().isEmpty() || selected.selected().contains(i.index()))
                     .forEach(i -> {
                         invocations++;
-                        Optional<Completion> answer = run.stored(i.key());
+                        Optional<Completion> answer = states.stored(i.key());
                         if (answer.isPresent()) {
                             stored++;
-                            for (FollowUpStage f : test.followUps()) {
-                                countStoredFollowUp(test, i, f, answer.get());
+                            for (BatchItem f : FollowUpRequests.ofStored(states, test, i, answer.get())) {
+                                followUps++;
+                                price(f.model(), f.request(), test.batchEligible());
                             }
                             return;
                         }
@@ -79,7 +82,7 @@ final class RunEstimate {
                         promptTokens.add(estimate.promptTokens());
                         promptIds.add(i.questionId() == null ? "-" : i.questionId());
                         window(i.request().model(), estimate, i.request(), i.questionId());
-                        for (BatchItem f : Routes.guessedFollowUps(test, i)) {
+                        for (BatchItem f : FollowUpRequests.guessed(test, i)) {
                             followUps++;
                             price(f.model(), f.request(), test.batchEligible());
                         }
@@ -88,18 +91,6 @@ final class RunEstimate {
             return; // its start reports it
         }
         outlier(test, promptTokens, promptIds);
-    }
-
-    private void countStoredFollowUp(PlannedTest test, PlannedInvocation i, FollowUpStage f, Completion answer) {
-        try {
-            PlannedInvocation.Stage stage = i.followUp(f, new Answer(i.request(), answer, true), test.model());
-            if (run.storedFollowUp(i, stage).isEmpty()) {
-                followUps++;
-                price(stage.key().model(), stage.request(), test.batchEligible());
-            }
-        } catch (RuntimeException failing) {
-            // the invocation meets it when it runs
-        }
     }
 
     private RequestEstimate price(String model, ChatRequest request, boolean batchEligible) {
@@ -151,6 +142,23 @@ final class RunEstimate {
                     far.size() > 1 ? String.format(Locale.ROOT, ", and the prompts of %,d more questions are over %d "
                             + "times the median", far.size() - 1, OUTLIER_FACTOR) : ""));
         }
+    }
+
+    /**
+     * Says the estimate: its line (a dry run's says that nothing is sent), and as warnings the prompts over their
+     * model's context window and the prompts far above their test's others.
+     */
+    void say(boolean dryRun) {
+        String line = line();
+        if (!line.isEmpty()) {
+            System.out.println(line + (dryRun ? "; a dry run (" + ConfigKeys.DRY_RUN + "=true): nothing is sent" : ""));
+        }
+        if (!overWindow.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, overWindow.size() + " prompts are over their model's context "
+                    + "window and will not be sent (their invocations fail): " + String.join(", ",
+                    overWindow.subList(0, Math.min(5, overWindow.size()))) + (overWindow.size() > 5 ? ", ..." : ""));
+        }
+        outliers.forEach(o -> LOG.log(System.Logger.Level.WARNING, o));
     }
 
     /** The estimate in one line, for the start of the run; empty when nothing with a prompt was counted. */

@@ -23,27 +23,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StageClient implements LlmClient {
 
-    private final RunEngine engine;
+    private final StageAnswers answers;
+    /** The model of a call that names none: the run's default. */
+    private final String defaultModel;
     private final PlannedInvocation invocation;
     private final Map<String, AtomicInteger> occurrences = new ConcurrentHashMap<>();
     private final List<InvocationReport.Call> calls = new CopyOnWriteArrayList<>();
 
-    StageClient(RunEngine engine, PlannedInvocation invocation) {
-        this.engine = engine;
+    StageClient(StageAnswers answers, String defaultModel, PlannedInvocation invocation) {
+        this.answers = answers;
+        this.defaultModel = defaultModel;
         this.invocation = invocation;
     }
 
     @Override
     public CompletableFuture<Completion> generateAsync(ChatRequest request) {
-        if (engine.interrupted()) {
+        if (answers.interrupted()) {
             return CompletableFuture.failedFuture(new RunInterruptedException());
         }
-        String model = request.model() != null ? request.model() : engine.config().defaultModel();
+        String model = request.model() != null ? request.model() : defaultModel;
         String hash = InvocationKey.hash(request, model);
         int occurrence = occurrences.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
         PlannedInvocation.Stage stage = invocation.stage(stageName(hash, occurrence), request, model, hash);
         long start = System.currentTimeMillis();
-        return engine.answerOfCall(invocation.suite(), request, stage.key()).handle((answered, e) -> {
+        return answers.answerOfCall(invocation.suite(), request, stage.key()).handle((answered, e) -> {
             Throwable failure = e instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
             boolean replayed = answered != null && answered.answer().replayed();
             Completion c = answered == null ? null : answered.answer().completion();
