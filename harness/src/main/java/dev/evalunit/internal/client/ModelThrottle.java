@@ -108,7 +108,7 @@ public final class ModelThrottle implements AutoCloseable {
     private final TokenBucket requests;
     private final TokenBucket tokens;
     /** Limits shared with other processes, or {@code null}. */
-    private final SharedLimits.Gate gate;
+    private final SharedGate gate;
     private final boolean learnRequests;
     private final boolean learnTokens;
 
@@ -138,7 +138,7 @@ public final class ModelThrottle implements AutoCloseable {
      * request leaves when this process's buckets and the shared ones both allow it, and a 429 pauses them all.
      */
     public ModelThrottle(String model, Settings settings, LongSupplier nanoTime, Wakeups wakeups,
-                         SharedLimits.Gate gate) {
+                         SharedGate gate) {
         this.model = model;
         this.gate = gate;
         this.settings = settings;
