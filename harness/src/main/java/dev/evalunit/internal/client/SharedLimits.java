@@ -1,8 +1,11 @@
 package dev.evalunit.internal.client;
 
+import dev.evalunit.config.ConfigKeys;
+import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,6 +50,9 @@ import redis.clients.jedis.JedisPool;
  * <p>This class connects, names the namespace, and keeps the timer and one {@link SharedGate} per model.
  */
 public final class SharedLimits implements AutoCloseable {
+
+    /** Where a Redis not reached at the start is told, in the client's name: the run goes on without it. */
+    private static final System.Logger CLIENT_LOG = System.getLogger(ThrottledClient.class.getName());
 
     /** The share of an account's limit the shared buckets allow. */
     static final double HEADROOM = 0.98;
@@ -102,6 +109,40 @@ public final class SharedLimits implements AutoCloseable {
             }
             throw new IllegalStateException("cannot reach Redis at " + where + " (evalunit.shared-limits.redis): "
                     + RedisConnections.explain(unreachable, redis, trustedCertificates));
+        }
+    }
+
+    /**
+     * The limits shared through {@code evalunit.shared-limits.redis}, or {@code null} without the setting, or,
+     * with one warning, when Redis cannot be reached at the start (this process then keeps to its own limits).
+     */
+    static SharedLimits configured(EvalConfig config) {
+        Optional<URI> redis = Optional.ofNullable(config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS, null,
+                "a redis:// (or TLS rediss://) address, such as redis://127.0.0.1:6379", text -> {
+                    URI uri = URI.create(text.strip());
+                    if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+                        throw new IllegalArgumentException(text);
+                    }
+                    return uri;
+                }));
+        if (redis.isEmpty()) {
+            return null;
+        }
+        String namespace = config.values().get(ConfigKeys.SHARED_LIMITS_NAMESPACE).map(String::strip)
+                .filter(n -> !n.isEmpty()).orElseGet(() -> namespaceOf(config.openai()));
+        Path ca = config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS_CA, null,
+                "a readable file of PEM certificates", text -> {
+                    Path file = Path.of(text.strip());
+                    if (!Files.isReadable(file)) {
+                        throw new IllegalArgumentException(text);
+                    }
+                    return file;
+                });
+        try {
+            return connect(redis.get(), namespace, ca);
+        } catch (IllegalStateException unreachable) {
+            CLIENT_LOG.log(System.Logger.Level.WARNING, unreachable.getMessage() + "; this run keeps to its own limits");
+            return null;
         }
     }
 
