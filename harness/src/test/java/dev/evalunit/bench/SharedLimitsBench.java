@@ -2,6 +2,7 @@ package dev.evalunit.bench;
 
 import dev.evalunit.internal.client.DelayProxy;
 import dev.evalunit.internal.client.RedisServer;
+import dev.evalunit.internal.client.SharedGate;
 import dev.evalunit.internal.client.SharedLimits;
 import dev.evalunit.simulator.Latency;
 import dev.evalunit.simulator.OpenAiSimulator;
@@ -135,7 +136,7 @@ class SharedLimitsBench {
     private static Map<String, Double> overhead() throws Exception {
         try (RedisServer redis = RedisServer.start();
              SharedLimits limits = SharedLimits.connect(URI.create(redis.url()), "overhead-" + UUID.randomUUID())) {
-            SharedLimits.Gate gate = limits.gate("gpt-4o-mini");
+            SharedGate gate = limits.gate("gpt-4o-mini");
             gate.limits(1e6, 1e9, 1.0, System.nanoTime()); // far above 5,000 requests, within what Bucket4j takes
             Histogram nanos = new Histogram(3);
             for (int i = -500; i < 5_000; i++) {

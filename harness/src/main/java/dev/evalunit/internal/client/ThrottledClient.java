@@ -6,19 +6,11 @@ import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.client.ClientListener;
 import dev.evalunit.client.OpenAiClient;
-import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
-import dev.evalunit.config.ModelPrice;
-import dev.evalunit.config.RateLimitConfig;
 import dev.evalunit.internal.concurrent.InFlight;
-import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +35,10 @@ import java.util.function.LongSupplier;
  * {@link ModelThrottle} (priority queue, RPM and TPM buckets, adaptive concurrency); then openai-java
  * over a pooled OkHttp client. When every attempt fails with a server-side failure and a fallback
  * model is configured, the request is sent once more through the fallback model's own lane.
+ *
+ * <p>A model's throttle, retries and breaker are its {@link Lanes lane}; an attempt is {@link Attempts}'; the
+ * limits shared with other processes are {@link SharedLimits}'. This class runs a request through them, waits
+ * out an open circuit, falls back, and closes.
  */
 public final class ThrottledClient implements OpenAiClient {
 
@@ -55,12 +51,10 @@ public final class ThrottledClient implements OpenAiClient {
     private final LongSupplier nanoTime;
     private final TokenEstimator estimator = TokenEstimator.shared();
     private final ContextWindows contextWindows;
-    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Lanes lanes;
     private final MetricsRecorder metrics;
     private final BudgetGuard budget;
     private final Listeners listeners;
-    private final RetryPolicy<Completion> retryPolicy;
-    private final double burstSeconds;
     private final AtomicLong order = new AtomicLong();
     private final InFlight outstanding = new InFlight();
     private volatile boolean closed;
@@ -81,62 +75,16 @@ public final class ThrottledClient implements OpenAiClient {
         this.redactor = Redactor.forKey(config.openai().apiKey());
         this.stops = new Stops(config.openai().baseUrl().toString());
         this.nanoTime = b.nanoTime;
-        this.burstSeconds = b.burstSeconds;
         this.metrics = new MetricsRecorder(nanoTime);
         this.budget = new BudgetGuard(config.budgetUsd());
         this.listeners = new Listeners(b.listeners, redactor);
         this.scheduler = newScheduler();
         this.transport = new OpenAiTransport(config.openai(), config.rateLimit().maxConcurrency());
-        this.sharedLimits = sharedLimits(config);
+        this.sharedLimits = SharedLimits.configured(config);
         this.attempts = new Attempts(config, budget, metrics, listeners, transport, stops, this::drain, redactor,
                 nanoTime, lastFailures);
-        BackoffPolicy backoff = new BackoffPolicy(config.retry(), b.random);
-        this.retryPolicy = RetryPolicy.<Completion>builder()
-                .handleIf(e -> e instanceof LlmException l && l.retryable())
-                .withMaxAttempts(config.retry().maxAttempts())
-                .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(),
-                        ctx.getLastException() instanceof LlmException l ? attempts.cappedRetryAfter(l) : null))
-                .onRetryScheduled(e -> {
-                    LlmException cause = (LlmException) e.getLastException();
-                    metrics.retried(cause.model());
-                    listeners.fire(ClientListener::onRetry, new ClientListener.RetryScheduled(
-                            cause.model(), e.getAttemptCount(), e.getDelay(), cause));
-                })
-                .build();
-    }
-
-    /**
-     * The limits shared through {@code evalunit.shared-limits.redis}, or {@code null} without the setting, or,
-     * with one warning, when Redis cannot be reached at the start (this process then keeps to its own limits).
-     */
-    private static SharedLimits sharedLimits(EvalConfig config) {
-        Optional<URI> redis = Optional.ofNullable(config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS, null,
-                "a redis:// (or TLS rediss://) address, such as redis://127.0.0.1:6379", text -> {
-                    URI uri = URI.create(text.strip());
-                    if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                        throw new IllegalArgumentException(text);
-                    }
-                    return uri;
-                }));
-        if (redis.isEmpty()) {
-            return null;
-        }
-        String namespace = config.values().get(ConfigKeys.SHARED_LIMITS_NAMESPACE).map(String::strip)
-                .filter(n -> !n.isEmpty()).orElseGet(() -> SharedLimits.namespaceOf(config.openai()));
-        Path ca = config.values().getAs(ConfigKeys.SHARED_LIMITS_REDIS_CA, null,
-                "a readable file of PEM certificates", text -> {
-                    Path file = Path.of(text.strip());
-                    if (!Files.isReadable(file)) {
-                        throw new IllegalArgumentException(text);
-                    }
-                    return file;
-                });
-        try {
-            return SharedLimits.connect(redis.get(), namespace, ca);
-        } catch (IllegalStateException unreachable) {
-            LOG.log(System.Logger.Level.WARNING, unreachable.getMessage() + "; this run keeps to its own limits");
-            return null;
-        }
+        this.lanes = new Lanes(config, budget, transport, scheduler, nanoTime, b.burstSeconds, sharedLimits,
+                lastFailures, attempts, metrics, listeners, b.random);
     }
 
     /** A client for the configuration, with no listeners. */
@@ -192,7 +140,7 @@ public final class ThrottledClient implements OpenAiClient {
     private CompletableFuture<Completion> execute(String model, ChatRequest request, long start, long place) {
         Lane lane;
         try {
-            lane = lane(model);
+            lane = lanes.of(model);
         } catch (LlmException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -308,7 +256,7 @@ public final class ThrottledClient implements OpenAiClient {
     private void drain(Stop stop) {
         LOG.log(System.Logger.Level.WARNING, "no more requests to " + stop.scope() + " are sent: "
                 + stop.cause().getMessage() + "; " + stop.advice());
-        Lane lane = lanes.get(stop.model());
+        Lane lane = lanes.existing(stop.model());
         if (lane != null) {
             lane.throttle.cancelQueued(request -> Stops.applies(stop, (ChatRequest) request), () -> notSent(stop));
         }
@@ -322,51 +270,6 @@ public final class ThrottledClient implements OpenAiClient {
     private CompletableFuture<Completion> failed(String model, LlmException failure) {
         metrics.failed(model, failure.kind());
         return CompletableFuture.failedFuture(failure);
-    }
-
-    private Lane lane(String model) {
-        Lane lane = lanes.get(model);
-        if (lane != null) {
-            return lane;
-        }
-        Optional<ModelPrice> price = config.prices().forModel(model);
-        if (price.isEmpty() && budget.capped()) {
-            throw RequestEstimate.unpriced(model);
-        }
-        return lanes.computeIfAbsent(model, m -> {
-            RateLimitConfig limits = config.rateLimitFor(m);
-            ModelThrottle throttle = new ModelThrottle(m, new ModelThrottle.Settings(limits.requestsPerMinute(),
-                    limits.tokensPerMinute(), limits.maxConcurrency(), limits.adaptive(), burstSeconds, limits.derived()),
-                    nanoTime, Wakeups.on(scheduler), sharedLimits == null ? null : sharedLimits.gate(m));
-            int total = lanes.values().stream().mapToInt(l -> l.maxConcurrency).sum() + limits.maxConcurrency();
-            transport.ensureCapacity(total);
-            Lane[] self = new Lane[1];
-            CircuitBreaker<Completion> breaker = CircuitBreaker.<Completion>builder()
-                    .handleIf(e -> e instanceof LlmException l && l.kind().serverFailure())
-                    .withFailureThreshold(config.circuitBreaker().failureThreshold())
-                    .withDelay(config.circuitBreaker().openDelay())
-                    .withSuccessThreshold(1)
-                    .onOpen(e -> {
-                        self[0].breakerOpened();
-                        // Failures without any response are refused or dropped connections, not a server's errors.
-                        LlmException unanswered = self[0].reachedServer() ? null : lastFailures.get(m);
-                        LOG.log(System.Logger.Level.WARNING, "circuit breaker for " + m + " opened after "
-                                + config.circuitBreaker().failureThreshold() + (unanswered == null
-                                ? " server failures in a row; requests wait for it (up to "
-                                + "evalunit.circuit-breaker.outage-budget = "
-                                + Durations.format(config.circuitBreaker().outageBudget()) + ")"
-                                : " failures in a row and no answer ever from " + config.openai().baseUrl()
-                                + " (the last: " + unanswered.getMessage() + ")"));
-                    })
-                    .onClose(e -> {
-                        self[0].breakerClosed();
-                        LOG.log(System.Logger.Level.INFO, "circuit breaker for " + m + " closed again");
-                    })
-                    .build();
-            self[0] = new Lane(m, throttle, Failsafe.with(retryPolicy, breaker).with(scheduler), breaker, price,
-                    limits.maxConcurrency());
-            return self[0];
-        });
     }
 
     /** What the client has done so far. */
@@ -390,7 +293,7 @@ public final class ThrottledClient implements OpenAiClient {
 
     /** The throttle of a model (created on first use), for monitoring. */
     public ModelThrottle throttle(String model) {
-        return lane(model).throttle;
+        return lanes.of(model).throttle;
     }
 
     /** Never: this client speaks to the configured endpoint; a {@link RunClient} may start the simulator. */
@@ -423,7 +326,7 @@ public final class ThrottledClient implements OpenAiClient {
             return;
         }
         closed = true;
-        lanes.values().forEach(l -> l.throttle.close());
+        lanes.all().forEach(l -> l.throttle.close());
         long deadline = System.nanoTime() + grace.toNanos();
         int unanswered = outstanding.awaitNone(System.nanoTime() + grace.toNanos());
         if (unanswered > 0) {

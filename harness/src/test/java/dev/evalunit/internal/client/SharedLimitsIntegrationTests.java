@@ -136,7 +136,7 @@ class SharedLimitsIntegrationTests {
         try (SharedLimits first = SharedLimits.connect(URI.create(own.url()), namespace);
              SharedLimits second = SharedLimits.connect(URI.create(own.url()), namespace);
              SharedLimits third = SharedLimits.connect(URI.create(own.url()), namespace)) {
-            SharedLimits.Gate gate = third.gate("gpt-4o-mini");
+            SharedGate gate = third.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime());
             assertThat(third.processes()).as("processes drawing on the limits").isEqualTo(3);
             assertThat(take(gate, 10)).as("a request taken from the shared bucket").isTrue();
@@ -170,7 +170,7 @@ class SharedLimitsIntegrationTests {
              SharedLimits second = SharedLimits.connect(URI.create(own[0].url()), namespace);
              SharedLimits third = SharedLimits.connect(URI.create(own[0].url()), namespace);
              SharedLimits fourth = SharedLimits.connect(URI.create(own[0].url()), namespace)) {
-            SharedLimits.Gate gate = fourth.gate("gpt-4o-mini");
+            SharedGate gate = fourth.gate("gpt-4o-mini");
             // shared: a bucket of 98 that refills 98 a second; this process's share of four: 24.5 a second, 24 at most
             gate.limits(6_000, 0, 1, System.nanoTime());
             assertThat(fourth.processes()).isEqualTo(4);
@@ -195,7 +195,7 @@ class SharedLimitsIntegrationTests {
     }
 
     /** Takes requests from {@code gate} with its clock held at {@code now} for {@code during}: how many it gave. */
-    private static int takenWithin(SharedLimits.Gate gate, long now, Duration during) throws InterruptedException {
+    private static int takenWithin(SharedGate gate, long now, Duration during) throws InterruptedException {
         int taken = 0;
         long end = System.nanoTime() + during.toNanos();
         while (System.nanoTime() < end) {
@@ -213,8 +213,8 @@ class SharedLimitsIntegrationTests {
         String namespace = "remaining-" + UUID.randomUUID();
         try (SharedLimits first = SharedLimits.connect(URI.create(redis.url()), namespace);
              SharedLimits second = SharedLimits.connect(URI.create(redis.url()), namespace)) {
-            SharedLimits.Gate mine = first.gate("gpt-4o-mini");
-            SharedLimits.Gate theirs = second.gate("gpt-4o-mini");
+            SharedGate mine = first.gate("gpt-4o-mini");
+            SharedGate theirs = second.gate("gpt-4o-mini");
             long now = System.nanoTime();
             mine.limits(600, 0, 1, now); // a bucket of 9 requests (600 a minute, 1 s of it, 98 %), half full
             theirs.limits(600, 0, 1, now);
@@ -233,7 +233,7 @@ class SharedLimitsIntegrationTests {
     void whatTheServerSaysIsLeftNeverRaisesTheSharedBucket() {
         String namespace = "remaining-" + UUID.randomUUID();
         try (SharedLimits only = SharedLimits.connect(URI.create(redis.url()), namespace)) {
-            SharedLimits.Gate gate = only.gate("gpt-4o-mini");
+            SharedGate gate = only.gate("gpt-4o-mini");
             long now = System.nanoTime();
             gate.limits(600, 0, 1, now);
             assertThat(take(gate, 0)).isTrue();
@@ -255,13 +255,13 @@ class SharedLimitsIntegrationTests {
     void limitsThatChangeReplaceWhatAnEarlierRunLeftInRedis() throws InterruptedException {
         String namespace = "relimit-" + UUID.randomUUID();
         try (SharedLimits earlier = SharedLimits.connect(URI.create(redis.url()), namespace)) {
-            SharedLimits.Gate gate = earlier.gate("gpt-4o-mini");
+            SharedGate gate = earlier.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime()); // a bucket of 9 requests (600 a minute, 1 s of it, 98 %)
             assertThat(take(gate, 0)).isTrue();
             assertThat(gate.available("rpm").join()).isLessThanOrEqualTo(9);
         }
         try (SharedLimits later = SharedLimits.connect(URI.create(redis.url()), namespace)) {
-            SharedLimits.Gate gate = later.gate("gpt-4o-mini");
+            SharedGate gate = later.gate("gpt-4o-mini");
             gate.limits(3_000, 0, 1, System.nanoTime()); // a bucket of 49
 
             assertThat(take(gate, 0)).isTrue();
@@ -281,7 +281,7 @@ class SharedLimitsIntegrationTests {
         String namespace = "idle-" + UUID.randomUUID();
         try (SharedLimits only = SharedLimits.connect(URI.create(redis.url()), namespace);
              Jedis connection = new Jedis(URI.create(redis.url()))) {
-            SharedLimits.Gate gate = only.gate("gpt-4o-mini");
+            SharedGate gate = only.gate("gpt-4o-mini");
             gate.limits(600, 0, 1, System.nanoTime());
             assertThat(take(gate, 0)).isTrue();
 
@@ -336,7 +336,7 @@ class SharedLimitsIntegrationTests {
             String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
             URI address = URI.create("rediss://:" + encoded + "@127.0.0.1:" + tls.port());
             try (SharedLimits shared = SharedLimits.connect(address, "tls-" + UUID.randomUUID(), tls.ca())) {
-                SharedLimits.Gate gate = shared.gate("gpt-4o-mini");
+                SharedGate gate = shared.gate("gpt-4o-mini");
                 gate.limits(600, 0, 1, System.nanoTime());
 
                 assertThat(take(gate, 0)).as("a request taken from the bucket over TLS").isTrue();
@@ -381,7 +381,7 @@ class SharedLimitsIntegrationTests {
     }
 
     /** Takes a request and {@code tokens} from the gate, waiting for its lease: false when none came in 5 s. */
-    private static boolean take(SharedLimits.Gate gate, long tokens) {
+    private static boolean take(SharedGate gate, long tokens) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
             long wait = gate.tryTake(tokens, System.nanoTime());
