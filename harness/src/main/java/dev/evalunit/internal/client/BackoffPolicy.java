@@ -1,8 +1,11 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.RetryConfig;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import org.apiguardian.api.API;
 
 /**
  * The delay before a retry: exponential from the base delay, capped at the maximum, with jitter
@@ -11,6 +14,7 @@ import java.util.function.DoubleSupplier;
  * Immutable and thread-safe when its random source is. The real-time client and the Batch API's
  * calls both use it.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BackoffPolicy {
 
     private final long baseNanos;

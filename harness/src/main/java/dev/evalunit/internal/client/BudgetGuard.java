@@ -1,10 +1,13 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.BudgetExceededException;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import org.apiguardian.api.API;
 
 /**
  * The budget cap: a request is refused before it is sent when spent plus reserved (requests queued
@@ -20,6 +23,7 @@ import java.util.OptionalDouble;
  * (part of {@link #spentUsd()} for the cap, and shown apart in the summary). So the spend never passes
  * the cap by more than the requests in flight when it was reached.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BudgetGuard implements Budget {
 
     private final double capUsd;

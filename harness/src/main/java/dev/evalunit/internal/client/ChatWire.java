@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.core.ObjectMappers;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * A chat completion on OpenAI's wire: the request body we send and the answer we read back. The
@@ -23,6 +26,7 @@ import java.util.Optional;
  * byte for byte the body a real-time one would send, and both answers become the same
  * {@link Completion}. Stateless and thread-safe; for evalunit's own packages, not for benchmark authors.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ChatWire {
 
     private static final JsonMapper MAPPER = ObjectMappers.jsonMapper();

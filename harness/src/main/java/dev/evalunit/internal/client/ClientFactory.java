@@ -1,10 +1,14 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.client.ClientListener;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.EvalConfig;
+import org.apiguardian.api.API;
 
 /** The harness's {@link OpenAiClient.Factory}: a {@link ThrottledClient}, or a {@link RunClient}'s. */
+@API(status = INTERNAL, since = "0.1")
 public final class ClientFactory implements OpenAiClient.Factory {
 
     @Override

@@ -1,11 +1,14 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * How many tokens each model takes in one request, prompt and answer together: a prompt longer than that is
@@ -15,6 +18,7 @@ import java.util.TreeMap;
  * ({@code gpt-4o-mini-2024-07-18} as {@code gpt-4o-mini}): the longest name the model starts with, then
  * {@code -}. Immutable.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ContextWindows {
 
     static final Map<String, Integer> KNOWN = Map.ofEntries(

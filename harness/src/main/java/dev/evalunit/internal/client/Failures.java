@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.openai.core.http.Headers;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
@@ -15,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * Turns what openai-java and the network throw into our exception hierarchy, deciding on the way
@@ -22,6 +25,7 @@ import java.util.function.Supplier;
  * bodies are; 400, 401, 403, 404, 422 and 429 {@code insufficient_quota} are not. The Batch API's
  * calls and its failed lines are classified here too, so both paths agree. Stateless and thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Failures {
 
     private Failures() {

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.client.ClientMetrics;
@@ -14,13 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.apiguardian.api.API;
 
 /**
  * The recorder behind {@link ClientMetrics}: what the client has done so far: throughput, latency percentiles per model (HdrHistogram, 3
  * significant digits), retries, 429s, errors by kind, tokens and cost. Recording is lock-free and
  * thread-safe; {@link #snapshot()} may be called at any time, e.g. by a progress bar.
  */
-public final class MetricsRecorder implements ClientMetrics {
+@API(status = INTERNAL, since = "0.1")
+final class MetricsRecorder implements ClientMetrics {
 
     private final LongSupplier nanoTime;
     private final AtomicLong firstSent = new AtomicLong(Long.MIN_VALUE);

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * Decides when each request for one model may be sent: a priority queue in front of an RPM bucket,
@@ -27,7 +30,8 @@ import java.util.function.Supplier;
  * {@code retry-after} in full. Until the first response of any kind has come back, one request goes at a time;
  * then the {@link ConcurrencyLimit} adapts to 429s. This class queues, dispatches and hands out permits.
  */
-public final class ModelThrottle implements AutoCloseable {
+@API(status = INTERNAL, since = "0.1")
+final class ModelThrottle implements AutoCloseable {
 
     /**
      * How one model is throttled.

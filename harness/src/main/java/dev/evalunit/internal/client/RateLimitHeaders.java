@@ -1,10 +1,13 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.Durations;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * What one response said about the account's rate limits, from OpenAI's {@code x-ratelimit-*} and
@@ -19,7 +22,8 @@ import java.util.regex.Pattern;
  * @param resetTokens       {@code x-ratelimit-reset-tokens}
  * @param retryAfter        {@code retry-after-ms} when present, else {@code retry-after} in seconds
  */
-public record RateLimitHeaders(
+@API(status = INTERNAL, since = "0.1")
+record RateLimitHeaders(
         long limitRequests,
         long limitTokens,
         long remainingRequests,

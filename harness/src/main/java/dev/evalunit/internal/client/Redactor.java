@@ -1,13 +1,17 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * Removes API keys from text before it is logged, stored in an exception, checkpointed or attached
  * to a report: the configured key wherever it appears, and anything shaped like an OpenAI key
  * ({@code sk-} followed by 16 or more key characters). Immutable and thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Redactor {
 
     /** What a key is replaced with. */

@@ -1,10 +1,13 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.ModelPrice;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What a request may cost before it is sent: its prompt counted with jtokkit, and every answer as long
@@ -16,6 +19,7 @@ import java.util.Optional;
  * @param promptTokens      the prompt's tokens as counted
  * @param completionReserve the completion tokens reserved for all its choices
  */
+@API(status = INTERNAL, since = "0.1")
 public record RequestEstimate(int promptTokens, long completionReserve) {
 
     /** Completion tokens reserved for each choice of a request that sets no {@code maxTokens}. */

@@ -1,20 +1,25 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.client.ClientListener;
+import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.EvalConfig;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The client of one run: against OpenAI (or {@code evalunit.openai.base-url}) when an API key is
  * configured, otherwise against the built-in simulator, started on a loopback port and announced
  * in one line, so nobody mistakes simulated answers for a model's. Closing it closes both.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunClient implements OpenAiClient {
 
     private static final System.Logger LOG = System.getLogger(RunClient.class.getName());
@@ -79,7 +84,7 @@ public final class RunClient implements OpenAiClient {
     }
 
     @Override
-    public MetricsRecorder metrics() {
+    public ClientMetrics metrics() {
         return client.metrics();
     }
 

@@ -1,10 +1,13 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 
 /**
  * One model's limits shared with the other processes of a namespace, as a {@link ModelThrottle} draws on them:
@@ -12,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the server's {@code x-ratelimit-remaining-*}, and while Redis is away this process's {@link LocalShare}.
  * No method waits for Redis. Thread-safe: the leases and the share are guarded by this gate's monitor.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SharedGate {
 
     /** How often the server's remaining corrects the shared buckets, at most. */

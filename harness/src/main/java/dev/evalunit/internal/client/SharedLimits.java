@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 import redis.clients.jedis.JedisPool;
 
 /**
@@ -49,6 +52,7 @@ import redis.clients.jedis.JedisPool;
  *
  * <p>This class connects, names the namespace, and keeps the timer and one {@link SharedGate} per model.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SharedLimits implements AutoCloseable {
 
     /** Where a Redis not reached at the start is told, in the client's name: the run goes on without it. */

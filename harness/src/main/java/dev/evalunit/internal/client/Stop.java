@@ -1,8 +1,11 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.LlmException;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
+import org.apiguardian.api.API;
 
 /**
  * Why the client no longer sends the requests of a model, or of one shape of them: a failure that every
@@ -10,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * model does not support, a server that was never reached). Sending them would only repeat it, and a
  * quota error repeated 2,370 times is 2,370 errors and no information. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Stop {
 
     private final String model;

@@ -1,10 +1,13 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.client.ClientListener;
+import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
@@ -26,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * The shared, rate-limited OpenAI client. This class is threadsafe: one instance serves a whole run.
@@ -40,6 +44,7 @@ import java.util.function.LongSupplier;
  * limits shared with other processes are {@link SharedLimits}'. This class runs a request through them, waits
  * out an open circuit, falls back, and closes.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ThrottledClient implements OpenAiClient {
 
     private static final System.Logger LOG = System.getLogger(ThrottledClient.class.getName());
@@ -274,7 +279,7 @@ public final class ThrottledClient implements OpenAiClient {
 
     /** What the client has done so far. */
     @Override
-    public MetricsRecorder metrics() {
+    public ClientMetrics metrics() {
         return metrics;
     }
 

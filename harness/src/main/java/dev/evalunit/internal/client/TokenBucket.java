@@ -1,5 +1,9 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A token bucket that refills continuously: {@code perMinute / 60} tokens a second up to its
  * capacity. Not thread-safe: {@link ModelThrottle} guards it with its lock. Time is passed in as
@@ -8,7 +12,8 @@ package dev.evalunit.internal.client;
  * <p>A take larger than the capacity is allowed once the bucket is full and drives it negative, so
  * one request bigger than a second's worth of tokens waits for a full bucket instead of forever.
  */
-public final class TokenBucket {
+@API(status = INTERNAL, since = "0.1")
+final class TokenBucket {
 
     private static final double NANOS_PER_MINUTE = 60e9;
 

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.client;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -7,6 +9,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.evalunit.Message;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * Counts tokens the way OpenAI bills them, with jtokkit and our own model-to-encoding table.
@@ -20,6 +23,7 @@ import java.util.Locale;
  * content tokens, and 3 more that prime the reply. The simulator counts in a way of its own, from the
  * request's JSON, pinned to what the API reported for OpenAI's cookbook example.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class TokenEstimator {
 
     private static final int TOKENS_PER_MESSAGE = 3;

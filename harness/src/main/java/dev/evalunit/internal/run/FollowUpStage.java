@@ -1,9 +1,12 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Answer;
 import dev.evalunit.ChatRequest;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import org.apiguardian.api.API;
 
 /**
  * A declared follow-up of a test's invocations: the request built from the row and the prompt's answer,
@@ -12,6 +15,7 @@ import java.util.function.BiFunction;
  * @param name    the follow-up's name, e.g. {@code judge}; its stage is {@code follow-up <name>}
  * @param request the request for a row and its answer; never returns {@code null}
  */
+@API(status = INTERNAL, since = "0.1")
 public record FollowUpStage(String name, BiFunction<Object, Answer, ChatRequest> request) {
 
     public FollowUpStage {

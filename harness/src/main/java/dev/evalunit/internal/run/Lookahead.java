@@ -1,5 +1,7 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Priority;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apiguardian.api.API;
 
 /**
  * Keeps the requests of a test's next selected invocations in flight while earlier bodies run. The
@@ -17,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * urgently once their body is the one waiting.
  * Used from one thread at a time; answers complete on the client's threads.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Lookahead {
 
     private final FollowUpAnswers answerer;

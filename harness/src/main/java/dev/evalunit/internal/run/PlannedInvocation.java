@@ -1,10 +1,13 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.internal.checkpoint.InvocationKey;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One invocation of a benchmark test (a row, a temperature, a sample) from plan to report: its identity,
@@ -26,6 +29,7 @@ import java.util.Objects;
  * @param sharedBy     how many samples share its prompt's request, one choice each ({@code n} choices of one
  *                     request, {@code evalunit.samples.mode=choices}); 1 when it has a request of its own
  */
+@API(status = INTERNAL, since = "0.1")
 public record PlannedInvocation(int index, String suite, String test, Object row, String questionId,
                                 String questionText, double temperature, int sample, Stage prompt, Route route,
                                 int sharedBy) {

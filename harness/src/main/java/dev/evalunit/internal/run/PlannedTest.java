@@ -1,12 +1,16 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.List;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * A benchmark test as the run engine sees it: where its invocations' answers go and how it is judged.
  * The JUnit adapter reads one from a test method's annotations; the engine knows nothing of those.
  */
+@API(status = INTERNAL, since = "0.1")
 public interface PlannedTest {
 
     /** The suite's name, e.g. {@code TruthfulQA}. */

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.config.ConfigException;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * Which rows of a dataset a run asks: one shard of them ({@code evalunit.shard=i/n}: the i-th of every n
@@ -29,6 +32,7 @@ import java.util.stream.Stream;
  * @param shard      which shard, from 1 to {@code shards}
  * @param shards     how many shards the dataset is split into; 1 for none
  */
+@API(status = INTERNAL, since = "0.1")
 public record RowSelection(Set<String> ids, Set<String> categories, int limit, Long seed, int shard, int shards) {
 
     public static final RowSelection ALL = new RowSelection(Set.of(), Set.of(), 0, null, 1, 1);

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.Answer;
 import dev.evalunit.BenchmarkConfigurationException;
 import dev.evalunit.ChatRequest;
@@ -36,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The run engine: one benchmark run from its start to its verdict, knowing nothing of JUnit. It takes
@@ -51,6 +54,7 @@ import java.util.Set;
  * and {@link StageAnswers} answer invocations, sending through the {@link Sender}; {@link RunReports} reports what
  * finished, for the verdict {@link RunEnd} writes.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RunEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RunEngine.class.getName());

@@ -1,5 +1,7 @@
 package dev.evalunit.internal.run;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.LlmClient;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apiguardian.api.API;
 
 /**
  * The shared client as one invocation's body sees it: every call it makes (a hand-written test's
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or in another order still find their answers. Each call, once it ends, is kept for the invocation's
  * report. Closing it does nothing: the run owns the client. Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class StageClient implements LlmClient {
 
     private final StageAnswers answers;
