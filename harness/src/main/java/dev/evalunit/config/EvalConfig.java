@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Consumer;
 import org.apiguardian.api.API;
 
 /**
@@ -103,54 +104,82 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
     }
 
     public EvalConfig withOpenAI(OpenAIConfig openai) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.openai = openai);
     }
 
     public EvalConfig withDefaultModel(String defaultModel) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.defaultModel = defaultModel);
     }
 
     public EvalConfig withFallbackModel(Optional<String> fallbackModel) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.fallbackModel = fallbackModel);
     }
 
     public EvalConfig withRateLimit(RateLimitConfig rateLimit) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.rateLimit = rateLimit);
     }
 
     public EvalConfig withModelOverride(ModelOverride override) {
-        Map<String, ModelOverride> copy = new HashMap<>(modelOverrides);
-        copy.put(override.model(), override);
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, copy, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> {
+            c.modelOverrides = new HashMap<>(modelOverrides);
+            c.modelOverrides.put(override.model(), override);
+        });
     }
 
     public EvalConfig withRetry(RetryConfig retry) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.retry = retry);
     }
 
     public EvalConfig withCircuitBreaker(CircuitBreakerConfig circuitBreaker) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.circuitBreaker = circuitBreaker);
     }
 
     public EvalConfig withBatch(BatchConfig batch) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.batch = batch);
     }
 
     public EvalConfig withPrices(PriceTable prices) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.prices = prices);
     }
 
     public EvalConfig withBudgetUsd(OptionalDouble budgetUsd) {
-        return new EvalConfig(openai, defaultModel, fallbackModel, rateLimit, modelOverrides, retry, circuitBreaker,
-                batch, prices, budgetUsd, values);
+        return with(c -> c.budgetUsd = budgetUsd);
+    }
+
+    /** A copy with {@code change} made to its components, validated again by the canonical constructor. */
+    private EvalConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new EvalConfig(c.openai, c.defaultModel, c.fallbackModel, c.rateLimit, c.modelOverrides, c.retry,
+                c.circuitBreaker, c.batch, c.prices, c.budgetUsd, c.values);
+    }
+
+    /** The components of a configuration while a {@code with} method changes one. */
+    private static final class Copy {
+        OpenAIConfig openai;
+        String defaultModel;
+        Optional<String> fallbackModel;
+        RateLimitConfig rateLimit;
+        Map<String, ModelOverride> modelOverrides;
+        RetryConfig retry;
+        CircuitBreakerConfig circuitBreaker;
+        BatchConfig batch;
+        PriceTable prices;
+        OptionalDouble budgetUsd;
+        final ConfigValues values;
+
+        Copy(EvalConfig from) {
+            openai = from.openai;
+            defaultModel = from.defaultModel;
+            fallbackModel = from.fallbackModel;
+            rateLimit = from.rateLimit;
+            modelOverrides = from.modelOverrides;
+            retry = from.retry;
+            circuitBreaker = from.circuitBreaker;
+            batch = from.batch;
+            prices = from.prices;
+            budgetUsd = from.budgetUsd;
+            values = from.values;
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.evalunit.internal.batch;
 
-import dev.evalunit.EvalunitException;
+import dev.evalunit.internal.checkpoint.StateFileException;
 import java.nio.file.Path;
 
 /**
@@ -11,24 +11,9 @@ import java.nio.file.Path;
  * batch ledger benchmark-state/TruthfulQA/epoch-1/batches/ledger.jsonl line 7 is not valid JSON: ...; repair or delete that line (batches it names may then be submitted again)
  * </pre>
  */
-final class BatchException extends EvalunitException {
-
-    private final Path file;
-    private final int line;
+final class BatchException extends StateFileException {
 
     BatchException(Path file, int line, String message, Throwable cause) {
-        super(message, cause);
-        this.file = file;
-        this.line = line;
-    }
-
-    /** The file at fault. */
-    public Path file() {
-        return file;
-    }
-
-    /** The 1-based number of the line at fault, or 0 when the problem is not one line. */
-    public int line() {
-        return line;
+        super(file, line, message, cause);
     }
 }

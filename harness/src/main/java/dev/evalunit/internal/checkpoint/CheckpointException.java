@@ -2,7 +2,6 @@ package dev.evalunit.internal.checkpoint;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import dev.evalunit.EvalunitException;
 import java.nio.file.Path;
 import org.apiguardian.api.API;
 
@@ -16,24 +15,9 @@ import org.apiguardian.api.API;
  * </pre>
  */
 @API(status = INTERNAL, since = "0.1")
-public class CheckpointException extends EvalunitException {
-
-    private final Path file;
-    private final int line;
+public class CheckpointException extends StateFileException {
 
     CheckpointException(Path file, int line, String message, Throwable cause) {
-        super(message, cause);
-        this.file = file;
-        this.line = line;
-    }
-
-    /** The file at fault, as the message names it. */
-    public Path file() {
-        return file;
-    }
-
-    /** The 1-based number of the line at fault, or 0 when the problem is not one line (a failed write). */
-    public int line() {
-        return line;
+        super(file, line, message, cause);
     }
 }

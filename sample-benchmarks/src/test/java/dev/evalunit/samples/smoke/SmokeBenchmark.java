@@ -2,11 +2,11 @@ package dev.evalunit.samples.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evalunit.junit.BenchmarkSuite;
-import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Temperature;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 
 /**
  * A few factual questions written by hand, one method each, as a scientist writes a quick check

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.junit.BenchmarkSuite;
-import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Prompt;
 import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import java.util.Optional;
 import java.util.stream.Stream;
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
-import dev.evalunit.junit.BenchmarkSuite;
-import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
 import dev.evalunit.Prompt;
@@ -14,6 +12,8 @@ import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 

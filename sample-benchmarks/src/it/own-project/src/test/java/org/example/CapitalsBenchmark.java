@@ -3,8 +3,6 @@ package org.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.evalunit.Answer;
-import dev.evalunit.junit.BenchmarkSuite;
-import dev.evalunit.junit.BenchmarkTest;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.FollowUp;
 import dev.evalunit.Metric;
@@ -13,6 +11,8 @@ import dev.evalunit.Questions;
 import dev.evalunit.Scorecard;
 import dev.evalunit.Temperatures;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.junit.BenchmarkSuite;
+import dev.evalunit.junit.BenchmarkTest;
 import java.util.List;
 import java.util.Map;
 
