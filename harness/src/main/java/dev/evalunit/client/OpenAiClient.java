@@ -30,7 +30,8 @@ public interface OpenAiClient extends LlmClient, AutoCloseable {
     /**
      * A client for {@code config}'s endpoint and key.
      *
-     * @throws dev.evalunit.config.ConfigException when the configuration has no API key
+     * @throws IllegalStateException when the configuration has no API key (use {@link #open} to fall back to the
+     *                               built-in simulator)
      */
     static OpenAiClient create(EvalConfig config, ClientListener... listeners) {
         return Factory.loaded().create(config, false, listeners);
