@@ -16,13 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.commons.statistics.descriptive.Median;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,11 +47,9 @@ final class BenchSupport {
                 .withRetry(new RetryConfig(8, Duration.ofMillis(100), Duration.ofSeconds(10), 0.25));
     }
 
+    /** The median of the runs' values, by Commons Statistics (the mean of the middle two when there are an even number). */
     static double median(double... values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Median.withDefaults().evaluate(values);
     }
 
     /** How many times a bench runs each measurement, {@code -Dbench.runs} (default 3): each figure is the median. */

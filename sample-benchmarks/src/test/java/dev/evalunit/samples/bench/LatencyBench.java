@@ -84,6 +84,7 @@ class LatencyBench {
             try {
                 Map<String, Double> once = runs.once(options, run);
                 System.out.printf(Locale.ROOT, "LatencyBench %s run %d/%d: %s%n", scenario.id(), run, options.runs(), once);
+                refuseARunThatDidNotRun(scenario, run, options, once);
                 all.add(once);
             } catch (IOException e) {
                 throw new IllegalStateException("LatencyBench " + scenario.id() + " run " + run + " failed: " + e, e);
@@ -91,6 +92,24 @@ class LatencyBench {
         }
         all.get(0).keySet().forEach(key -> figures.put(key,
                 LatencyFigures.median(all.stream().mapToDouble(m -> m.get(key)).toArray())));
+    }
+
+    /**
+     * A run whose test classes failed to start, or that planned no invocation, measured nothing: its figures
+     * would be written as if it had (a missing dataset once gave {@code main_job_efficiency: null} and a green
+     * bench), so the bench fails instead, saying where it looked for the datasets.
+     */
+    private static void refuseARunThatDidNotRun(Scenario scenario, int run, LatencyOptions options,
+                                                Map<String, Double> once) {
+        once.forEach((key, value) -> {
+            boolean failedToStart = key.endsWith("_containers_failed") && value > 0;
+            boolean nothingPlanned = key.contains("_invocations") && value == 0;
+            if (failedToStart || nothingPlanned) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "LatencyBench %s run %d measured nothing "
+                        + "(%s = %.0f): are the TruthfulQA files in %s (bench.datasets.dir)?", scenario.id(), run, key,
+                        value, options.datasetsDir()));
+            }
+        });
     }
 
     /** The server of the real-time figures: {@code bench.latency.ms} answers, a per-minute request limit enforced per second. */

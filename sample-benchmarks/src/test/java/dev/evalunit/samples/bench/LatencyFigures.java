@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.commons.statistics.descriptive.Median;
 
 /** Medians, rounding and the JSON out of {@link LatencyBench}. */
 final class LatencyFigures {
@@ -23,10 +24,7 @@ final class LatencyFigures {
         if (Arrays.stream(values).anyMatch(Double::isNaN)) {
             return null;
         }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double median = Median.withDefaults().evaluate(values);
         return median == Math.rint(median) && Math.abs(median) < 1e15 ? (Number) (long) median : (Number) median;
     }
 
