@@ -54,6 +54,15 @@ class ArchitectureTests {
     }
 
     @Test
+    void theApiImportsNeitherTheAdapterNorTheEngine() {
+        // what a benchmark author touches: the root package (only), configuration, datasets, the client's face
+        noClasses().that().resideInAnyPackage("dev.evalunit", "dev.evalunit.config..", "dev.evalunit.dataset..",
+                        "dev.evalunit.client..")
+                .should().dependOnClassesThat().resideInAnyPackage(ADAPTER, INTERNAL)
+                .check(harness);
+    }
+
+    @Test
     void theHarnessNeverImportsTheSimulator() {
         noClasses().should().dependOnClassesThat().resideInAPackage("dev.evalunit.simulator..")
                 .check(harness);
