@@ -20,8 +20,10 @@ module dev.evalunit {
 
     requires transitive org.junit.jupiter.api;
     requires transitive org.apiguardian.api;
-    requires org.junit.platform.launcher;
-    requires org.junit.platform.engine;
+    // the launcher's services (RunSession, SuiteFilter) are public types of an exported package, and a benchmark
+    // project gets JUnit's launcher through the harness anyway
+    requires transitive org.junit.platform.launcher;
+    requires transitive org.junit.platform.engine;
     requires org.junit.platform.commons;
     requires org.opentest4j;
 

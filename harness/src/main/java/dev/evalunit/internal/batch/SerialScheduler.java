@@ -1,5 +1,6 @@
 package dev.evalunit.internal.batch;
 
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,11 +39,7 @@ final class SerialScheduler {
     }
 
     private static ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "evalunit-batches");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("evalunit-batches"));
         s.setRemoveOnCancelPolicy(true);
         return s;
     }

@@ -10,6 +10,7 @@ import com.openai.models.webhooks.UnwrapWebhookEvent;
 import com.openai.models.webhooks.WebhookVerificationParams;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -101,11 +102,7 @@ public final class WebhookReceiver implements AutoCloseable {
         for (Outcome o : Outcome.values()) {
             counts.put(o, new AtomicLong());
         }
-        this.handlers = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "evalunit-webhooks");
-            t.setDaemon(true);
-            return t;
-        });
+        this.handlers = Executors.newSingleThreadExecutor(DaemonThreads.named("evalunit-webhooks"));
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
     }

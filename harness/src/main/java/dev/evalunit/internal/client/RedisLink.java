@@ -1,5 +1,6 @@
 package dev.evalunit.internal.client;
 
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -56,15 +56,7 @@ final class RedisLink {
         this.buckets = Bucket4jJedis.casBasedBuilder(pool)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(idleBucket))
                 .build();
-        this.io = Executors.newFixedThreadPool(CONNECTIONS, daemon("evalunit-shared-limits-io"));
-    }
-
-    static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        this.io = Executors.newFixedThreadPool(CONNECTIONS, DaemonThreads.named("evalunit-shared-limits-io"));
     }
 
     /** Bucket4j's distributed buckets, stored in this Redis. */

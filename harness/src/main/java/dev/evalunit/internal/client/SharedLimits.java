@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.OpenAIConfig;
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class SharedLimits implements AutoCloseable {
         this.redis = new RedisLink(pool, where, IDLE_BUCKET);
         this.presence = new Presence(redis, namespace);
         this.namespace = namespace;
-        this.timer = Executors.newSingleThreadScheduledExecutor(RedisLink.daemon("evalunit-shared-limits"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("evalunit-shared-limits"));
     }
 
     /**

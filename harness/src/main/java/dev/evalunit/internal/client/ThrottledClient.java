@@ -11,6 +11,7 @@ import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.Durations;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import dev.evalunit.internal.concurrent.InFlight;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
@@ -102,11 +103,7 @@ public final class ThrottledClient implements OpenAiClient {
     }
 
     private static ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "evalunit-client-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, DaemonThreads.named("evalunit-client-scheduler"));
         s.setRemoveOnCancelPolicy(true);
         return s;
     }

@@ -1,5 +1,6 @@
 package dev.evalunit.internal.report;
 
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -76,11 +77,7 @@ final class PlainDisplay implements ProgressDisplay {
     }
 
     private ScheduledExecutorService startTicker(long periodNanos) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "evalunit-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("evalunit-progress"));
         // Ticks at a tenth of the interval so a line is at most 10% late; stepped() decides if one is due.
         long tick = Math.max(1_000_000L, periodNanos / 10);
         executor.scheduleAtFixedRate(this::stepped, tick, tick, TimeUnit.NANOSECONDS);

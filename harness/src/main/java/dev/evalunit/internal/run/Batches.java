@@ -16,6 +16,7 @@ import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,11 +62,7 @@ final class Batches {
     private final Map<String, CompletableFuture<BatchCoordinator.Delivered>> deliveries = new ConcurrentHashMap<>();
     /** Batch items whose answer the samples of a request of n choices share, by custom id: n. */
     private final Map<String, Integer> sharedBy = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "evalunit-batches");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("evalunit-batches"));
 
     /**
      * @param batch  the batch settings, with their defaults for this run ({@link #settings})

@@ -5,6 +5,7 @@ import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.checkpoint.AnswerKey;
+import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,11 +47,7 @@ final class Routes implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> followUpsRouted = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Routes follow-ups off the batch threads, which complete the answers they wait for. */
-    private final ExecutorService followUpRouting = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "evalunit-follow-ups");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService followUpRouting = Executors.newSingleThreadExecutor(DaemonThreads.named("evalunit-follow-ups"));
 
     /**
      * @param batch  the batch settings, with their defaults for this run ({@link Batches#settings})
