@@ -47,6 +47,7 @@ module dev.evalunit {
     requires org.apache.commons.pool2;
     requires org.apache.commons.statistics.distribution;
     requires org.apache.commons.statistics.inference;
+    requires org.apache.commons.text;
     requires java.net.http;
     requires jdk.httpserver;
 

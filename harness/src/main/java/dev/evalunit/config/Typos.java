@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.apache.commons.text.similarity.DamerauLevenshteinDistance;
 
 /**
  * Finds keys that are probably misspelt known keys. Unknown keys that resemble nothing are left
  * alone: later features and other tools add keys of their own.
  */
 final class Typos {
+
+    private static final DamerauLevenshteinDistance DAMERAU_LEVENSHTEIN = new DamerauLevenshteinDistance();
 
     private Typos() {
     }
@@ -98,8 +101,8 @@ final class Typos {
         return bestDistance <= tolerance ? Optional.ofNullable(best) : Optional.empty();
     }
 
-    /** Optimal string alignment distance: Levenshtein plus swapped neighbours, the commonest typo. */
+    /** Damerau-Levenshtein distance: Levenshtein plus swapped neighbours, the commonest typo. */
     static int distance(String a, String b) {
-        return dev.evalunit.config.EditDistance.between(a, b);
+        return DAMERAU_LEVENSHTEIN.apply(a, b);
     }
 }

@@ -2,8 +2,9 @@ package dev.evalunit.internal.run;
 
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.compare.NaturalOrder;
-import dev.evalunit.config.EditDistance;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.commons.text.similarity.DamerauLevenshteinDistance;
 
 /**
  * Gets the run's tests ready before their invocations run, once per test: its questions checked, what it will ask
@@ -127,7 +129,7 @@ final class TestPreparation {
         for (String wanted : new TreeSet<>(rows.ids())) {
             if (!questionIdsFound.contains(wanted) && !questionIdsKnown.isEmpty()) {
                 missing.add(wanted + " (nearest: " + String.join(", ",
-                        EditDistance.nearest(wanted, questionIdsKnown, 3)) + ")");
+                        nearest(wanted, questionIdsKnown, 3)) + ")");
             }
         }
         return missing;
@@ -136,5 +138,11 @@ final class TestPreparation {
     /** Every estimate said, for the verdict of a dry run. */
     List<RunEstimate> estimates() {
         return estimates;
+    }
+
+    /** The {@code max} names of {@code known} nearest {@code name} (Damerau-Levenshtein), nearest first, ties in order. */
+    private static List<String> nearest(String name, Collection<String> known, int max) {
+        DamerauLevenshteinDistance distance = new DamerauLevenshteinDistance();
+        return known.stream().sorted(Comparator.comparingInt(k -> distance.apply(name, k))).limit(max).toList();
     }
 }
