@@ -13,6 +13,13 @@ import org.apiguardian.api.API;
  * asked for with {@code retry-after}: that wait is obeyed in full, not jittered or capped.
  * Immutable and thread-safe when its random source is. The real-time client and the Batch API's
  * calls both use it.
+ *
+ * <p>Failsafe's {@code RetryPolicy} runs the client's retries and asks this class for each delay
+ * ({@code withDelayFn}). Its own {@code withBackoff} and {@code withJitter} are not used, because Failsafe
+ * 3.3 jitters a computed delay too ({@code RetryPolicyExecutor} applies {@code adjustForJitter} after
+ * {@code computeDelay}): a server's {@code retry-after} would be cut short by up to the jitter and the retry
+ * would come back into the same 429. Its jitter is also symmetric, which lengthens half the waits, and
+ * {@code withBackoff} refuses a base delay equal to the cap, which a configuration may set.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class BackoffPolicy {
