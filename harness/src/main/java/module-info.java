@@ -29,6 +29,8 @@ module dev.evalunit {
 
     requires openai.java.core;
     requires openai.java.client.okhttp;
+    requires com.anthropic.core;
+    requires com.anthropic.client.okhttp;
     requires okhttp3;
     requires kotlin.stdlib;
     requires dev.failsafe.core;

@@ -30,6 +30,8 @@ public final class ConfigKeys {
     public static final String OPENAI_PROJECT = "evalunit.openai.project";
     public static final String OPENAI_CONNECT_TIMEOUT = "evalunit.openai.connect-timeout";
     public static final String OPENAI_REQUEST_TIMEOUT = "evalunit.openai.request-timeout";
+    public static final String ANTHROPIC_API_KEY = "evalunit.anthropic.api-key";
+    public static final String ANTHROPIC_BASE_URL = "evalunit.anthropic.base-url";
     public static final String MODEL = "evalunit.model";
     public static final String FALLBACK_MODEL = "evalunit.fallback-model";
     public static final String RATE_LIMIT_RPM = "evalunit.rate-limit.rpm";
@@ -139,6 +141,8 @@ public final class ConfigKeys {
             new Key(OPENAI_PROJECT, null, "OPENAI_PROJECT_ID"),
             new Key(OPENAI_CONNECT_TIMEOUT, "10s", null),
             new Key(OPENAI_REQUEST_TIMEOUT, "120s", null),
+            new Key(ANTHROPIC_API_KEY, null, "ANTHROPIC_API_KEY"),
+            new Key(ANTHROPIC_BASE_URL, "https://api.anthropic.com", "ANTHROPIC_BASE_URL"),
             new Key(MODEL, "gpt-4o-mini", null),
             new Key(FALLBACK_MODEL, null, null),
             new Key(RATE_LIMIT_RPM, null, null),

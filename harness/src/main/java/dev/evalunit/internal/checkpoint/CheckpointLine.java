@@ -46,7 +46,7 @@ record CheckpointLine(int v, String suite, String test, String questionId, doubl
                 c.completionTokens(), c.cachedTokens(), millis(c.latency()), millis(c.elapsed()), c.attempts(),
                 c.requestId(), c.systemFingerprint(), c.costUsd(), c.logprobs(), c.fallbackModel());
         return new CheckpointLine(SCHEMA, key.suite(), key.test(), key.questionId(), key.temperature(), key.sample(),
-                key.stage(), key.model(), key.requestHash(), origin.id(), finishedAt.toString(), answer);
+                key.stage(), key.model(), key.requestHash(), origin.forModel(key.model()).id(), finishedAt.toString(), answer);
     }
 
     /**

@@ -76,7 +76,7 @@ final class CheckpointReader {
             throw corrupt(file, number, e);
         }
         lines++;
-        if (!origin.wrote(line.origin())) {
+        if (!origin.forModel(line.model()).wrote(line.origin())) {
             otherOrigin++; // another server's, or the simulator's: never passed off as this origin's
             return;
         }

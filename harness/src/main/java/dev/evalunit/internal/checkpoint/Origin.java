@@ -2,6 +2,7 @@ package dev.evalunit.internal.checkpoint;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.evalunit.internal.client.ModelTraits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,12 +14,17 @@ import org.apiguardian.api.API;
  * answer is replayed or collected only for the origin it came from: simulated answers are never passed
  * off as a model's, and answers of one OpenAI-compatible server never as another's. Immutable.
  *
- * @param simulated whether the built-in simulator answers
- * @param endpoint  {@code host[:port]/path} of a live endpoint, e.g. {@code api.openai.com/v1}; for the
- *                  simulator, {@code built-in simulator} (its port changes every run, its answers do not)
+ * <p>A run that asks Anthropic's models too has a second endpoint for them: an answer of such a model records
+ * and is matched against {@link #forModel(String) its own}, so the origin of OpenAI's answers does not change when
+ * a run adds Anthropic's.
+ *
+ * @param simulated          whether the built-in simulator answers
+ * @param endpoint           {@code host[:port]/path} of a live endpoint, e.g. {@code api.openai.com/v1}; for the
+ *                           simulator, {@code built-in simulator} (its port changes every run, its answers do not)
+ * @param anthropicEndpoint  the same of Anthropic's endpoint, e.g. {@code api.anthropic.com}, or {@code null}
  */
 @API(status = INTERNAL, since = "0.1")
-public record Origin(boolean simulated, String endpoint) {
+public record Origin(boolean simulated, String endpoint, String anthropicEndpoint) {
 
     /** The directory, under a suite's, that holds the simulator's state, kept apart from live state. */
     public static final String SIMULATED_DIRECTORY = "simulated";
@@ -31,6 +37,25 @@ public record Origin(boolean simulated, String endpoint) {
         if (endpoint.isBlank()) {
             throw new IllegalArgumentException("endpoint must not be blank");
         }
+    }
+
+    /** An origin of one endpoint. */
+    public Origin(boolean simulated, String endpoint) {
+        this(simulated, endpoint, null);
+    }
+
+    /** This live origin, with Anthropic's models answered at {@code baseUrl}. */
+    public Origin withAnthropic(URI baseUrl) {
+        return simulated ? this : new Origin(false, endpoint, live(baseUrl).endpoint());
+    }
+
+    /** The origin of {@code model}'s answers: Anthropic's endpoint for an Anthropic model, when there is one. */
+    public Origin forModel(String model) {
+        if (simulated || anthropicEndpoint == null || model == null
+                || ModelTraits.of(model).vendor() != ModelTraits.Vendor.ANTHROPIC) {
+            return this;
+        }
+        return new Origin(false, anthropicEndpoint);
     }
 
     /** The built-in simulator. */

@@ -1,6 +1,5 @@
 package dev.evalunit.internal.client;
 
-import com.openai.errors.OpenAIServiceException;
 import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
@@ -30,7 +29,7 @@ final class Attempts {
     private final BudgetGuard budget;
     private final MetricsRecorder metrics;
     private final Listeners listeners;
-    private final OpenAiTransport transport;
+    private final Providers providers;
     private final Stops stops;
     private final Consumer<Stop> drain;
     private final Redactor redactor;
@@ -45,13 +44,13 @@ final class Attempts {
      * @param lastFailures where a failure that came without any HTTP response is kept, per model
      */
     Attempts(EvalConfig config, BudgetGuard budget, MetricsRecorder metrics, Listeners listeners,
-             OpenAiTransport transport, Stops stops, Consumer<Stop> drain, Redactor redactor, LongSupplier nanoTime,
+             Providers providers, Stops stops, Consumer<Stop> drain, Redactor redactor, LongSupplier nanoTime,
              Map<String, LlmException> lastFailures) {
         this.config = config;
         this.budget = budget;
         this.metrics = metrics;
         this.listeners = listeners;
-        this.transport = transport;
+        this.providers = providers;
         this.stops = stops;
         this.drain = drain;
         this.redactor = redactor;
@@ -96,9 +95,9 @@ final class Attempts {
                         new ClientListener.RequestSent(model, attempt, call.request.priority(), call.tokens));
             }
             long sentAt = nanoTime.getAsLong();
-            CompletableFuture<OpenAiTransport.Exchange> sent;
+            CompletableFuture<? extends Provider.Exchange> sent;
             try {
-                sent = transport.send(model, call.request);
+                sent = providers.of(model).send(model, call.request);
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -118,7 +117,7 @@ final class Attempts {
 
     /** Ends one attempt: releases its permit and budget reservation with what came back. */
     private void settle(Call call, ModelThrottle.Permit permit, CompletableFuture<Completion> result,
-                        OpenAiTransport.Exchange exchange, Throwable error, int attempt, long sentAt) {
+                        Provider.Exchange exchange, Throwable error, int attempt, long sentAt) {
         Lane lane = call.lane;
         String model = lane.model;
         long now = nanoTime.getAsLong();
@@ -145,7 +144,7 @@ final class Attempts {
         }
         LlmException failure = Failures.classify(error, model, attempt, redactor);
         call.failed.add(failure.asFailedAttempt());
-        RateLimitHeaders headers = headers(Failures.unwrap(error));
+        RateLimitHeaders headers = Failures.headersOf(error);
         if (headers != null) {
             lane.reached();
         } else {
@@ -216,10 +215,4 @@ final class Attempts {
         return cap;
     }
 
-    private static RateLimitHeaders headers(Throwable error) {
-        if (error instanceof OpenAIServiceException service) {
-            return RateLimitHeaders.parse(name -> Failures.first(service.headers(), name));
-        }
-        return null;
-    }
 }

@@ -2,6 +2,9 @@ package dev.evalunit.internal.client;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.anthropic.errors.AnthropicInvalidDataException;
+import com.anthropic.errors.AnthropicIoException;
+import com.anthropic.errors.AnthropicServiceException;
 import com.openai.core.http.Headers;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -20,7 +24,7 @@ import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
- * Turns what openai-java and the network throw into our exception hierarchy, deciding on the way
+ * Turns what openai-java, anthropic-java and the network throw into our exception hierarchy, deciding on the way
  * what is retryable: 429 {@code rate_limit_exceeded}, 408, 409, 5xx, timeouts, resets and unreadable
  * bodies are; 400, 401, 403, 404, 422 and 429 {@code insufficient_quota} are not. The Batch API's
  * calls and its failed lines are classified here too, so both paths agree. Stateless and thread-safe.
@@ -40,12 +44,15 @@ public final class Failures {
         if (t instanceof OpenAIServiceException service) {
             return fromStatus(service, model, attempt, redactor);
         }
-        if (t instanceof OpenAIInvalidDataException) {
+        if (t instanceof AnthropicServiceException service) {
+            return AnthropicTransport.failure(service, model, attempt, redactor);
+        }
+        if (t instanceof OpenAIInvalidDataException || t instanceof AnthropicInvalidDataException) {
             return LlmException.of(ErrorKind.MALFORMED_RESPONSE, model, attempt, 200, null, null, null,
                     redactor.redact(t.getMessage()), null);
         }
-        if (t instanceof OpenAIIoException || t instanceof IOException) {
-            Throwable io = t instanceof OpenAIIoException && t.getCause() != null ? t.getCause() : t;
+        if (t instanceof OpenAIIoException || t instanceof AnthropicIoException || t instanceof IOException) {
+            Throwable io = !(t instanceof IOException) && t.getCause() != null ? t.getCause() : t;
             ErrorKind kind = io instanceof SocketTimeoutException || io instanceof InterruptedIOException
                     ? ErrorKind.TIMEOUT : ErrorKind.CONNECTION;
             return LlmException.of(kind, model, attempt, 0, null, null, null,
@@ -56,6 +63,18 @@ public final class Failures {
         }
         return LlmException.of(ErrorKind.UNEXPECTED, model, attempt, 0, null, null, null,
                 t.getClass().getName() + ": " + redactor.redact(t.getMessage()), null);
+    }
+
+    /** The rate-limit headers a failed exchange came with, or {@code null} when no HTTP response came. */
+    static RateLimitHeaders headersOf(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof OpenAIServiceException service) {
+            return RateLimitHeaders.parse(name -> first(service.headers(), name));
+        }
+        if (t instanceof AnthropicServiceException service) {
+            return RateLimitHeaders.anthropic(name -> AnthropicTransport.first(service.headers(), name), Instant.now());
+        }
+        return null;
     }
 
     /** The cause inside {@link CompletionException} and {@link ExecutionException} wrappers. */

@@ -32,7 +32,7 @@ final class Lanes {
 
     private final EvalConfig config;
     private final BudgetGuard budget;
-    private final OpenAiTransport transport;
+    private final Providers providers;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoTime;
     private final double burstSeconds;
@@ -43,12 +43,12 @@ final class Lanes {
     private final RetryPolicy<Completion> retryPolicy;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
 
-    Lanes(EvalConfig config, BudgetGuard budget, OpenAiTransport transport, ScheduledExecutorService scheduler,
+    Lanes(EvalConfig config, BudgetGuard budget, Providers providers, ScheduledExecutorService scheduler,
           LongSupplier nanoTime, double burstSeconds, SharedLimits sharedLimits, Map<String, LlmException> lastFailures,
           Attempts attempts, MetricsRecorder metrics, Listeners listeners, DoubleSupplier random) {
         this.config = config;
         this.budget = budget;
-        this.transport = transport;
+        this.providers = providers;
         this.scheduler = scheduler;
         this.nanoTime = nanoTime;
         this.burstSeconds = burstSeconds;
@@ -99,7 +99,7 @@ final class Lanes {
                     limits.tokensPerMinute(), limits.maxConcurrency(), limits.adaptive(), burstSeconds, limits.derived()),
                     nanoTime, Wakeups.on(scheduler), sharedLimits == null ? null : sharedLimits.gate(m));
             int total = lanes.values().stream().mapToInt(l -> l.maxConcurrency).sum() + limits.maxConcurrency();
-            transport.ensureCapacity(total);
+            providers.ensureCapacity(total);
             Lane[] self = new Lane[1];
             CircuitBreaker<Completion> breaker = CircuitBreaker.<Completion>builder()
                     .handleIf(e -> e instanceof LlmException l && l.kind().serverFailure())

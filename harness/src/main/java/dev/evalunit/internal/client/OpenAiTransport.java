@@ -22,22 +22,24 @@ import okhttp3.OkHttpClient;
  * owns retries), and the dispatcher and connection pool are sized to the concurrency so a wave of
  * requests reuses connections instead of opening new ones. Thread-safe.
  */
-final class OpenAiTransport implements AutoCloseable {
+final class OpenAiTransport implements Provider {
 
     /** One HTTP exchange that came back 2xx. */
-    record Exchange(String model, ChatCompletion completion, HttpResponseFor<ChatCompletion> raw) {
+    record Exchange(String model, ChatCompletion completion, HttpResponseFor<ChatCompletion> raw)
+            implements Provider.Exchange {
 
-        /** Whether the answer reported its {@code usage}; some OpenAI-compatible servers leave it out. */
-        boolean hasUsage() {
+        @Override
+        public boolean hasUsage() {
             return completion.usage().isPresent();
         }
 
-        RateLimitHeaders rateLimitHeaders() {
+        @Override
+        public RateLimitHeaders rateLimitHeaders() {
             return RateLimitHeaders.parse(name -> Failures.first(raw.headers(), name));
         }
 
-        /** Our standard form of the answer, priced with {@code price} when the table has one. */
-        Completion toCompletion(int attempt, long latencyNanos, long elapsedNanos, Optional<ModelPrice> price) {
+        @Override
+        public Completion toCompletion(int attempt, long latencyNanos, long elapsedNanos, Optional<ModelPrice> price) {
             return ChatWire.completion(completion, model, raw.requestId().orElse(null), raw.statusCode(), attempt,
                     Duration.ofNanos(latencyNanos), Duration.ofNanos(elapsedNanos), price, false);
         }
@@ -73,8 +75,8 @@ final class OpenAiTransport implements AutoCloseable {
         this.client = builder.build();
     }
 
-    /** Widens the dispatcher and pool when another model's lane adds its concurrency. */
-    void ensureCapacity(int maxConcurrency) {
+    @Override
+    public void ensureCapacity(int maxConcurrency) {
         Dispatcher dispatcher = http.dispatcher();
         if (dispatcher.getMaxRequests() < maxConcurrency) {
             dispatcher.setMaxRequests(maxConcurrency);
@@ -82,7 +84,8 @@ final class OpenAiTransport implements AutoCloseable {
         }
     }
 
-    CompletableFuture<Exchange> send(String model, ChatRequest request) {
+    @Override
+    public CompletableFuture<Exchange> send(String model, ChatRequest request) {
         return client.chat().completions().withRawResponse().create(ChatWire.params(model, request))
                 .thenApply(raw -> new Exchange(model, raw.parse(), raw));
     }

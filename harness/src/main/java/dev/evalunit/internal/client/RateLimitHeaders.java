@@ -4,14 +4,17 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.evalunit.config.Durations;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /**
- * What one response said about the account's rate limits, from OpenAI's {@code x-ratelimit-*} and
- * {@code retry-after} headers. Each field is {@code -1} (or {@code null} for durations) when the
+ * What one response said about the account's rate limits, from OpenAI's {@code x-ratelimit-*} (or
+ * Anthropic's {@code anthropic-ratelimit-*}) and {@code retry-after} headers. Each field is {@code -1} (or {@code null} for durations) when the
  * header was absent or unreadable: a malformed header must never fail a request.
  *
  * @param limitRequests     {@code x-ratelimit-limit-requests}, requests per minute
@@ -55,6 +58,26 @@ record RateLimitHeaders(
                 duration(header.apply("x-ratelimit-reset-requests")),
                 duration(header.apply("x-ratelimit-reset-tokens")),
                 retryAfter);
+    }
+
+    /**
+     * Reads Anthropic's {@code anthropic-ratelimit-*} headers through {@code header}. Anthropic limits input and
+     * output tokens per minute apart; the client's token bucket follows the input tokens' limit (its
+     * {@code -input-tokens-*}, else the combined {@code -tokens-*}), the one a benchmark's prompts meet first, and an
+     * output limit met meanwhile answers 429 with a {@code retry-after} that the retry obeys. Reset times come as
+     * RFC 3339 instants and are read as the wait from {@code now}.
+     */
+    public static RateLimitHeaders anthropic(Function<String, String> header, Instant now) {
+        String tokens = header.apply("anthropic-ratelimit-input-tokens-limit") != null
+                ? "anthropic-ratelimit-input-tokens-" : "anthropic-ratelimit-tokens-";
+        return new RateLimitHeaders(
+                number(header.apply("anthropic-ratelimit-requests-limit")),
+                number(header.apply(tokens + "limit")),
+                number(header.apply("anthropic-ratelimit-requests-remaining")),
+                number(header.apply(tokens + "remaining")),
+                instant(header.apply("anthropic-ratelimit-requests-reset"), now),
+                instant(header.apply(tokens + "reset"), now),
+                seconds(header.apply("retry-after")));
     }
 
     /** Whether the server advertises any limit at all. */
@@ -106,6 +129,18 @@ record RateLimitHeaders(
         try {
             return Durations.parse(value.trim());
         } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Duration instant(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            Duration wait = Duration.between(now, OffsetDateTime.parse(value.trim()).toInstant());
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (DateTimeParseException e) {
             return null;
         }
     }

@@ -15,9 +15,11 @@ import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
- * The client of one run: against OpenAI (or {@code evalunit.openai.base-url}) when an API key is
- * configured, otherwise against the built-in simulator, started on a loopback port and announced
- * in one line, so nobody mistakes simulated answers for a model's. Closing it closes both.
+ * The client of one run: against OpenAI (or {@code evalunit.openai.base-url}) and Anthropic when an API key
+ * is configured, otherwise against the built-in simulator, which answers both providers' models, started on a
+ * loopback port and announced in one line, so nobody mistakes simulated answers for a model's. A run is either
+ * simulated or live as a whole: with one provider's key and not the other's, the other's models fail as
+ * unauthenticated. Closing it closes both.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class RunClient implements OpenAiClient {
@@ -46,7 +48,8 @@ public final class RunClient implements OpenAiClient {
     public static RunClient open(EvalConfig config, ClientListener... listeners) {
         AutoCloseable simulator = null;
         EvalConfig effective = config;
-        if (!config.openai().hasApiKey()) {
+        ThrottledClient.Builder builder;
+        if (!config.openai().hasApiKey() && Providers.anthropicKey(config).isEmpty()) {
             simulator = startSimulator();
             @SuppressWarnings("unchecked")
             URI baseUrl = ((Supplier<URI>) simulator).get();
@@ -55,8 +58,13 @@ public final class RunClient implements OpenAiClient {
                     + "built-in simulator at " + baseUrl + ", not produced by a model";
             System.err.println(line);
             LOG.log(System.Logger.Level.DEBUG, line); // printed above, once, for people; logged for files
+            // Anthropic's routes are on the same server, at its root: anthropic-java adds /v1/messages
+            URI root = baseUrl.resolve("/");
+            builder = ThrottledClient.builder(effective).simulator(() -> URI.create(root.toString().replaceAll("/+$", "")));
+        } else {
+            // A run with any key is live: a provider without one fails its models, it is never simulated beside a live one
+            builder = ThrottledClient.builder(effective);
         }
-        ThrottledClient.Builder builder = ThrottledClient.builder(effective);
         for (ClientListener listener : listeners) {
             builder.listener(listener);
         }

@@ -60,15 +60,20 @@ public final class Stop {
 
     /** What the user can do about it before running the same command again. */
     public String advice() {
+        boolean anthropic = ModelTraits.of(model).vendor() == ModelTraits.Vendor.ANTHROPIC;
+        String baseUrlKey = anthropic ? "evalunit.anthropic.base-url" : "evalunit.openai.base-url";
         return switch (cause.kind()) {
-            case QUOTA_EXHAUSTED -> "add credit or raise the limits of the account (OpenAI: Settings > Billing)";
-            case AUTHENTICATION -> "check the API key (OPENAI_API_KEY) and evalunit.openai.organization / project: the key is "
+            case QUOTA_EXHAUSTED -> "add credit or raise the limits of the account ("
+                    + (anthropic ? "Anthropic: Console > Settings > Billing" : "OpenAI: Settings > Billing") + ")";
+            case AUTHENTICATION -> anthropic
+                    ? "check the API key (ANTHROPIC_API_KEY): the key is wrong, revoked, or has no access to " + model
+                    : "check the API key (OPENAI_API_KEY) and evalunit.openai.organization / project: the key is "
                     + "wrong, revoked, or has no access to " + model;
-            case CONNECTION, TIMEOUT -> "check evalunit.openai.base-url (" + baseUrl + ") and the network: no request ever "
+            case CONNECTION, TIMEOUT -> "check " + baseUrlKey + " (" + baseUrl + ") and the network: no request ever "
                     + "reached the server";
             default -> cause.httpStatus() == 404
-                    ? "check the model name (evalunit.model, @BenchmarkSuite(model), the request's model) and "
-                    + "evalunit.openai.base-url (" + baseUrl + ")"
+                    ? "check the model name (evalunit.model, evalunit.models, @BenchmarkSuite(model), the request's "
+                    + "model) and " + baseUrlKey + " (" + baseUrl + ")"
                     : "change the requests: " + model + " does not accept " + shape
                     + " (leave the parameter out, or use a model that supports it)";
         };

@@ -36,11 +36,21 @@ final class Stops {
     private static final Set<String> SHAPE_CODES = Set.of("unsupported_value", "unsupported_parameter");
 
     private final String baseUrl;
+    private final String anthropicBaseUrl;
     private final Map<String, Stop> byModel = new ConcurrentHashMap<>();
     private final Map<List<String>, Stop> byShape = new ConcurrentHashMap<>();
 
-    Stops(String baseUrl) {
+    /**
+     * @param baseUrl          where OpenAI's models are asked, for the advice of a stop
+     * @param anthropicBaseUrl where Anthropic's models are asked
+     */
+    Stops(String baseUrl, String anthropicBaseUrl) {
         this.baseUrl = baseUrl;
+        this.anthropicBaseUrl = anthropicBaseUrl;
+    }
+
+    private String baseUrlOf(String model) {
+        return ModelTraits.of(model).vendor() == ModelTraits.Vendor.ANTHROPIC ? anthropicBaseUrl : baseUrl;
     }
 
     /** The stop that forbids sending {@code request} to {@code model}, if any. */
@@ -80,13 +90,13 @@ final class Stops {
         if (shape == null) {
             return Optional.empty();
         }
-        Stop stop = new Stop(model, shape, failure, baseUrl);
+        Stop stop = new Stop(model, shape, failure, baseUrlOf(model));
         return byShape.putIfAbsent(List.of(model, shape), stop) == null ? Optional.of(stop) : Optional.empty();
     }
 
     /** Stops every request of {@code model}, e.g. when its server was never reached. */
     Optional<Stop> stopModel(String model, LlmException failure) {
-        Stop stop = new Stop(model, null, failure, baseUrl);
+        Stop stop = new Stop(model, null, failure, baseUrlOf(model));
         return byModel.putIfAbsent(model, stop) == null ? Optional.of(stop) : Optional.empty();
     }
 

@@ -10,11 +10,13 @@ import dev.evalunit.client.ClientListener;
 import dev.evalunit.client.ClientMetrics;
 import dev.evalunit.client.OpenAiClient;
 import dev.evalunit.config.Durations;
+import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.concurrent.DaemonThreads;
 import dev.evalunit.internal.concurrent.InFlight;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -52,7 +55,7 @@ public final class ThrottledClient implements OpenAiClient {
 
     private final EvalConfig config;
     private final Redactor redactor;
-    private final OpenAiTransport transport;
+    private final Providers providers;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoTime;
     private final TokenEstimator estimator = TokenEstimator.shared();
@@ -74,22 +77,23 @@ public final class ThrottledClient implements OpenAiClient {
     private ThrottledClient(Builder b) {
         this.config = b.config;
         this.contextWindows = ContextWindows.from(b.config.values());
-        if (!config.openai().hasApiKey()) {
+        if (!config.openai().hasApiKey() && Providers.anthropicKey(config).isEmpty() && b.simulator == null) {
             throw new IllegalStateException("no OpenAI API key: set OPENAI_API_KEY (or -Devalunit.openai.api-key), "
-                    + "or run against the simulator");
+                    + "or ANTHROPIC_API_KEY for Anthropic's models, or run against the simulator");
         }
-        this.redactor = Redactor.forKey(config.openai().apiKey());
-        this.stops = new Stops(config.openai().baseUrl().toString());
+        this.redactor = Redactor.of(config);
+        this.stops = new Stops(config.openai().baseUrl().toString(), config.values()
+                .get(ConfigKeys.ANTHROPIC_BASE_URL).orElse(AnthropicTransport.DEFAULT_BASE_URL.toString()));
         this.nanoTime = b.nanoTime;
         this.metrics = new MetricsRecorder(nanoTime);
         this.budget = new BudgetGuard(config.budgetUsd());
         this.listeners = new Listeners(b.listeners, redactor);
         this.scheduler = newScheduler();
-        this.transport = new OpenAiTransport(config.openai(), config.rateLimit().maxConcurrency());
+        this.providers = new Providers(config, b.simulator);
         this.sharedLimits = SharedLimits.configured(config);
-        this.attempts = new Attempts(config, budget, metrics, listeners, transport, stops, this::drain, redactor,
+        this.attempts = new Attempts(config, budget, metrics, listeners, providers, stops, this::drain, redactor,
                 nanoTime, lastFailures);
-        this.lanes = new Lanes(config, budget, transport, scheduler, nanoTime, b.burstSeconds, sharedLimits,
+        this.lanes = new Lanes(config, budget, providers, scheduler, nanoTime, b.burstSeconds, sharedLimits,
                 lastFailures, attempts, metrics, listeners, b.random);
     }
 
@@ -334,7 +338,7 @@ public final class ThrottledClient implements OpenAiClient {
         if (unanswered > 0) {
             LOG.log(System.Logger.Level.WARNING, unanswered + " requests still unanswered at close");
         }
-        transport.close();
+        providers.close();
         scheduler.shutdownNow();
         if (sharedLimits != null) {
             sharedLimits.close();
@@ -348,6 +352,7 @@ public final class ThrottledClient implements OpenAiClient {
         private LongSupplier nanoTime = System::nanoTime;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private double burstSeconds = 1.0;
+        private Supplier<URI> simulator;
 
         private Builder(EvalConfig config) {
             this.config = config;
@@ -373,6 +378,15 @@ public final class ThrottledClient implements OpenAiClient {
         /** How many seconds of a per-minute limit may be sent at once (default 1). */
         public Builder burstSeconds(double burstSeconds) {
             this.burstSeconds = burstSeconds;
+            return this;
+        }
+
+        /**
+         * The built-in simulator's base URL, started on first use, for a provider without a key (Anthropic's when
+         * {@code ANTHROPIC_API_KEY} is unset); without it such a provider's requests fail as unauthenticated.
+         */
+        public Builder simulator(Supplier<URI> simulator) {
+            this.simulator = simulator;
             return this;
         }
 

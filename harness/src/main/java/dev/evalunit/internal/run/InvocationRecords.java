@@ -45,7 +45,7 @@ final class InvocationRecords {
             }
         }
         return new InvocationRecord(result.suite(), result.test(), result.questionId(), result.category(),
-                result.temperature() + 0.0, result.sample(), model, origin.id(),
+                result.temperature() + 0.0, result.sample(), model, origin.forModel(model).id(),
                 result.status().name().toLowerCase(Locale.ROOT), reason, answer == null ? null : redactor.redact(answer),
                 result.label(), result.scores(), followUps, result.promptTokens(), result.completionTokens(),
                 result.costUsd(), result.latency().toNanos() / 1e6, routed, route == null ? null : route.batchId(),

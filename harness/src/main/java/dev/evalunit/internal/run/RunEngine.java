@@ -28,6 +28,7 @@ import dev.evalunit.internal.report.allure.AllureReport;
 import dev.evalunit.internal.report.allure.InvocationReport;
 import dev.evalunit.internal.runs.RunRecord;
 import dev.evalunit.internal.client.Redactor;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,8 +123,10 @@ public final class RunEngine implements AutoCloseable {
         this.narrow = narrow;
         this.dryRun = config.values().getBoolean(ConfigKeys.DRY_RUN, false);
         this.client = RunClient.open(config);
-        Origin origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
-        Redactor redactor = Redactor.forKey(config.openai().apiKey());
+        Origin origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl())
+                .withAnthropic(config.values().getAs(ConfigKeys.ANTHROPIC_BASE_URL, URI.create("https://api.anthropic.com"),
+                        "an http(s) URL", URI::create));
+        Redactor redactor = Redactor.of(config);
         this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
         RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());

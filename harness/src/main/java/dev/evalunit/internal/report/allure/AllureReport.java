@@ -89,7 +89,7 @@ public final class AllureReport implements AutoCloseable {
         if (clean) {
             clean(dir);
         }
-        AllureReport report = new AllureReport(dir, Redactor.forKey(config.openai().apiKey()),
+        AllureReport report = new AllureReport(dir, Redactor.of(config),
                 RunFiles.environment(config, baseUrl, simulated), options.full());
         report.writeRunFiles();
         return report;
