@@ -22,6 +22,10 @@ public record PriceTable(Map<String, ModelPrice> prices) {
     public static final String DEFAULTS_AS_OF = "2025-08-07";
 
     private static final double OPENAI_BATCH_DISCOUNT = 0.5;
+    private static final double ANTHROPIC_BATCH_DISCOUNT = 0.5;
+
+    /** The date Anthropic's {@link #defaults()} were copied from its pricing page. */
+    public static final String ANTHROPIC_AS_OF = "2025-11-24";
 
     public PriceTable {
         prices = Map.copyOf(Objects.requireNonNull(prices, "prices"));
@@ -29,7 +33,9 @@ public record PriceTable(Map<String, ModelPrice> prices) {
 
     /**
      * OpenAI's list prices in US dollars per million tokens, standard tier, as of {@value #DEFAULTS_AS_OF};
-     * input / cached input / output, with the Batch API's 50% discount on each.
+     * input / cached input / output, with the Batch API's 50% discount on each; and Anthropic's, as of
+     * {@value #ANTHROPIC_AS_OF}, under the names a run gives them ({@code anthropic:claude-haiku-4-5}), with Message
+     * Batches' 50% discount. {@code evalunit.prices.<model>.input} and {@code .output} add or replace an entry.
      */
     public static PriceTable defaults() {
         Map<String, ModelPrice> p = new HashMap<>();
@@ -43,6 +49,14 @@ public record PriceTable(Map<String, ModelPrice> prices) {
         p.put("o4-mini", openai(1.10, 0.275, 4.40));
         p.put("gpt-5", openai(1.25, 0.125, 10.00));
         p.put("gpt-5-mini", openai(0.25, 0.025, 2.00));
+        // Anthropic's, from https://www.anthropic.com/pricing#api as of ANTHROPIC_AS_OF: input / cache
+        // read / output, Message Batches at half price
+        p.put("anthropic:claude-haiku-4-5", anthropic(1.00, 0.10, 5.00));
+        p.put("anthropic:claude-sonnet-4-5", anthropic(3.00, 0.30, 15.00));
+        p.put("anthropic:claude-sonnet-4", anthropic(3.00, 0.30, 15.00));
+        p.put("anthropic:claude-opus-4-5", anthropic(5.00, 0.50, 25.00));
+        p.put("anthropic:claude-opus-4-1", anthropic(15.00, 1.50, 75.00));
+        p.put("anthropic:claude-3-5-haiku", anthropic(0.80, 0.08, 4.00));
         return new PriceTable(p);
     }
 
@@ -71,6 +85,10 @@ public record PriceTable(Map<String, ModelPrice> prices) {
         Map<String, ModelPrice> copy = new HashMap<>(prices);
         copy.put(Objects.requireNonNull(model, "model"), Objects.requireNonNull(price, "price"));
         return new PriceTable(copy);
+    }
+
+    private static ModelPrice anthropic(double input, double cacheRead, double output) {
+        return new ModelPrice(input, cacheRead, output, ANTHROPIC_BATCH_DISCOUNT);
     }
 
     private static ModelPrice openai(double input, double cachedInput, double output) {

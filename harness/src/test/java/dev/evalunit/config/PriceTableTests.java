@@ -46,8 +46,22 @@ class PriceTableTests {
     }
 
     @Test
+    void anthropicsModelsArePricedUnderTheirRunNamesAtHalfPriceInBatches() {
+        // https://www.anthropic.com/pricing#api: Haiku 4.5 $1 / MTok input, $0.10 cache reads, $5 output;
+        // Message Batches 50% off
+        ModelPrice haiku = table.forModel("anthropic:claude-haiku-4-5-20251001").orElseThrow();
+
+        assertThat(haiku).isEqualTo(new ModelPrice(1.00, 0.10, 5.00, 0.5));
+        // 2,000 prompt tokens of which 1,000 read from the cache, 500 output:
+        // 1000 * 1.00 + 1000 * 0.10 + 500 * 5.00 = 1000 + 100 + 2500 = 3600 per million
+        assertThat(haiku.cost(2000, 1000, 500, false)).isCloseTo(3600e-6, within(1e-15));
+        assertThat(haiku.cost(2000, 1000, 500, true)).isCloseTo(1800e-6, within(1e-15));
+        assertThat(table.forModel("claude-haiku-4-5")).as("without its provider, the name is another model's").isEmpty();
+    }
+
+    @Test
     void defaultsAreOpenAiListPrices() {
-        assertThat(table.prices()).hasSize(10);
+        assertThat(table.prices().keySet().stream().filter(m -> !m.startsWith("anthropic:"))).hasSize(10);
         assertThat(table.prices().get("gpt-4o")).isEqualTo(new ModelPrice(2.50, 1.25, 10.00, 0.5));
         assertThat(table.prices().get("gpt-3.5-turbo")).isEqualTo(new ModelPrice(0.50, 0.50, 1.50, 0.5));
         assertThat(table.prices().get("o4-mini")).isEqualTo(new ModelPrice(1.10, 0.275, 4.40, 0.5));

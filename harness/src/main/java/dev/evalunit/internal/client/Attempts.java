@@ -128,6 +128,7 @@ final class Attempts {
                     c = estimatedUsage(call, c);
                 }
                 lane.reached();
+                lane.billed(call.promptTokens, c.promptTokens());
                 permit.release(ModelThrottle.Feedback.success(c.promptTokens() + c.completionTokens(),
                         exchange.rateLimitHeaders()));
                 lane.throttle.takeWarnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "evalunit: " + w));

@@ -34,7 +34,13 @@ public final class ContextWindows {
             Map.entry("o4-mini", 200_000),
             Map.entry("gpt-5", 400_000),
             Map.entry("gpt-5-mini", 400_000),
-            Map.entry("gpt-5-nano", 400_000));
+            Map.entry("gpt-5-nano", 400_000),
+            Map.entry("anthropic:claude-haiku-4-5", 200_000),
+            Map.entry("anthropic:claude-sonnet-4-5", 200_000),
+            Map.entry("anthropic:claude-sonnet-4", 200_000),
+            Map.entry("anthropic:claude-opus-4-5", 200_000),
+            Map.entry("anthropic:claude-opus-4-1", 200_000),
+            Map.entry("anthropic:claude-3-5-haiku", 200_000));
 
     /** The setting's last part: {@code evalunit.models.<model>.context-window}. */
     public static final String SETTING = "context-window";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,10 @@ final class Lane {
     /** Attempts that ended without any HTTP response while none ever came back. */
     private final AtomicInteger unanswered = new AtomicInteger();
     private volatile CompletableFuture<Void> breakerClosed = CompletableFuture.completedFuture(null);
+    /** For a model jtokkit cannot count exactly (Anthropic's): prompt tokens estimated and billed, summed. */
+    private final LongAdder promptsEstimated = new LongAdder();
+    private final LongAdder promptsBilled = new LongAdder();
+    private final boolean exactTokens;
 
     Lane(String model, ModelThrottle throttle, FailsafeExecutor<Completion> failsafe, CircuitBreaker<Completion> breaker,
          Optional<ModelPrice> price, int maxConcurrency) {
@@ -36,6 +41,28 @@ final class Lane {
         this.breaker = breaker;
         this.price = price;
         this.maxConcurrency = maxConcurrency;
+        this.exactTokens = ModelTraits.of(model).exactTokens();
+    }
+
+    /**
+     * The prompt tokens to reserve for a prompt jtokkit counts as {@code estimated}: as counted for a model whose
+     * tokenizer jtokkit has, else scaled by what this model's answers billed against what was estimated for them so
+     * far (Claude's tokenizer is not public: o200k's count is corrected by the usage that comes back).
+     */
+    long promptReserve(int estimated) {
+        long asked = promptsEstimated.sum();
+        if (exactTokens || asked == 0) {
+            return estimated;
+        }
+        return Math.round(estimated * (double) promptsBilled.sum() / asked);
+    }
+
+    /** Notes that a prompt estimated at {@code estimated} tokens was billed {@code billed}. */
+    void billed(int estimated, int billed) {
+        if (!exactTokens && estimated > 0 && billed > 0) {
+            promptsEstimated.add(estimated);
+            promptsBilled.add(billed);
+        }
     }
 
     /** Whether any HTTP response (an answer or an error status) ever came back for this model. */

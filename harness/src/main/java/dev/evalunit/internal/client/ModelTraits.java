@@ -61,6 +61,11 @@ public record ModelTraits(Vendor vendor, String wireName, double maxTemperature,
         return of(model).wireName();
     }
 
+    /** Whether jtokkit counts its tokens as it bills them: OpenAI's tokenizers are public, Claude's is not. */
+    public boolean exactTokens() {
+        return vendor == Vendor.OPENAI;
+    }
+
     /** Whether a request to it may set a temperature. */
     public boolean takesTemperature() {
         return maxTemperature > 0;

@@ -165,7 +165,8 @@ public final class ThrottledClient implements OpenAiClient {
                     estimate.promptTokens(), request.maxTokens() == null ? "" : String.format(Locale.ROOT,
                             " and max_tokens %,d", request.maxTokens()), model, window.getAsInt(), model), null));
         }
-        Call call = new Call(lane, request, estimate.promptTokens(), estimate.tokens(),
+        Call call = new Call(lane, request, estimate.promptTokens(),
+                lane.promptReserve(estimate.promptTokens()) + estimate.completionReserve(),
                 estimate.costUsd(lane.price, false), start, place);
         run(call);
         return call.result;

@@ -59,6 +59,7 @@ class AnthropicIntegrationTests {
     }
 
     private final List<ClientListener.RetryScheduled> retries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ClientListener.RequestSent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ThrottledClient start() {
         wm.start();
@@ -72,6 +73,11 @@ class AnthropicIntegrationTests {
             @Override
             public void onRetry(RetryScheduled event) {
                 retries.add(event);
+            }
+
+            @Override
+            public void onRequestSent(RequestSent event) {
+                sent.add(event);
             }
         }).build();
         return client;
@@ -144,6 +150,23 @@ class AnthropicIntegrationTests {
         assertThat(parsed.validate().model().asString()).isEqualTo("claude-haiku-4-5");
         // And the key went in Anthropic's header
         assertThat(wm.findAll(postRequestedFor(urlEqualTo(PATH))).get(0).getHeaders().all().toString()).contains(KEY);
+    }
+
+    @Test
+    void claudesTokensAreEstimatedThenCorrectedByWhatItsAnswersBilled() {
+        // Given answers that bill 26 prompt tokens (21 input and 5 cache reads) for this prompt
+        start();
+        wm.stubFor(post(urlEqualTo(PATH)).willReturn(ok("Paris")));
+        ChatRequest request = ChatRequest.user("What is the capital of France? Answer in one word.").model(MODEL);
+        int estimated = TokenEstimator.shared().countMessages(MODEL, request.messages());
+
+        client.generate(request);
+        client.generate(request);
+
+        // Then the first reserved jtokkit's count, the second what the first billed (plus the completion reserve)
+        long reserve = RequestEstimate.DEFAULT_COMPLETION_RESERVE;
+        assertThat(estimated).isNotEqualTo(26);
+        assertThat(sent).extracting(ClientListener.RequestSent::reservedTokens).containsExactly(estimated + reserve, 26 + reserve);
     }
 
     @Test
