@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The RPM and TPM buckets of every model, created on a model's first request. Thread-safe: each
- * model's pair of buckets is guarded by its own lock, so models never contend with each other.
+ * The RPM and TPM limits of every model, created on a model's first request. Thread-safe: each
+ * model's pair of limits is guarded by its own lock, so models never contend with each other.
  */
 final class RateLimits {
 
@@ -66,12 +66,12 @@ final class RateLimits {
     }
 
     private final class Model {
-        final TokenBucket requests;
-        final TokenBucket tokens;
+        final PerMinuteLimit requests;
+        final PerMinuteLimit tokens;
 
         Model(long nowNanos) {
-            requests = requestsPerMinute > 0 ? new TokenBucket(requestsPerMinute, burst, nowNanos) : null;
-            tokens = tokensPerMinute > 0 ? new TokenBucket(tokensPerMinute, burst, nowNanos) : null;
+            requests = requestsPerMinute > 0 ? new PerMinuteLimit(requestsPerMinute, burst, nowNanos) : null;
+            tokens = tokensPerMinute > 0 ? new PerMinuteLimit(tokensPerMinute, burst, nowNanos) : null;
         }
 
         Admission admit(long cost, long nowNanos) {
@@ -105,13 +105,13 @@ final class RateLimits {
             return new Admission(null, false, 0, 0, 0, 0, dimension(requests), dimension(tokens));
         }
 
-        private Admission rejected(String type, boolean tooLarge, long wait, TokenBucket bucket, long requested) {
+        private Admission rejected(String type, boolean tooLarge, long wait, PerMinuteLimit bucket, long requested) {
             long used = bucket.limit() - bucket.remainingPerMinute();
             return new Admission(type, tooLarge, wait, bucket.limit(), used, requested,
                     dimension(requests), dimension(tokens));
         }
 
-        private Dimension dimension(TokenBucket bucket) {
+        private Dimension dimension(PerMinuteLimit bucket) {
             return bucket == null ? null : new Dimension(bucket.limit(), bucket.remainingPerMinute(), bucket.resetNanos());
         }
     }
