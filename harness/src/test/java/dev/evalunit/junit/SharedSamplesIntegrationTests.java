@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.platform.testkit.engine.EventConditions.event;
@@ -14,6 +15,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.evalunit.Answer;
 import dev.evalunit.BatchEligible;
 import dev.evalunit.ChatRequest;
@@ -147,7 +149,9 @@ class SharedSamplesIntegrationTests {
     }
 
     @Test
-    void aServerThatIgnoresNErrsEachSampleNamingTheModeThatSendsOneRequestEach() {
+    void aLocalServerThatIgnoresNAndHasNoBatchApiIsAskedOnceASampleInRealTime() {
+        // Given an OpenAI-compatible server as vLLM or llama.cpp's is: one choice whatever n asks, no rate-limit
+        // headers, and no files or batches endpoint (WireMock answers 404 to what it was not told)
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         try {
@@ -164,15 +168,21 @@ class SharedSamplesIntegrationTests {
                     "evalunit.openai.api-key", "sk-" + "test-samples0123456789abcde",
                     "evalunit.openai.base-url", server.baseUrl() + "/v1",
                     "evalunit.retry.max-attempts", "1",
-                    "evalunit.urgent", "true",
+                    "evalunit.batch.mode", "batch",
                     "evalunit.question", "q-1"));
-            EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").configurationParameters(p)
-                    .selectors(selectClass(SampledTestCase.class)).execute();
 
-            results.testEvents().assertThatEvents().haveExactly(2 * SAMPLES, event(test(), finishedWithFailure(
-                    instanceOf(LlmException.class), message(m -> m.contains("answered 1 choices to a request for 3")
-                            && m.contains("-Devalunit.samples.mode=requests")))));
-            assertThat(server.getAllServeEvents()).hasSize(2);
+            // When the test's samples are asked, in batches if the server had them
+            EngineTestKit.engine("junit-jupiter").configurationParameters(p).selectors(selectClass(SampledTestCase.class))
+                    .execute().testEvents().assertStatistics(stats -> stats.started(2 * SAMPLES).succeeded(2 * SAMPLES));
+
+            // Then the missing Batch API was met once, and every sample was asked in real time once: the first request
+            // of n choices found the server ignores n, and the rest went one request a sample
+            assertThat(server.findAll(postRequestedFor(urlEqualTo("/v1/files")))).hasSize(1);
+            List<LoggedRequest> chats = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+            assertThat(chats).hasSize(2 * SAMPLES);
+            assertThat(chats.stream().filter(r -> r.getBodyAsString().contains("\"n\":" + SAMPLES)).count())
+                    .isBetween(1L, 2L);
+            assertThat(seen).hasSize(2 * SAMPLES).allSatisfy(a -> assertThat(a.text()).isEqualTo("A"));
         } finally {
             server.stop();
         }

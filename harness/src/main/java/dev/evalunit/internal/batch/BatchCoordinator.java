@@ -104,6 +104,8 @@ public final class BatchCoordinator implements AutoCloseable {
     volatile boolean reached;
     /** Why the Batch API cannot be reached at all, once that is known: every later submission fails with it at once. */
     volatile LlmException unreachable;
+    /** The server answered the first upload as having no Batch API: every batch of the suite goes to real time. */
+    volatile boolean noBatchApi;
 
     BatchCoordinator(BatchCoordinatorBuilder b) {
         this.api = b.api;

@@ -149,7 +149,7 @@ final class Submission {
                 create(t, input, null, held);
             }
         } catch (LlmException failure) {
-            failed(t, held, failure);
+            Refused.failed(c, t, held, failure);
         } catch (BatchException unrecorded) {
             unrecorded(t, held, unrecorded);
         }
@@ -215,6 +215,12 @@ final class Submission {
             held.forEach(p -> c.outcomes.fail(p, c.unreachable));
             return;
         }
+        if (c.noBatchApi) {
+            deleteQuietly(file.input());
+            deleteQuietly(file.ids());
+            c.outcomes.toRealTime(held);
+            return;
+        }
         String what = "a batch of " + held.size() + " requests to " + file.model();
         double estimate;
         try {
@@ -241,7 +247,7 @@ final class Submission {
         try {
             create(t, file.input(), null, held);
         } catch (LlmException failure) {
-            failed(t, held, failure);
+            Refused.failed(c, t, held, failure);
         } catch (BatchException unrecorded) {
             unrecorded(t, held, unrecorded);
         }
@@ -298,42 +304,6 @@ final class Submission {
                 + " requests to " + t.model);
         deleteQuietly(input);
         follow(t, held);
-    }
-
-    /** A batch that could not be submitted: recorded abandoned, its requests retried or failed. */
-    private void failed(Tracked t, List<Pending> held, LlmException failure) {
-        LOG.log(System.Logger.Level.WARNING, "evalunit " + c.suite() + ": " + t.name() + " could not be submitted: "
-                + failure.getMessage());
-        t.finished = true;
-        c.batches.remove(t.ledgerId, t);
-        c.budget.settle(t.reservedUsd, 0);
-        try {
-            c.ledger.abandoned(t.ledgerId, "it could not be submitted: " + failure.getMessage());
-            deleteQuietly(InputFiles.inputFile(c.directory, t.ledgerId));
-            deleteQuietly(InputFiles.idsFile(c.directory, t.ledgerId));
-        } catch (BatchException unrecorded) {
-            LOG.log(System.Logger.Level.ERROR, unrecorded.getMessage());
-        }
-        if (!c.reached && failure.kind() == ErrorKind.CONNECTION && failure.httpStatus() == 0) {
-            // Nothing of the API ever answered: the address is wrong or the network down. Another batch, or real time
-            // through the same address, would only wait the same way: stop, as the real-time path does.
-            LlmException stop = unreachable(t.model, failure);
-            c.unreachable = stop;
-            LOG.log(System.Logger.Level.WARNING, "evalunit " + c.suite() + ": " + stop.getMessage());
-            held.forEach(p -> c.outcomes.fail(p, stop));
-            return;
-        }
-        c.outcomes.retryOrFail(held.stream().map(p -> new Outcomes.Failure(p, failure, failure.retryable())).toList(),
-                t.round + 1);
-    }
-
-    /** The failure of every request of a Batch API that never answered: where it is, and what to check. */
-    private LlmException unreachable(String model, LlmException failure) {
-        String endpoint = c.api.endpoint();
-        return LlmException.of(ErrorKind.CONNECTION, model, failure.attempts(), 0, null, null, null,
-                "the Batch API at " + endpoint + " could not be reached (" + failure.getMessage() + "); check "
-                        + "evalunit.openai.base-url (" + endpoint + ") and the network: no request ever reached the "
-                        + "server, so no batch was submitted and none is tried again", failure);
     }
 
     /**

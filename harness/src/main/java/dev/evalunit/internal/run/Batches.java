@@ -166,7 +166,12 @@ final class Batches {
         CheckpointStore store = states.checkpoint(suite);
         return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
                         batchDirectory(suite), batch, config.prices())
-                .realtime(item -> sender.send(item.request(), item.key()))
+                .realtime(item -> {
+                    // a line the samples share goes as the samples' own request would: n choices, or one a sample
+                    Integer samples = sharedBy.get(item.customId());
+                    return samples == null ? sender.send(item.request(), item.key())
+                            : sender.sendShared(item.request(), item.key(), samples);
+                })
                 .sink((item, completion) -> {
                     Integer samples = sharedBy.remove(item.customId());
                     if (samples == null) {

@@ -5,6 +5,7 @@ import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.checkpoint.AnswerKey;
+import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ final class Routes implements AutoCloseable {
      * invocations take that batch line's answer.
      */
     private void routeToBatches(Map<String, List<BatchItem>> requested, String what, List<BatchItem> followUps) {
-        Map<String, List<BatchItem>> bySuite = distinct(requested);
+        Map<String, List<BatchItem>> bySuite = batchable(distinct(requested), what);
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
             return;
@@ -212,6 +213,33 @@ final class Routes implements AutoCloseable {
             return; // the decision and its costs are said; nothing is submitted
         }
         batched.forEach(batches::submit);
+    }
+
+    /**
+     * {@code bySuite} without the requests to Anthropic's models, which are left to real time, said in one line:
+     * evalunit batches through OpenAI's Batch API only so far.
+     */
+    private static Map<String, List<BatchItem>> batchable(Map<String, List<BatchItem>> bySuite, String what) {
+        Map<String, List<BatchItem>> kept = new LinkedHashMap<>();
+        long anthropic = 0;
+        for (Map.Entry<String, List<BatchItem>> suite : bySuite.entrySet()) {
+            List<BatchItem> items = new ArrayList<>();
+            for (BatchItem item : suite.getValue()) {
+                if (ModelTraits.of(item.model()).vendor() == ModelTraits.Vendor.ANTHROPIC) {
+                    anthropic++;
+                } else {
+                    items.add(item);
+                }
+            }
+            if (!items.isEmpty()) {
+                kept.put(suite.getKey(), items);
+            }
+        }
+        if (anthropic > 0) {
+            System.out.println("evalunit: " + String.format(Locale.US, "%,d", anthropic) + " " + what
+                    + " of Anthropic's models go to real time: Message Batches are not supported yet");
+        }
+        return kept;
     }
 
     /**
