@@ -125,7 +125,8 @@ public final class RunEngine implements AutoCloseable {
         Origin origin = client.simulated() ? Origin.simulator() : Origin.live(config.openai().baseUrl());
         Redactor redactor = Redactor.forKey(config.openai().apiKey());
         this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
-        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
+        List<String> models = config.models();
+        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), models, Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
             System.err.println("evalunit: simulated answers are kept apart from live ones, in "
@@ -137,7 +138,7 @@ public final class RunEngine implements AutoCloseable {
         AllureReport allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.reports = new RunReports(end, record, progress, allure, redactor, origin);
+        this.reports = new RunReports(end, record, progress, allure, redactor, origin, models);
         this.sender = new Sender(client.client(), states);
         BatchConfig batch = Batches.settings(client.simulated(), webhooks.isPresent(), config);
         this.batches = new Batches(config, batch, webhooks, states, sender, client.client());
