@@ -184,11 +184,17 @@ class ModelsIntegrationTests {
         assertThat(simulator.requests().chatRequests()).isEqualTo(4 * ROWS);
         simulator.reset();
 
-        EngineExecutionResults again = run(ModelsTestCase.class, Map.of("evalunit.models", "b,a"));
+        EngineExecutionResults[] again = new EngineExecutionResults[1];
+        String console = Console.printed(() -> again[0] = run(ModelsTestCase.class, Map.of("evalunit.models", "b,a")));
 
         assertThat(simulator.requests().chatRequests()).as("every answer of either model is stored").isZero();
-        again.testEvents().assertStatistics(stats -> stats.started(4 * ROWS));
-        assertThat(names(again).get(0)).startsWith("[b T=0.0 s=1] h1 ");
+        again[0].testEvents().assertStatistics(stats -> stats.started(4 * ROWS));
+        assertThat(names(again[0]).get(0)).startsWith("[b T=0.0 s=1] h1 ");
+        // the run's order everywhere: b's rows first, b the reference of the comparison
+        assertThat(console.indexOf("\n  b      0.0  5")).isPositive().isLessThan(console.indexOf("\n  a      0.0  5"));
+        assertThat(console.indexOf("\n    1.0 b  accuracy")).isPositive()
+                .isLessThan(console.indexOf("\n    1.0 a  accuracy"));
+        assertThat(console).containsPattern("\n    0\\.0  b -> a +accuracy  5 +40\\.0% +100\\.0% +\\+60\\.0 pts ");
     }
 
     @Test

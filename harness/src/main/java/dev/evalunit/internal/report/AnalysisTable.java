@@ -55,7 +55,8 @@ final class AnalysisTable {
                 table(rows, out);
                 categories(rows, out);
                 models.forEach(m -> flips(m, out));
-                comparisons(suite.suite(), name, report.temperatureComparisons(), out);
+                comparisons(suite.suite(), name, report.temperatureComparisons(),
+                        models.stream().map(TestFigures::model).toList(), out);
                 modelComparisons(suite.suite(), name, report.modelComparisons(), out);
             });
         }
@@ -105,8 +106,12 @@ final class AnalysisTable {
      *     0.5  accuracy  817  68.1%  64.3%  -3.8 pts  -6.9 to -0.7 pts  52            21      0.0012    ±4.3 pts
      * </pre>
      */
-    private static void comparisons(String suite, String test, List<Comparison> all, StringBuilder out) {
-        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test)).toList();
+    private static void comparisons(String suite, String test, List<Comparison> all, List<String> order,
+                                    StringBuilder out) {
+        // a run's models in its order, as in the table above (each compares its own temperatures)
+        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test))
+                .sorted(Comparator.comparingInt(c -> order.contains(c.where()) ? order.indexOf(c.where())
+                        : order.size())).toList();
         if (rows.isEmpty()) {
             return;
         }
