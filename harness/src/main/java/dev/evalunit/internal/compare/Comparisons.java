@@ -116,12 +116,12 @@ public final class Comparisons {
      * several, so an answer the fallback gave counts for the model asked).
      */
     static String side(By by, InvocationRecord r) {
-        return by == By.TEMPERATURE ? temperature(r.temperature()) : String.valueOf(r.modelCompared());
+        return by == By.TEMPERATURE ? temperature(r.temperature()) : String.valueOf(r.modelCounted());
     }
 
     static Cell cell(By by, InvocationRecord r) {
         String where = switch (by) {
-            case TEMPERATURE -> String.valueOf(r.modelCompared());
+            case TEMPERATURE -> String.valueOf(r.modelCounted());
             case MODEL -> temperature(r.temperature());
             case RUNS -> (r.comparedModel() == null ? "" : r.comparedModel() + " ") + temperature(r.temperature());
         };

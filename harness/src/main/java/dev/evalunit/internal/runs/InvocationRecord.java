@@ -75,7 +75,7 @@ public record InvocationRecord(String suite, String test, String question, Strin
      * The model this invocation counts for in a comparison of a run's models: the model compared when the run
      * compares several, else the model that answered.
      */
-    public String modelCompared() {
+    public String modelCounted() {
         return comparedModel != null ? comparedModel : model;
     }
 
