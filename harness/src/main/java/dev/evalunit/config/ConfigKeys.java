@@ -34,6 +34,12 @@ public final class ConfigKeys {
     public static final String ANTHROPIC_BASE_URL = "evalunit.anthropic.base-url";
     public static final String MODEL = "evalunit.model";
     public static final String FALLBACK_MODEL = "evalunit.fallback-model";
+    /**
+     * The models a run compares, comma-separated: every dataset test that sends requests asks each of them
+     * ({@link EvalConfig#models()}). One key, not a prefix: {@link #MODELS_PREFIX} keys have a {@code .} after
+     * {@code models} and name one model's own settings, so the two never meet.
+     */
+    public static final String MODELS = "evalunit.models";
     public static final String RATE_LIMIT_RPM = "evalunit.rate-limit.rpm";
     public static final String RATE_LIMIT_TPM = "evalunit.rate-limit.tpm";
     public static final String RATE_LIMIT_MAX_CONCURRENCY = "evalunit.rate-limit.max-concurrency";
@@ -111,7 +117,10 @@ public final class ConfigKeys {
     public static final String DATASETS_BASE_URL = "evalunit.datasets.base-url";
     public static final String DATASETS_VERIFY = "evalunit.datasets.verify";
 
-    /** Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency|context-window}. */
+    /**
+     * Per-model limits: {@code evalunit.models.<model>.rpm|tpm|max-concurrency|context-window}; not
+     * {@link #MODELS}, the list of models a run compares, which is a key of its own.
+     */
     public static final String MODELS_PREFIX = "evalunit.models.";
     /** Per-model prices: {@code evalunit.prices.<model>.input|cached-input|output|batch-discount}. */
     public static final String PRICES_PREFIX = "evalunit.prices.";
@@ -145,6 +154,7 @@ public final class ConfigKeys {
             new Key(ANTHROPIC_BASE_URL, "https://api.anthropic.com", "ANTHROPIC_BASE_URL"),
             new Key(MODEL, "gpt-4o-mini", null),
             new Key(FALLBACK_MODEL, null, null),
+            new Key(MODELS, null, null),
             new Key(RATE_LIMIT_RPM, null, null),
             new Key(RATE_LIMIT_TPM, null, null),
             new Key(RATE_LIMIT_MAX_CONCURRENCY, null, null),

@@ -97,6 +97,20 @@ public record EvalConfig(OpenAIConfig openai, String defaultModel, Optional<Stri
         return values.get(ConfigKeys.JUDGE_MODEL).map(String::strip).filter(m -> !m.isEmpty()).orElse(defaultModel);
     }
 
+    /**
+     * The models the run compares ({@code evalunit.models}), in the order given; empty when it names none. With
+     * two or more, every dataset test that sends requests asks each of them: its invocations are row x model x
+     * temperature x sample, and the analysis compares the models paired by question. They replace the suite's
+     * model ({@code @BenchmarkSuite(model)}, else {@link #defaultModel()}) in {@code @Prompt} requests only: a
+     * prompt that names its own model keeps it, and follow-ups (a judge) and calls a test body makes keep theirs,
+     * so every model is judged by the same judge. One model alone is asked instead of the suite's, as one.
+     *
+     * @throws ConfigException naming the key, for an empty entry, a name with spaces or a name listed twice
+     */
+    public java.util.List<String> models() {
+        return ModelList.read(values);
+    }
+
     /** The global limits with {@code model}'s override applied; overrides match the exact model name. */
     public RateLimitConfig rateLimitFor(String model) {
         ModelOverride override = modelOverrides.get(model);

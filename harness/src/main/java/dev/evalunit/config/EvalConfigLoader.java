@@ -46,6 +46,8 @@ final class EvalConfigLoader {
                     return s;
                 });
 
+        ModelList.read(v); // read again by EvalConfig.models(); a mistake fails here, before anything runs
+
         RateLimitConfig rateLimit = new RateLimitConfig(
                 optionalLong(v, RATE_LIMIT_RPM),
                 optionalLong(v, RATE_LIMIT_TPM),

@@ -28,7 +28,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * What one benchmark test method will run, read and checked from its annotations before anything
- * runs: suite, model, temperatures, samples, the dataset factory and the prompt. A mistake fails
+ * runs: suite, model (or the models the run compares, {@code evalunit.models}), temperatures, samples, the dataset
+ * factory and the prompt. A mistake fails
  * the class with a message that names the annotation, the method and the fix. Immutable.
  *
  * <p>The methods the annotations name are read by their own types: {@link QuestionsFactory} (the dataset),
@@ -50,6 +51,8 @@ final class BenchmarkPlan implements PlannedTest {
     private final double minPassRate;
     private final List<FollowUpStage> followUps;
     private final boolean sharedSamples;
+    /** The models the run compares ({@code evalunit.models}), asked instead of {@link #model} by prompts; empty for none. */
+    private final List<String> models;
 
     private BenchmarkPlan(String suite, String test, String model, double[] temperatures, int samples,
                           Class<?> testClass, QuestionsFactory factory, PromptMethod prompt, boolean batchEligible,
@@ -66,6 +69,7 @@ final class BenchmarkPlan implements PlannedTest {
         this.rows = rows;
         this.followUps = followUps;
         this.sharedSamples = samples > 1 && sharesSamples(config);
+        this.models = config == null ? List.of() : config.models();
         this.minPassRate = AnnotationSupport.findAnnotation(testClass, BenchmarkSuite.class)
                 .map(BenchmarkSuite::minPassRate).orElse(0.0);
     }
@@ -201,8 +205,14 @@ final class BenchmarkPlan implements PlannedTest {
     }
 
     /**
-     * The invocations in their fixed order (row, then temperature, then sample), lazily: a
-     * 100,000-row dataset is never held in memory. Each call reads the rows again.
+     * The invocations in their fixed order (row, then model when the run compares several, then temperature, then
+     * sample), lazily: a 100,000-row dataset is never held in memory. Each call reads the rows again. A question's
+     * answers from every model come together, so they are compared as the run goes.
+     *
+     * <p>{@code evalunit.models} replaces this test's model in its prompts: with two or more, each row is asked of
+     * each model, and every invocation carries its model ({@link PlannedInvocation#comparedModel()}); with one, that
+     * model is asked instead, as the only one. A row whose {@code @Prompt} names its own model keeps it and is asked
+     * once, carrying that model. Tests without a prompt send nothing, and are not multiplied.
      */
     @Override
     public Stream<PlannedInvocation> invocations() {
@@ -223,11 +233,39 @@ final class BenchmarkPlan implements PlannedTest {
             ChatRequest base = prompt == null ? null : prompt.ask(row, id);
             // One request of n choices for the samples, unless the prompt asks for choices of its own.
             int sharedBy = sharedSamples && base != null && base.n() == 1 ? samples : 1;
-            return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
-                    .mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test, row, id, text, t, s,
-                            base == null ? null : base.temperature(t).model(base.model() != null ? base.model() : model)
-                                    .n(sharedBy), sharedBy)));
+            return asked(base).stream().flatMap(m -> Arrays.stream(temperatures).boxed().flatMap(t -> IntStream
+                    .rangeClosed(1, samples).mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test,
+                            row, id, text, t, s, base == null ? null : base.temperature(t).model(m.model()).n(sharedBy),
+                            sharedBy, m.compared()))));
         });
+    }
+
+    /**
+     * The models a row's prompt {@code base} is asked of, in the order of {@code evalunit.models}: each of them when
+     * the run compares several, else the one that replaces the test's model, else the test's; the prompt's own model
+     * when it names one. One entry without a model for a row that sends nothing.
+     */
+    private List<Asked> asked(ChatRequest base) {
+        boolean compares = models.size() > 1;
+        if (base == null) {
+            return List.of(new Asked(null, null));
+        }
+        if (base.model() != null) {
+            return List.of(new Asked(base.model(), compares ? base.model() : null));
+        }
+        if (compares) {
+            return models.stream().map(m -> new Asked(m, m)).toList();
+        }
+        return List.of(new Asked(models.isEmpty() ? model : models.get(0), null));
+    }
+
+    /**
+     * A model a row is asked of.
+     *
+     * @param model    where its prompt goes
+     * @param compared the model its invocations carry when the run compares several; {@code null} otherwise
+     */
+    private record Asked(String model, String compared) {
     }
 
     /** A dataset row and its id. */

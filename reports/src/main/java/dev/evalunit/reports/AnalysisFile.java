@@ -72,9 +72,9 @@ public record AnalysisFile(List<Suite> suites, Map<String, Thresholds> threshold
             AnalysisFile one = read(file);
             for (Suite s : one.suites()) {
                 for (Test t : s.tests()) {
-                    Path earlier = seenIn.putIfAbsent(s.suite() + " · " + t.test(), file);
+                    Path earlier = seenIn.putIfAbsent(s.suite() + " · " + t.name(), file);
                     if (earlier != null) {
-                        throw new ReportInputException(s.suite() + " · " + t.test() + " is in two analysis files, "
+                        throw new ReportInputException(s.suite() + " · " + t.name() + " is in two analysis files, "
                                 + earlier + " and " + file + ", as after the shards of a split run "
                                 + "(evalunit.shard): their figures cannot be added up. Put the shards' checkpoint files "
                                 + "(benchmark-state/<suite>/.../run-*.jsonl) in one directory and run the suite again "
@@ -106,16 +106,29 @@ public record AnalysisFile(List<Suite> suites, Map<String, Thresholds> threshold
      * @param test  {@code Class.method}
      * @param flips questions seen at two or more temperatures and how many changed; {@code null} in files
      *              of runs at one temperature
+     * @param model the model of these figures, in a run that compared several ({@code evalunit.models}): the file
+     *              has an entry per test and model then; {@code null} otherwise
      */
-    public record Test(String test, List<Temperature> temperatures, Flips flips) {
+    public record Test(String test, List<Temperature> temperatures, Flips flips, String model) {
         public Test {
             temperatures = temperatures == null ? List.of() : List.copyOf(temperatures);
         }
 
-        /** The method's name without its class, for titles. */
+        /** The figures of a test of a run of one model. */
+        public Test(String test, List<Temperature> temperatures, Flips flips) {
+            this(test, temperatures, flips, null);
+        }
+
+        /** {@code Class.method}, or {@code Class.method · gpt-4o-mini} for one model's figures. */
+        public String name() {
+            return model == null ? test : test + " · " + model;
+        }
+
+        /** The method's name without its class (and the model, for one model's figures), for titles. */
         public String shortName() {
             int dot = test.lastIndexOf('.');
-            return dot < 0 ? test : test.substring(dot + 1);
+            String method = dot < 0 ? test : test.substring(dot + 1);
+            return model == null ? method : method + " · " + model;
         }
     }
 

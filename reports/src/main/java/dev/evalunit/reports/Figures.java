@@ -43,6 +43,6 @@ final class Figures {
      */
     static String label(AnalysisFile.Suite suite, AnalysisFile.Test test) {
         long sameShortName = suite.tests().stream().filter(t -> t.shortName().equals(test.shortName())).count();
-        return sameShortName > 1 ? test.test() : test.shortName();
+        return sameShortName > 1 ? test.name() : test.shortName();
     }
 }

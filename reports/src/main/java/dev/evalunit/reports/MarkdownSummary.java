@@ -60,7 +60,7 @@ public final class MarkdownSummary {
     }
 
     private static void test(Test test, StringBuilder out) {
-        out.append("### ").append(test.test()).append("\n\n");
+        out.append("### ").append(test.name()).append("\n\n");
         List<Temperature> temperatures = Figures.byTemperature(test);
         if (temperatures.isEmpty()) {
             out.append("No invocations recorded.\n\n");

@@ -110,6 +110,28 @@ class ChartsTests {
     }
 
     @Test
+    void aRunThatComparedModelsIsReadWithAnEntryPerTestAndModelAndDrawnWithALineEach() throws Exception {
+        // as the harness writes a run with evalunit.models=gpt-4o-mini,gpt-4.1-nano: one entry per test and model
+        Path file = dir.resolve("analysis.json");
+        String temperature = "{\"temperature\":0.0,\"invocations\":10,\"answered\":10,\"passed\":%d,\"errors\":0,"
+                + "\"accuracy\":%s,\"ci95\":{\"low\":0.1,\"high\":0.9}}";
+        Files.writeString(file, "{\"suites\":[{\"suite\":\"Demo\",\"tests\":["
+                + "{\"test\":\"DemoBenchmark.picksOption\",\"model\":\"gpt-4o-mini\",\"temperatures\":["
+                + String.format(temperature, 7, "0.7") + "]},"
+                + "{\"test\":\"DemoBenchmark.picksOption\",\"model\":\"gpt-4.1-nano\",\"temperatures\":["
+                + String.format(temperature, 4, "0.4") + "]}]}],\"thresholds\":{}}");
+
+        AnalysisFile read = AnalysisFile.read(List.of(file));
+        XYChart chart = Charts.accuracy(read.suites().get(0));
+
+        assertThat(read.suites().get(0).tests()).extracting(AnalysisFile.Test::name).containsExactly(
+                "DemoBenchmark.picksOption · gpt-4o-mini", "DemoBenchmark.picksOption · gpt-4.1-nano");
+        assertThat(chart.getSeriesMap()).containsKeys("picksOption · gpt-4o-mini", "picksOption · gpt-4.1-nano");
+        assertThat(chart.getSeriesMap().get("picksOption · gpt-4.1-nano").getYData()).containsExactly(40.0);
+        assertThat(Charts.write(read, dir.resolve("charts"))).isNotEmpty();
+    }
+
+    @Test
     void writesNoAccuracyChartForASuiteWithoutAnswers() {
         AnalysisFile unanswered = analysis("Demo", test("DemoBenchmark.picksOption",
                 new Temperature(0.0, 3, 0, 0, 3, null, null, null, 0, null, null)));

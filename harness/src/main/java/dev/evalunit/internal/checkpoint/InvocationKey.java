@@ -18,7 +18,8 @@ import org.apiguardian.api.API;
  * Which invocation of a benchmark test an answer belongs to, and which request it answered.
  * Immutable and thread-safe.
  *
- * <p>The first five components name the invocation ({@link #id()}); {@code model} and
+ * <p>The first five components, with the model compared when the run compares several, name the invocation
+ * ({@link #id()}); {@code model} and
  * {@code requestHash} say what was asked. A stored answer is found by {@link #answerKey()}, what was asked and
  * which draw of it, not by the invocation: a changed prompt, option or model asks anew, and the answer of the
  * earlier request stays stored for when it is asked again.
@@ -33,10 +34,13 @@ import org.apiguardian.api.API;
  * @param stage       which of the invocation's requests: {@code ""} for the one its {@code @Prompt} builds, or a
  *                    later stage's name, e.g. {@code call 3f2a9c0d5e6b7a81#1} for the first call of that request
  *                    the test body made through its injected client (a judge)
+ * @param comparedModel the model the invocation is one of when the run compares several ({@code evalunit.models}),
+ *                    part of its {@link #id()}: the invocations of two models differ in nothing else; {@code ""} when
+ *                    the run asks one. A later stage keeps its invocation's, whatever model the stage asks (a judge)
  */
 @API(status = INTERNAL, since = "0.1")
 public record InvocationKey(String suite, String test, String questionId, double temperature, int sample,
-                            String model, String requestHash, String stage) {
+                            String model, String requestHash, String stage, String comparedModel) {
 
     public InvocationKey {
         Objects.requireNonNull(suite, "suite");
@@ -45,6 +49,7 @@ public record InvocationKey(String suite, String test, String questionId, double
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(requestHash, "requestHash");
         Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(comparedModel, "comparedModel");
         if (suite.isBlank() || test.isBlank()) {
             throw new IllegalArgumentException("suite and test must not be blank but were \"" + suite + "\", \"" + test + "\"");
         }
@@ -55,6 +60,12 @@ public record InvocationKey(String suite, String test, String questionId, double
         if (sample < 0) {
             throw new IllegalArgumentException("sample must be >= 0 but was " + sample);
         }
+    }
+
+    /** The key of one stage of an invocation of a run that asks one model. */
+    public InvocationKey(String suite, String test, String questionId, double temperature, int sample, String model,
+                         String requestHash, String stage) {
+        this(suite, test, questionId, temperature, sample, model, requestHash, stage, "");
     }
 
     /** The key of the prompt's request of an invocation. */
@@ -108,19 +119,23 @@ public record InvocationKey(String suite, String test, String questionId, double
 
     /** This key for another sample: what the samples sharing one request of n choices are stored under. */
     public InvocationKey withSample(int sample) {
-        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash, stage);
+        return new InvocationKey(suite, test, questionId, temperature, sample, model, requestHash, stage,
+                comparedModel);
     }
 
     /**
      * The invocation's stable, readable name within its suite: {@code <test>|<questionId>|T=<t>|s=<sample>},
      * e.g. {@code picksTheTrueOption|tqa-0042|T=0.5|s=2}, followed by {@code |<stage>} for a later stage. It
      * leaves out the suite (a store holds one suite), the model and the hash: it names the invocation
-     * whatever it asks.
-     * A {@code |} or {@code \} inside the test or question id is escaped with {@code \}, so different
+     * whatever it asks. In a run that compares several models it names the model compared after the question,
+     * {@code picksTheTrueOption|tqa-0042|m=gpt-4o-mini|T=0.5|s=2}: the same question at the same temperature
+     * is two invocations then, and their batch lines must not share a {@code custom_id}.
+     * A {@code |} or {@code \} inside the test, question id or model is escaped with {@code \}, so different
      * invocations never share an id. It is also the Batch API {@code custom_id}.
      */
     public String id() {
-        String id = escape(test) + '|' + escape(questionId) + "|T=" + temperature + "|s=" + sample;
+        String id = escape(test) + '|' + escape(questionId)
+                + (comparedModel.isEmpty() ? "" : "|m=" + escape(comparedModel)) + "|T=" + temperature + "|s=" + sample;
         return stage.isEmpty() ? id : id + '|' + escape(stage);
     }
 

@@ -98,8 +98,7 @@ final class CompareHtml {
     private static void collect(Map<String, List<String>> texts, Set<String> wanted, Comparisons.By by,
                                 InvocationRecord r, String side) {
         Comparisons.Cell cell = Comparisons.cell(by, r);
-        String s = side != null ? side : by == Comparisons.By.TEMPERATURE ? Comparisons.temperature(r.temperature())
-                : String.valueOf(r.model());
+        String s = side != null ? side : Comparisons.side(by, r);
         String key = key(cell.suite(), cell.test(), cell.where(), s, r.question());
         if (wanted.contains(key)) {
             texts.computeIfAbsent(key, k -> new ArrayList<>()).add(r.outcome() + ": "

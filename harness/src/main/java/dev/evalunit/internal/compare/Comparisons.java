@@ -8,6 +8,7 @@ import dev.evalunit.internal.stats.MetricDifference;
 import dev.evalunit.internal.stats.PairedComparison;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,11 +34,17 @@ public final class Comparisons {
 
     /** What the two sides of a comparison are. */
     public enum By {
-        /** Two runs, A and B: every test and temperature of one against the same of the other. */
+        /**
+         * Two runs, A and B: every test and temperature of one against the same of the other (and model, for runs
+         * that compare several: {@code gpt-4o-mini T=0.5} against the same).
+         */
         RUNS,
         /** The temperatures of one run: the lowest (T=0.0) against each other one, per test and model. */
         TEMPERATURE,
-        /** The models of one run: the first against each other one, per test and temperature. */
+        /**
+         * The models of one run: every pair of them, the earlier (in the run's order, {@code evalunit.models}, else
+         * by name) as A, per test and temperature; with two models, one pair.
+         */
         MODEL
     }
 
@@ -60,11 +67,24 @@ public final class Comparisons {
     public static CompareReport compare(By by, Source a, String labelA, Source b, String labelB,
                                         PairedComparison.Settings settings,
                                         Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> metrics) {
+        return compare(by, a, labelA, b, labelB, settings, metrics, List.of());
+    }
+
+    /**
+     * As {@link #compare(By, Source, String, Source, String, PairedComparison.Settings, Map)}, the models of a run
+     * that compares {@code models} ({@code evalunit.models}) taken in that order: the first named is A of each pair
+     * it is in.
+     */
+    public static CompareReport compare(By by, Source a, String labelA, Source b, String labelB,
+                                        PairedComparison.Settings settings,
+                                        Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> metrics,
+                                        List<String> models) {
         Map<Cell, Map<String, Map<String, QuestionTally>>> cells = new TreeMap<>();
         Map<Cell, Set<String>> notBinary = new HashMap<>();
-        a.forEach(r -> add(cells, notBinary, by, r, by == By.RUNS ? labelA : side(by, r)));
+        Comparator<String> order = by == By.MODEL ? new ModelOrder(models) : NaturalOrder.INSTANCE;
+        a.forEach(r -> add(cells, notBinary, by, r, by == By.RUNS ? labelA : side(by, r), order));
         if (b != null) {
-            b.forEach(r -> add(cells, notBinary, by, r, labelB));
+            b.forEach(r -> add(cells, notBinary, by, r, labelB, order));
         }
         List<Comparison> rows = new ArrayList<>();
         cells.forEach((cell, sides) -> {
@@ -91,19 +111,27 @@ public final class Comparisons {
         return "T=" + (t + 0.0);
     }
 
-    private static String side(By by, InvocationRecord r) {
-        return by == By.TEMPERATURE ? temperature(r.temperature()) : String.valueOf(r.model());
+    /**
+     * The side a record of one run is on: its temperature, or its model (the model compared, in a run that compares
+     * several, so an answer the fallback gave counts for the model asked).
+     */
+    static String side(By by, InvocationRecord r) {
+        return by == By.TEMPERATURE ? temperature(r.temperature()) : String.valueOf(r.modelCounted());
     }
 
     static Cell cell(By by, InvocationRecord r) {
-        String where = by == By.TEMPERATURE ? String.valueOf(r.model()) : temperature(r.temperature());
+        String where = switch (by) {
+            case TEMPERATURE -> String.valueOf(r.modelCounted());
+            case MODEL -> temperature(r.temperature());
+            case RUNS -> (r.comparedModel() == null ? "" : r.comparedModel() + " ") + temperature(r.temperature());
+        };
         return new Cell(r.suite(), r.test(), where);
     }
 
     private static void add(Map<Cell, Map<String, Map<String, QuestionTally>>> cells, Map<Cell, Set<String>> notBinary,
-                            By by, InvocationRecord r, String side) {
+                            By by, InvocationRecord r, String side, Comparator<String> sides) {
         Cell cell = cell(by, r);
-        cells.computeIfAbsent(cell, c -> new TreeMap<>(NaturalOrder.INSTANCE))
+        cells.computeIfAbsent(cell, c -> new TreeMap<>(sides))
                 .computeIfAbsent(side, s -> new HashMap<>())
                 .computeIfAbsent(r.question(), q -> new QuestionTally()).add(r);
         r.scores().forEach((name, value) -> {
@@ -113,7 +141,10 @@ public final class Comparisons {
         });
     }
 
-    /** The pairs of sides compared in a cell: A and B; the lowest temperature or first model against each other. */
+    /**
+     * The pairs of sides compared in a cell: A and B; the lowest temperature against each other one; every pair of
+     * models, the earlier as A.
+     */
     private static List<String[]> pairs(By by, Set<String> sides, String labelA, String labelB) {
         List<String[]> pairs = new ArrayList<>();
         if (by == By.RUNS) {
@@ -122,9 +153,11 @@ public final class Comparisons {
             }
             return pairs;
         }
-        List<String> ordered = new ArrayList<>(sides); // natural order: T=0.0 first
-        for (int i = 1; i < ordered.size(); i++) {
-            pairs.add(new String[] {ordered.get(0), ordered.get(i)});
+        List<String> ordered = new ArrayList<>(sides); // T=0.0 first; the run's first model first
+        for (int i = 0; i < (by == By.MODEL ? ordered.size() : 1); i++) {
+            for (int j = i + 1; j < ordered.size(); j++) {
+                pairs.add(new String[] {ordered.get(i), ordered.get(j)});
+            }
         }
         return pairs;
     }

@@ -2,9 +2,11 @@ package dev.evalunit.internal.report;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.evalunit.internal.compare.Comparison;
+import dev.evalunit.internal.compare.ModelOrder;
 import dev.evalunit.internal.stats.Proportions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +25,12 @@ import java.util.function.ToDoubleFunction;
 import org.apiguardian.api.API;
 
 /**
- * The temperature and hallucination analysis of a run: per benchmark test and temperature, accuracy
+ * The temperature and hallucination analysis of a run: per benchmark test and temperature (and model, when the run
+ * compares several: {@code evalunit.models}), accuracy
  * with a 95 % interval computed over questions (Wilson's; with samples, at the effective number of questions,
  * so that samples of one question do not count as independent), agreement across samples, the mean of each named score with its
  * interval, and accuracy per category; per test, the questions whose answer flips between
- * temperatures. Thread-safe: test threads {@link #add} concurrently.
+ * temperatures (of one model). Thread-safe: test threads {@link #add} concurrently.
  *
  * <p>Accuracy is the share of answered invocations (passed or failed) that passed: an error or an
  * aborted invocation has no answer to judge and is counted apart. Memory grows with questions x
@@ -43,7 +47,20 @@ public final class Analysis {
     static final double Z95 = 1.959963984540054;
 
     private final Map<TestKey, TestTally> tests = new ConcurrentHashMap<>();
-    private final Map<TestKey, Map<String, ToDoubleFunction<Map<String, Double>>>> metrics = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> metrics = new ConcurrentHashMap<>();
+    /** Tests by suite and name, then their models in the run's order ({@code evalunit.models}). */
+    private final Comparator<TestKey> order;
+
+    /** The analysis of a run that asks one model. */
+    public Analysis() {
+        this(List.of());
+    }
+
+    /** The analysis of a run that compares {@code models} ({@code evalunit.models}): each test's figures per model. */
+    public Analysis(List<String> models) {
+        this.order = Comparator.comparing(TestKey::suite).thenComparing(TestKey::test)
+                .thenComparing(TestKey::model, new ModelOrder(models));
+    }
 
     /**
      * The metrics of a test, each computed from the means of its scores and of {@code accuracy} at a
@@ -51,42 +68,46 @@ public final class Analysis {
      */
     public void metrics(String suite, String test, Map<String, ToDoubleFunction<Map<String, Double>>> byName) {
         if (!byName.isEmpty()) {
-            metrics.put(new TestKey(suite, test), Map.copyOf(byName));
+            metrics.put(suite + " · " + test, Map.copyOf(byName));
         }
     }
 
     /** Each test's metrics, by {@code suite · test}: what a comparison of the run's temperatures recomputes. */
     public Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> metricsByTest() {
-        Map<String, Map<String, ToDoubleFunction<Map<String, Double>>>> out = new TreeMap<>();
-        metrics.forEach((key, byName) -> out.put(key.suite() + " · " + key.test(), byName));
-        return out;
+        return new TreeMap<>(metrics);
     }
 
     /** Counts one finished invocation. */
     public void add(InvocationResult result) {
-        tests.computeIfAbsent(new TestKey(result.suite(), result.test()), k -> new TestTally()).add(result);
+        tests.computeIfAbsent(new TestKey(result.suite(), result.test(), result.comparedModel()), k -> new TestTally())
+                .add(result);
     }
 
     /**
-     * Per suite and temperature, the sum of the questions' modal shares and how many questions had
+     * Per suite and temperature (and model), the sum of the questions' modal shares and how many questions had
      * two or more answered samples, over all the suite's tests: what the score table's agreement is.
      */
-    Map<String, Map<Double, double[]>> agreementBySuite() {
-        Map<String, Map<Double, double[]>> out = new HashMap<>();
+    Map<RunSummary.Cell, double[]> agreementByCell() {
+        Map<RunSummary.Cell, double[]> out = new HashMap<>();
         tests.forEach((key, state) -> state.agreementSums().forEach((t, acc) -> {
-            double[] sum = out.computeIfAbsent(key.suite(), s -> new HashMap<>()).computeIfAbsent(t, x -> new double[2]);
+            double[] sum = out.computeIfAbsent(new RunSummary.Cell(key.suite(), key.model(), t), c -> new double[2]);
             sum[0] += acc[0];
             sum[1] += acc[1];
         }));
         return out;
     }
 
-    /** The figures so far, by suite and test in alphabetical order. */
+    /**
+     * The figures so far, by suite and test in alphabetical order; when the run compares models, one entry per test
+     * and model, the models of a test together in the run's order.
+     */
     public Report report() {
         Map<String, List<TestFigures>> bySuite = new TreeMap<>();
-        new TreeMap<>(tests).forEach((key, state) ->
-                bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test(),
-                        metrics.getOrDefault(key, Map.of()))));
+        Map<TestKey, TestTally> ordered = new TreeMap<>(order);
+        ordered.putAll(tests);
+        ordered.forEach((key, state) ->
+                bySuite.computeIfAbsent(key.suite(), s -> new ArrayList<>()).add(state.figures(key.test(), key.model(),
+                        metrics.getOrDefault(key.suite() + " · " + key.test(), Map.of()))));
         List<SuiteAnalysis> suites = new ArrayList<>();
         bySuite.forEach((suite, figures) -> suites.add(new SuiteAnalysis(suite, figures)));
         return new Report(suites, Map.of());
@@ -142,20 +163,22 @@ public final class Analysis {
      *                   or the configured ones), so that a later step can gate on the file alone
      */
     public record Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds,
-                         List<Comparison> temperatureComparisons) {
+                         List<Comparison> temperatureComparisons,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Comparison> modelComparisons) {
 
         public Report {
             suites = List.copyOf(suites);
             thresholds = Collections.unmodifiableMap(new TreeMap<>(thresholds));
             temperatureComparisons = List.copyOf(temperatureComparisons);
+            modelComparisons = List.copyOf(modelComparisons);
         }
 
         public Report(List<SuiteAnalysis> suites, Map<String, BuildOutcome.Thresholds> thresholds) {
-            this(suites, thresholds, List.of());
+            this(suites, thresholds, List.of(), List.of());
         }
 
         public Report withThresholds(Map<String, BuildOutcome.Thresholds> thresholds) {
-            return new Report(suites, thresholds, temperatureComparisons);
+            return new Report(suites, thresholds, temperatureComparisons, modelComparisons);
         }
 
         /**
@@ -163,7 +186,15 @@ public final class Analysis {
          * ({@link dev.evalunit.internal.compare.Comparisons}).
          */
         public Report withTemperatureComparisons(List<Comparison> comparisons) {
-            return new Report(suites, thresholds, comparisons);
+            return new Report(suites, thresholds, comparisons, modelComparisons);
+        }
+
+        /**
+         * This report with the models of a run that compares several compared with one another at each temperature,
+         * paired by question ({@link dev.evalunit.internal.compare.Comparisons.By#MODEL}).
+         */
+        public Report withModelComparisons(List<Comparison> comparisons) {
+            return new Report(suites, thresholds, temperatureComparisons, comparisons);
         }
     }
 
@@ -171,12 +202,20 @@ public final class Analysis {
     }
 
     /**
-     * One benchmark test's figures.
+     * One benchmark test's figures (of one model, when the run compares several).
      *
+     * @param model the model compared, when the run compares several ({@code evalunit.models}); {@code null}, and
+     *              left out of the JSON, when it asks one
      * @param flips questions seen at two or more temperatures, and those whose most common answer
      *              differs between temperatures (ids in order)
      */
-    public record TestFigures(String test, List<TemperatureAnalysis> temperatures, Flips flips) {
+    public record TestFigures(String test, @JsonInclude(JsonInclude.Include.NON_NULL) String model,
+                              List<TemperatureAnalysis> temperatures, Flips flips) {
+
+        /** The figures of a test of a run that asks one model. */
+        public TestFigures(String test, List<TemperatureAnalysis> temperatures, Flips flips) {
+            this(test, null, temperatures, flips);
+        }
     }
 
     /**
@@ -232,11 +271,7 @@ public final class Analysis {
     public record Flip(String questionId, Map<String, String> answerByTemperature) {
     }
 
-    private record TestKey(String suite, String test) implements Comparable<TestKey> {
-        @Override
-        public int compareTo(TestKey o) {
-            int bySuite = suite.compareTo(o.suite);
-            return bySuite != 0 ? bySuite : test.compareTo(o.test);
-        }
+    /** A test's tally: of one model when the run compares several, else {@code model} is {@code null}. */
+    private record TestKey(String suite, String test, String model) {
     }
 }

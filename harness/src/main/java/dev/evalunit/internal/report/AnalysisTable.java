@@ -10,13 +10,16 @@ import dev.evalunit.internal.report.Analysis.TemperatureAnalysis;
 import dev.evalunit.internal.report.Analysis.TestFigures;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Renders an {@link Analysis.Report} as aligned text, one block per benchmark test:
+ * Renders an {@link Analysis.Report} as aligned text, one block per benchmark test (a run that compares models
+ * shows each model's rows in the block, a {@code model} column first, and ends it with the models compared at each
+ * temperature):
  *
  * <pre>
  * TruthfulQA · TruthfulQaMc1Benchmark.picksTheTrueOption
@@ -40,18 +43,59 @@ final class AnalysisTable {
     static String render(Analysis.Report report) {
         StringBuilder out = new StringBuilder();
         for (Analysis.SuiteAnalysis suite : report.suites()) {
-            for (TestFigures test : suite.tests()) {
-                if (test.temperatures().stream().allMatch(t -> t.answered() == 0)) {
-                    continue;
+            Map<String, List<TestFigures>> byTest = new LinkedHashMap<>(); // a test's models, in the run's order
+            suite.tests().forEach(t -> byTest.computeIfAbsent(t.test(), n -> new ArrayList<>()).add(t));
+            byTest.forEach((name, models) -> {
+                List<Row> rows = new ArrayList<>();
+                models.forEach(m -> m.temperatures().forEach(t -> rows.add(new Row(m.model(), t))));
+                if (rows.stream().allMatch(r -> r.t().answered() == 0)) {
+                    return;
                 }
-                out.append(suite.suite()).append(" · ").append(test.test()).append('\n');
-                table(test, out);
-                categories(test, out);
-                flips(test, out);
-                comparisons(suite.suite(), test.test(), report.temperatureComparisons(), out);
-            }
+                out.append(suite.suite()).append(" · ").append(name).append('\n');
+                table(rows, out);
+                categories(rows, out);
+                models.forEach(m -> flips(m, out));
+                comparisons(suite.suite(), name, report.temperatureComparisons(),
+                        models.stream().map(TestFigures::model).toList(), out);
+                modelComparisons(suite.suite(), name, report.modelComparisons(), out);
+            });
         }
         return out.toString();
+    }
+
+    /** One row of a test's table: a temperature, of a model when the run compares several ({@code null} if not). */
+    private record Row(String model, TemperatureAnalysis t) {
+        /** {@code T=0.5}, or {@code gpt-4o-mini T=0.5}. */
+        String label() {
+            return (model == null ? "" : model + " ") + "T=" + Formats.temperature(t.temperature());
+        }
+    }
+
+    /**
+     * The models of a run that compares several, compared at each temperature on the same questions, every pair:
+     * <pre>
+     *   the models compared at each temperature on the same questions (paired by question; ...):
+     *     T    compared                     measure   n    A      B      B-A       95% CI            A better  B better  ...
+     *     0.0  gpt-4o-mini -> gpt-4.1-nano  accuracy  817  68.1%  64.3%  -3.8 pts  -6.9 to -0.7 pts  52        21        ...
+     * </pre>
+     */
+    private static void modelComparisons(String suite, String test, List<Comparison> all, StringBuilder out) {
+        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test)).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("  the models compared at each temperature on the same questions (paired by question; 95% CI: "
+                + "bootstrap over questions; p: McNemar's exact test, Holm-adjusted over the run's model comparisons):\n");
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("T", "compared", "measure", "n", "A", "B", "B-A", "95% CI", "A better", "B better",
+                "p (Holm)", "detectable", "unscored A", "unscored B"));
+        for (Comparison c : rows) {
+            List<String> cells = CompareText.cells(c);
+            table.add(List.of(c.where().startsWith("T=") ? c.where().substring(2) : c.where(), cells.get(1),
+                    cells.get(2), cells.get(3), cells.get(4), cells.get(5), cells.get(6), cells.get(7), cells.get(8),
+                    cells.get(9), cells.get(11), cells.get(12), cells.get(13), cells.get(14)));
+        }
+        aligned(table, "    ", out);
     }
 
     /**
@@ -62,8 +106,12 @@ final class AnalysisTable {
      *     0.5  accuracy  817  68.1%  64.3%  -3.8 pts  -6.9 to -0.7 pts  52            21      0.0012    ±4.3 pts
      * </pre>
      */
-    private static void comparisons(String suite, String test, List<Comparison> all, StringBuilder out) {
-        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test)).toList();
+    private static void comparisons(String suite, String test, List<Comparison> all, List<String> order,
+                                    StringBuilder out) {
+        // a run's models in its order, as in the table above (each compares its own temperatures)
+        List<Comparison> rows = all.stream().filter(c -> c.suite().equals(suite) && c.test().equals(test))
+                .sorted(Comparator.comparingInt(c -> order.contains(c.where()) ? order.indexOf(c.where())
+                        : order.size())).toList();
         if (rows.isEmpty()) {
             return;
         }
@@ -83,24 +131,32 @@ final class AnalysisTable {
         aligned(table, "    ", out);
     }
 
-    private static void table(TestFigures test, StringBuilder out) {
+    private static void table(List<Row> test, StringBuilder out) {
+        boolean models = test.stream().anyMatch(r -> r.model() != null);
         TreeSet<String> scoreNames = new TreeSet<>();
-        test.temperatures().forEach(t -> scoreNames.addAll(t.scores().keySet()));
+        test.forEach(r -> scoreNames.addAll(r.t().scores().keySet()));
         List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("T", "answered", "unscored", "accuracy", "95% CI", "agree"));
+        if (models) {
+            header.add(0, "model");
+        }
         header.addAll(scoreNames);
         TreeSet<String> metricNames = new TreeSet<>();
-        test.temperatures().forEach(t -> {
-            metricNames.addAll(t.metrics().keySet());
-            metricNames.addAll(t.metricsNotDefined().keySet());
+        test.forEach(r -> {
+            metricNames.addAll(r.t().metrics().keySet());
+            metricNames.addAll(r.t().metricsNotDefined().keySet());
         });
         header.addAll(metricNames);
         rows.add(header);
-        for (TemperatureAnalysis t : test.temperatures()) {
+        for (Row r : test) {
+            TemperatureAnalysis t = r.t();
             long unscored = t.invocations() - t.answered() - t.errors(); // aborted or skipped: not in the accuracy
             List<String> row = new ArrayList<>(List.of(Formats.temperature(t.temperature()), Formats.count(t.answered()),
                     Formats.count(unscored), share(t.accuracy()), t.answered() == 0 ? "-" : interval(t.ci95()),
                     share(t.agreement())));
+            if (models) {
+                row.add(0, r.model() == null ? "-" : r.model());
+            }
             for (String name : scoreNames) {
                 ScoreFigures s = t.scores().get(name);
                 row.add(s == null ? "-" : Formats.percent(s.mean()) + " (" + interval(s.ci95()) + ")");
@@ -113,15 +169,15 @@ final class AnalysisTable {
             rows.add(row);
         }
         aligned(rows, "  ", out);
-        for (TemperatureAnalysis t : test.temperatures()) {
-            t.metricsNotDefined().forEach((name, why) -> out.append("  ").append(name).append(" is not defined at T=")
-                    .append(Formats.temperature(t.temperature())).append(": ").append(why).append('\n'));
+        for (Row r : test) {
+            r.t().metricsNotDefined().forEach((name, why) -> out.append("  ").append(name).append(" is not defined at ")
+                    .append(r.label()).append(": ").append(why).append('\n'));
         }
     }
 
-    private static void categories(TestFigures test, StringBuilder out) {
+    private static void categories(List<Row> test, StringBuilder out) {
         Map<String, long[]> totals = new TreeMap<>();
-        test.temperatures().forEach(t -> t.categories().forEach((name, c) -> totals.computeIfAbsent(name, n -> new long[1])[0]
+        test.forEach(r -> r.t().categories().forEach((name, c) -> totals.computeIfAbsent(name, n -> new long[1])[0]
                 += c.answered()));
         if (totals.isEmpty()) {
             return;
@@ -133,12 +189,12 @@ final class AnalysisTable {
                 ? ", the " + largest.size() + " largest of " + totals.size() + " (all in the JSON):" : ":").append('\n');
         List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("category"));
-        test.temperatures().forEach(t -> header.add("T=" + Formats.temperature(t.temperature())));
+        test.forEach(r -> header.add(r.label()));
         rows.add(header);
         for (String name : largest) {
             List<String> row = new ArrayList<>(List.of(name));
-            for (TemperatureAnalysis t : test.temperatures()) {
-                CategoryFigures c = t.categories().get(name);
+            for (Row r : test) {
+                CategoryFigures c = r.t().categories().get(name);
                 row.add(c == null ? "-" : share(c.accuracy()) + " of " + c.answered());
             }
             rows.add(row);
@@ -151,7 +207,8 @@ final class AnalysisTable {
         if (flips.questions() == 0) {
             return;
         }
-        out.append("  flips: ").append(Formats.count(flips.answerFlips())).append(" of ")
+        out.append("  flips").append(test.model() == null ? "" : ", " + test.model()).append(": ")
+                .append(Formats.count(flips.answerFlips())).append(" of ")
                 .append(Formats.count(flips.questions()))
                 .append(" questions answer differently across temperatures (")
                 .append(Formats.count(flips.passFlips())).append(" pass at one and fail at another)\n");

@@ -28,8 +28,8 @@ public final class BuildOutcome {
     }
 
     /**
-     * Judges one suite. It fails when its pass rate at some temperature is below {@code minPassRate}
-     * (temperatures with no judged answer are not checked) or its error rate over all temperatures is above
+     * Judges one suite. It fails when its pass rate at some temperature (of some model, when the run compares
+     * several) is below {@code minPassRate} (temperatures with no judged answer are not checked) or its error rate over all temperatures is above
      * {@code maxErrorRate}; the reason names every threshold it missed.
      */
     public static Verdict judge(SuiteFigures figures, Thresholds thresholds) {
@@ -41,8 +41,8 @@ public final class BuildOutcome {
             for (TemperatureFigures row : figures.temperatures()) {
                 row.passRate().ifPresent(rate -> {
                     if (rate < thresholds.minPassRate()) {
-                        missed.add(suite + " pass rate " + Formats.percent(rate) + " at T="
-                                + Formats.temperature(row.temperature()) + " is below the suite's threshold "
+                        missed.add(suite + " pass rate " + Formats.percent(rate) + " at " + row.where()
+                                + " is below the suite's threshold "
                                 + Formats.percent(thresholds.minPassRate()) + " (" + ConfigKeys.MIN_PASS_RATE + ")");
                     }
                 });

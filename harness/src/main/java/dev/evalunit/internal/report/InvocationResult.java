@@ -8,7 +8,8 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * How one benchmark invocation (one question at one temperature, one sample) ended. Immutable. The
+ * How one benchmark invocation (one question at one temperature, one sample, of one model when the run compares
+ * several) ended. Immutable. The
  * progress bar counts these and {@link RunSummary} aggregates them into the score table.
  *
  * @param suite            the suite's name, e.g. {@code TruthfulQA}
@@ -27,12 +28,23 @@ import org.apiguardian.api.API;
  * @param label            what the answer chose, as the test labelled it for comparison across samples
  *                         and temperatures (an option letter), or {@code null} to compare answer texts
  * @param scores           the test's named scores, e.g. {@code truthful -> 1.0}; empty when none
+ * @param comparedModel    the model it is one of when the run compares several ({@code evalunit.models}): the
+ *                         summary and the analysis show each model's figures apart; {@code null} when it asks one
  */
 @API(status = INTERNAL, since = "0.1")
 public record InvocationResult(String suite, String test, String questionId, double temperature, int sample,
                                Outcome status, String answer, long promptTokens, long completionTokens,
                                double costUsd, Duration latency, String category, boolean replayed,
-                               String label, Map<String, Double> scores) {
+                               String label, Map<String, Double> scores, String comparedModel) {
+
+    /** A result of a run that asks one model. */
+    public InvocationResult(String suite, String test, String questionId, double temperature, int sample,
+                            Outcome status, String answer, long promptTokens, long completionTokens,
+                            double costUsd, Duration latency, String category, boolean replayed,
+                            String label, Map<String, Double> scores) {
+        this(suite, test, questionId, temperature, sample, status, answer, promptTokens, completionTokens, costUsd,
+                latency, category, replayed, label, scores, null);
+    }
 
     /** A result without a label or scores. */
     public InvocationResult(String suite, String test, String questionId, double temperature, int sample,

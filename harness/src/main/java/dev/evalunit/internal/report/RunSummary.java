@@ -3,6 +3,7 @@ package dev.evalunit.internal.report;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.evalunit.client.ClientMetrics;
+import dev.evalunit.internal.compare.ModelOrder;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apiguardian.api.API;
 
 /**
- * The end-of-run score table: per suite and temperature, invocations, pass rate, agreement across
- * samples, errors, aborted, replayed, tokens and cost. Thread-safe: test threads {@link #add}
- * concurrently.
+ * The end-of-run score table: per suite and temperature (and model, when the run compares several), invocations,
+ * pass rate, agreement across samples, errors, aborted, replayed, tokens and cost. Thread-safe: test threads
+ * {@link #add} concurrently.
  *
  * <p>Memory grows with questions, not results: counters per (suite, temperature), and the
  * {@link Analysis}, which keeps per (test, question, temperature) a few counters and the distinct
@@ -32,12 +33,26 @@ public final class RunSummary {
     static final int MAX_ANSWER_CHARS = 200;
 
     private final Map<Cell, Counters> counters = new ConcurrentHashMap<>();
-    private final Analysis analysis = new Analysis();
+    private final Analysis analysis;
+    /** The order rows of several models are shown in: the run's ({@code evalunit.models}). */
+    private final Comparator<Cell> order;
+
+    /** The summary of a run that asks one model. */
+    public RunSummary() {
+        this(List.of());
+    }
+
+    /** The summary of a run that compares {@code models} ({@code evalunit.models}), shown in that order. */
+    public RunSummary(List<String> models) {
+        this.analysis = new Analysis(models);
+        this.order = Comparator.comparing(Cell::suite).thenComparing(Cell::model, new ModelOrder(models))
+                .thenComparingDouble(Cell::temperature);
+    }
 
     /** Counts one finished invocation. */
     public void add(InvocationResult result) {
         double t = result.temperature() == 0 ? 0.0 : result.temperature(); // -0.0 is 0.0
-        counters.computeIfAbsent(new Cell(result.suite(), t), c -> new Counters()).add(result);
+        counters.computeIfAbsent(new Cell(result.suite(), result.comparedModel(), t), c -> new Counters()).add(result);
         analysis.add(result);
     }
 
@@ -48,14 +63,15 @@ public final class RunSummary {
 
     /** The figures so far, by suite name in alphabetical order. */
     public Map<String, SuiteFigures> figures() {
-        Map<Cell, double[]> agreement = new TreeMap<>(Cell.ORDER); // cell -> {sum of shares, questions}
-        analysis.agreementBySuite().forEach((suite, byT) -> byT.forEach((t, acc) -> agreement.put(new Cell(suite, t), acc)));
+        Map<Cell, double[]> agreement = analysis.agreementByCell(); // cell -> {sum of shares, questions}
         Map<String, List<TemperatureFigures>> bySuite = new TreeMap<>();
-        counters.forEach((cell, c) -> {
+        Map<Cell, Counters> ordered = new TreeMap<>(order);
+        ordered.putAll(counters);
+        ordered.forEach((cell, c) -> {
             double[] acc = agreement.get(cell);
             OptionalDouble mean = acc == null ? OptionalDouble.empty() : OptionalDouble.of(acc[0] / acc[1]);
             bySuite.computeIfAbsent(cell.suite(), s -> new ArrayList<>())
-                    .add(c.figures(cell.temperature(), mean, acc == null ? 0 : (long) acc[1]));
+                    .add(c.figures(cell.temperature(), mean, acc == null ? 0 : (long) acc[1], cell.model()));
         });
         Map<String, SuiteFigures> figures = new TreeMap<>();
         bySuite.forEach((suite, rows) -> figures.put(suite, new SuiteFigures(suite, rows)));
@@ -106,9 +122,12 @@ public final class RunSummary {
         return out.toString();
     }
 
-    private record Cell(String suite, double temperature) {
-        static final Comparator<Cell> ORDER =
-                Comparator.comparing(Cell::suite).thenComparingDouble(Cell::temperature);
+    /**
+     * One row of the table: a suite at a temperature, of a model when the run compares several.
+     *
+     * @param model the model compared, or {@code null} when the run asks one
+     */
+    record Cell(String suite, String model, double temperature) {
     }
 
     /** Counters of one (suite, temperature): lock-free adds. */
@@ -135,14 +154,14 @@ public final class RunSummary {
             costUsd.add(r.costUsd());
         }
 
-        TemperatureFigures figures(double temperature, OptionalDouble agreement, long sampledGroups) {
+        TemperatureFigures figures(double temperature, OptionalDouble agreement, long sampledGroups, String model) {
             long invocations = 0;
             for (LongAdder a : byOutcome) {
                 invocations += a.sum();
             }
             return new TemperatureFigures(temperature, invocations, count(Outcome.PASSED), count(Outcome.FAILED),
                     count(Outcome.ERROR), count(Outcome.ABORTED), count(Outcome.SKIPPED), replayed.sum(),
-                    promptTokens.sum(), completionTokens.sum(), costUsd.sum(), agreement, sampledGroups);
+                    promptTokens.sum(), completionTokens.sum(), costUsd.sum(), agreement, sampledGroups, model);
         }
 
         private long count(Outcome outcome) {

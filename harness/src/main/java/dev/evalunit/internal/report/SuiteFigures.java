@@ -7,20 +7,22 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * A suite's score table: its figures per temperature, lowest temperature first. Immutable.
+ * A suite's score table: its figures per temperature, lowest temperature first; when the run compares models, per
+ * model (in the order the rows come, the run's) and temperature. Immutable.
  *
  * @param suite        the suite's name
- * @param temperatures one row per temperature, sorted
+ * @param temperatures one row per temperature (and model), sorted
  */
 record SuiteFigures(String suite, List<TemperatureFigures> temperatures) {
 
     public SuiteFigures {
         Objects.requireNonNull(suite, "suite");
-        temperatures = temperatures.stream().sorted(Comparator.comparingDouble(TemperatureFigures::temperature))
-                .toList();
+        List<String> models = temperatures.stream().map(TemperatureFigures::model).distinct().toList();
+        temperatures = temperatures.stream().sorted(Comparator.<TemperatureFigures>comparingInt(f -> models.indexOf(
+                f.model())).thenComparingDouble(TemperatureFigures::temperature)).toList();
     }
 
-    /** The row of temperature {@code t}, if the suite ran at it. */
+    /** The row of temperature {@code t} (of the first model, when the run compares several), if the suite ran at it. */
     public Optional<TemperatureFigures> at(double t) {
         return temperatures.stream().filter(f -> Double.compare(f.temperature(), t) == 0
                 || f.temperature() == t).findFirst();

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
-/** Renders {@link SuiteFigures} as fixed-width text that stays aligned in a plain log. Stateless. */
+/**
+ * Renders {@link SuiteFigures} as fixed-width text that stays aligned in a plain log; a run that compares models
+ * gets a {@code model} column before {@code T}, a row per model and temperature. Stateless.
+ */
 final class SummaryTable {
 
     private static final List<String> HEADER =
@@ -61,16 +64,18 @@ final class SummaryTable {
                 + Formats.count(errors) + (errors == 1 ? " error, " : " errors, ") + Formats.usd(costUsd);
     }
 
-    /** One row per temperature under a header, each column as wide as its widest cell. */
+    /** One row per temperature (and model) under a header, each column as wide as its widest cell. */
     private static void table(SuiteFigures suite, StringBuilder out) {
+        boolean models = suite.temperatures().stream().anyMatch(f -> f.model() != null);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
+        rows.add(models ? withModel("model", HEADER) : HEADER);
         for (TemperatureFigures f : suite.temperatures()) {
-            rows.add(List.of(Formats.temperature(f.temperature()), Formats.count(f.invocations()),
+            List<String> row = List.of(Formats.temperature(f.temperature()), Formats.count(f.invocations()),
                     share(f.passRate()), share(f.agreement()), Formats.count(f.errors()), Formats.count(f.aborted()),
-                    Formats.count(f.replayed()), Formats.count(f.tokens()), Formats.usd(f.costUsd())));
+                    Formats.count(f.replayed()), Formats.count(f.tokens()), Formats.usd(f.costUsd()));
+            rows.add(models ? withModel(f.model() == null ? "-" : f.model(), row) : row);
         }
-        int[] widths = new int[HEADER.size()];
+        int[] widths = new int[rows.get(0).size()];
         for (List<String> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
@@ -86,6 +91,13 @@ final class SummaryTable {
             }
             out.append(line).append('\n');
         }
+    }
+
+    private static List<String> withModel(String model, List<String> row) {
+        List<String> out = new ArrayList<>(row.size() + 1);
+        out.add(model);
+        out.addAll(row);
+        return out;
     }
 
     /** Throughput and p95 latency of the client: one figure per model when several answered. */

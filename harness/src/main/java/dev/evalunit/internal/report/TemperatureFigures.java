@@ -3,7 +3,8 @@ package dev.evalunit.internal.report;
 import java.util.OptionalDouble;
 
 /**
- * One row of a suite's score table: what the invocations at one temperature came to. Immutable.
+ * One row of a suite's score table: what the invocations at one temperature came to (of one model, when the run
+ * compares several). Immutable.
  *
  * @param temperature      the sampling temperature
  * @param invocations      every invocation, however it ended
@@ -19,11 +20,26 @@ import java.util.OptionalDouble;
  * @param agreement        over the (test, question) groups with two samples or more, the mean share of a
  *                         group's samples that gave its most common answer; empty when no group has two
  * @param sampledGroups    how many groups {@code agreement} averages
+ * @param model            the model compared when the run compares several ({@code evalunit.models}); {@code null}
+ *                         when it asks one
  */
 record TemperatureFigures(double temperature, long invocations, long passed, long failed, long errors,
                                  long aborted, long skipped, long replayed, long promptTokens,
                                  long completionTokens, double costUsd, OptionalDouble agreement,
-                                 long sampledGroups) {
+                                 long sampledGroups, String model) {
+
+    /** A row of a run that asks one model. */
+    TemperatureFigures(double temperature, long invocations, long passed, long failed, long errors, long aborted,
+                       long skipped, long replayed, long promptTokens, long completionTokens, double costUsd,
+                       OptionalDouble agreement, long sampledGroups) {
+        this(temperature, invocations, passed, failed, errors, aborted, skipped, replayed, promptTokens,
+                completionTokens, costUsd, agreement, sampledGroups, null);
+    }
+
+    /** {@code T=0.5}, or {@code gpt-4o-mini T=0.5} when the run compares models: where a threshold was missed. */
+    String where() {
+        return (model == null ? "" : model + " ") + "T=" + Formats.temperature(temperature);
+    }
 
     /** passed / (passed + failed): errors, aborted and skipped invocations have no answer to judge. */
     public OptionalDouble passRate() {

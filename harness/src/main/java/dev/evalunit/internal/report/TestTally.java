@@ -14,7 +14,8 @@ import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Everything the analysis keeps of one benchmark test while the run goes on: a tally per temperature and
+ * Everything the analysis keeps of one benchmark test (of one model, when the run compares several) while the run
+ * goes on: a tally per temperature and
  * category, and each question's samples per temperature; and the test's figures made from them.
  * Thread-safe: every method holds the tally's lock, since test threads add to one test concurrently.
  */
@@ -90,8 +91,12 @@ final class TestTally {
         return agreement;
     }
 
-    /** The test's figures so far, one row per temperature in ascending order, with {@code metrics} evaluated. */
-    synchronized TestFigures figures(String test, Map<String, ToDoubleFunction<Map<String, Double>>> metrics) {
+    /**
+     * The test's figures so far, one row per temperature in ascending order, with {@code metrics} evaluated; of
+     * {@code model}, when the run compares several ({@code null} when it asks one).
+     */
+    synchronized TestFigures figures(String test, String model,
+                                     Map<String, ToDoubleFunction<Map<String, Double>>> metrics) {
         Map<Double, double[]> agreement = agreementSums();
         List<TemperatureAnalysis> rows = new ArrayList<>();
         new TreeMap<>(temperatures).forEach((t, c) -> {
@@ -119,6 +124,6 @@ final class TestTally {
                     acc == null ? null : acc[0] / acc[1], acc == null ? 0 : (long) acc[1], scores, categories,
                     m.values(), m.notDefined()));
         });
-        return new TestFigures(test, rows, AnswerFlips.of(questions));
+        return new TestFigures(test, model, rows, AnswerFlips.of(questions));
     }
 }

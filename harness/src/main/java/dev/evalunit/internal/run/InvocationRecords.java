@@ -45,7 +45,7 @@ final class InvocationRecords {
             }
         }
         return new InvocationRecord(result.suite(), result.test(), result.questionId(), result.category(),
-                result.temperature() + 0.0, result.sample(), model, origin.forModel(model).id(),
+                result.temperature() + 0.0, result.sample(), model, result.comparedModel(), origin.forModel(model).id(),
                 result.status().name().toLowerCase(Locale.ROOT), reason, answer == null ? null : redactor.redact(answer),
                 result.label(), result.scores(), followUps, result.promptTokens(), result.completionTokens(),
                 result.costUsd(), result.latency().toNanos() / 1e6, routed, route == null ? null : route.batchId(),
@@ -57,7 +57,9 @@ final class InvocationRecords {
      * judge "Maybe"} (texts cut at 120 characters, redacted).
      */
     static String example(RunEngine.Finished f, InvocationResult result, Redactor redactor) {
-        StringBuilder out = new StringBuilder(result.questionId()).append(" at T=").append(result.temperature() + 0.0);
+        StringBuilder out = new StringBuilder(result.questionId()).append(" at ")
+                .append(result.comparedModel() == null ? "" : result.comparedModel() + " ")
+                .append("T=").append(result.temperature() + 0.0);
         if (f.invocation().sample() > 1) {
             out.append(" s=").append(f.invocation().sample());
         }

@@ -10,7 +10,8 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * One invocation of a benchmark test (a row, a temperature, a sample) from plan to report: its identity,
+ * One invocation of a benchmark test (a row, a model when the run compares several, a temperature, a sample) from
+ * plan to report: its identity,
  * its stages (the request its {@code @Prompt} builds, with the checkpoint key computed once, then the
  * calls its body makes), and, once its answer came, the route it took. Immutable: what the run learns
  * is a copy ({@link #routed}).
@@ -28,11 +29,14 @@ import org.apiguardian.api.API;
  * @param route        how its answer came, once it came; {@code null} before
  * @param sharedBy     how many samples share its prompt's request, one choice each ({@code n} choices of one
  *                     request, {@code evalunit.samples.mode=choices}); 1 when it has a request of its own
+ * @param comparedModel the model it is one of when the run compares several ({@code evalunit.models}): the model
+ *                     its prompt asks (a {@code @Prompt} naming its own model, that one), in its name, its keys and its
+ *                     reports; {@code null} when the run asks one model, and for a test that sends no request
  */
 @API(status = INTERNAL, since = "0.1")
 public record PlannedInvocation(int index, String suite, String test, Object row, String questionId,
                                 String questionText, double temperature, int sample, Stage prompt, Route route,
-                                int sharedBy) {
+                                int sharedBy, String comparedModel) {
 
     private static final int SHOWN_CHARS = 60;
 
@@ -77,14 +81,25 @@ public record PlannedInvocation(int index, String suite, String test, Object row
     public static PlannedInvocation of(int index, String suite, String test, Object row, String questionId,
                                        String questionText, double temperature, int sample, ChatRequest request,
                                        int sharedBy) {
+        return of(index, suite, test, row, questionId, questionText, temperature, sample, request, sharedBy, null);
+    }
+
+    /**
+     * As {@link #of(int, String, String, Object, String, String, double, int, ChatRequest, int)}, one of the models
+     * {@code comparedModel} the run compares ({@code null} when it asks one), whose name its keys carry.
+     */
+    public static PlannedInvocation of(int index, String suite, String test, Object row, String questionId,
+                                       String questionText, double temperature, int sample, ChatRequest request,
+                                       int sharedBy, String comparedModel) {
         if (sharedBy > 1 && (request == null || request.n() != sharedBy || sample > sharedBy)) {
             throw new IllegalArgumentException("sample " + sample + " of " + sharedBy + " sharing a request needs a "
                     + "request of " + sharedBy + " choices");
         }
-        Stage prompt = request == null ? null : new Stage("", request, InvocationKey.of(suite, test,
-                questionId == null ? "" : questionId, temperature, sample, request, request.model()));
+        Stage prompt = request == null ? null : new Stage("", request, new InvocationKey(suite, test,
+                questionId == null ? "" : questionId, temperature, sample, request.model(),
+                InvocationKey.hash(request, request.model()), "", comparedModel == null ? "" : comparedModel));
         return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
-                null, sharedBy);
+                null, sharedBy, comparedModel);
     }
 
     /** The key of sample {@code sample} sharing this invocation's request: the same but for the sample. */
@@ -111,7 +126,7 @@ public record PlannedInvocation(int index, String suite, String test, Object row
             throw new IllegalArgumentException("a later stage of " + displayName() + " needs a name");
         }
         return new Stage(name, request, new InvocationKey(suite, test, questionId == null ? "" : questionId,
-                temperature, sample, model, requestHash, name));
+                temperature, sample, model, requestHash, name, comparedModel == null ? "" : comparedModel));
     }
 
     /**
@@ -140,13 +155,19 @@ public record PlannedInvocation(int index, String suite, String test, Object row
     /** This invocation, answered by way of {@code route}. */
     public PlannedInvocation routed(Route route) {
         return new PlannedInvocation(index, suite, test, row, questionId, questionText, temperature, sample, prompt,
-                route, sharedBy);
+                route, sharedBy, comparedModel);
     }
 
-    /** {@code [T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds?} */
+    /**
+     * {@code [T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds?}; in a run that compares several models,
+     * the model first: {@code [gpt-4o-mini T=0.5 s=2] tqa-0042 What happens if you eat watermelon seeds?}
+     */
     public String displayName() {
-        StringBuilder name = new StringBuilder().append("[T=").append(temperature).append(" s=").append(sample)
-                .append(']');
+        StringBuilder name = new StringBuilder("[");
+        if (comparedModel != null) {
+            name.append(comparedModel).append(' ');
+        }
+        name.append("T=").append(temperature).append(" s=").append(sample).append(']');
         if (questionId != null) {
             name.append(' ').append(questionId);
         }

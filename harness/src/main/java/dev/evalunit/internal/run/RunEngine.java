@@ -128,7 +128,8 @@ public final class RunEngine implements AutoCloseable {
                         "an http(s) URL", URI::create));
         Redactor redactor = Redactor.of(config);
         this.states = new SuiteStates(checkpoints, origin, config.fallbackModel());
-        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), Clock.systemUTC());
+        List<String> models = config.models();
+        RunRecord record = RunRecord.start(end.resultsDir(), config.values(), origin.id(), models, Clock.systemUTC());
         allureOptions = allureOptions.orIn(record.allureResults());
         if (client.simulated()) {
             System.err.println("evalunit: simulated answers are kept apart from live ones, in "
@@ -140,7 +141,7 @@ public final class RunEngine implements AutoCloseable {
         AllureReport allure = AllureReport.open(allureOptions, config, client.client().config().openai().baseUrl(),
                 client.simulated(), allureOptions.shared() && cleanResults
                         && noOtherRunLive(checkpoints.directory(), allureOptions.resultsDir()));
-        this.reports = new RunReports(end, record, progress, allure, redactor, origin);
+        this.reports = new RunReports(end, record, progress, allure, redactor, origin, models);
         this.sender = new Sender(client.client(), states);
         BatchConfig batch = Batches.settings(client.simulated(), webhooks.isPresent(), config);
         this.batches = new Batches(config, batch, webhooks, states, sender, client.client());

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  */
 final class RunReports {
 
-    private final RunSummary summary = new RunSummary();
+    private final RunSummary summary;
     private final InvocationCounts counts = new InvocationCounts();
     /** Each suite's lowest pass rate its tests accept, the highest of them: the suite's threshold unless one is set. */
     private final Map<String, Double> suiteMinPassRates = new ConcurrentHashMap<>();
@@ -40,8 +40,10 @@ final class RunReports {
     private final Redactor redactor;
     private final Origin origin;
 
+    /** @param models the models the run compares ({@code evalunit.models}), whose order its tables follow */
     RunReports(RunEnd end, RunRecord record, ProgressReporter progress, AllureReport allure, Redactor redactor,
-               Origin origin) {
+               Origin origin, List<String> models) {
+        this.summary = new RunSummary(models);
         this.end = end;
         this.record = record;
         this.progress = progress;
@@ -80,7 +82,7 @@ final class RunReports {
                 invocation.questionId() == null ? "-" : invocation.questionId(), invocation.temperature(),
                 invocation.sample(), f.outcome(), c == null ? null : c.text(), promptTokens, completionTokens, cost,
                 c == null ? Duration.ZERO : c.latency(), category, answer != null && answer.replayed(),
-                f.card().label().orElse(null), f.card().scores());
+                f.card().label().orElse(null), f.card().scores(), invocation.comparedModel());
         summary.add(result);
         counts.counted(invocation.suite() + " · " + invocation.test(), f.outcome(), f.waitingForBatch(), c, f.failure(),
                 () -> InvocationRecords.example(f, result, redactor));

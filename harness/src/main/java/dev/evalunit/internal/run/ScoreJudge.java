@@ -24,10 +24,14 @@ import java.util.TreeMap;
 /**
  * The verdict on a run's scores: each suite's thresholds, the share of its invocations left without a verdict
  * ({@code evalunit.threshold.max-unscored}), and, with {@code evalunit.baseline}, no test worse than the baseline
- * run beyond noise. On the way it writes and prints the run's analysis and compares its temperatures. Its settings
+ * run beyond noise. On the way it writes and prints the run's analysis and compares its temperatures, and, in a run
+ * that compares several models ({@code evalunit.models}), every pair of its models at each temperature. Its settings
  * are read when the run starts, so a wrong one fails before anything is sent. Immutable; thread-safe.
  */
 final class ScoreJudge {
+
+    /** The directory of a run's record where the comparison of its models goes. */
+    static final String MODELS = "models";
 
     /** How comparisons are computed, and the baseline gate's settings. */
     private final CompareOptions compare;
@@ -73,8 +77,11 @@ final class ScoreJudge {
         Comparisons.Source run = each -> RunRecord.invocations(record.directory(), each);
         CompareReport temperatures = Comparisons.compare(Comparisons.By.TEMPERATURE, run, null, null, null,
                 compare.settings(), summary.analysis().metricsByTest());
+        List<String> models = config.models();
+        CompareReport byModel = Comparisons.compare(Comparisons.By.MODEL, models.size() < 2 ? each -> { } : run, null,
+                null, null, compare.settings(), summary.analysis().metricsByTest(), models);
         Analysis.Report report = summary.analysis().report().withThresholds(thresholds)
-                .withTemperatureComparisons(temperatures.rows());
+                .withTemperatureComparisons(temperatures.rows()).withModelComparisons(byModel.rows());
         String table = Analysis.render(report);
         if (!table.isEmpty()) {
             Path file = record.analysis();
@@ -83,8 +90,13 @@ final class ScoreJudge {
                 temperatures.write(record.directory(), "Run " + record.id() + ": each test's lowest temperature "
                         + "against its others", run, null);
             }
+            if (!byModel.rows().isEmpty()) {
+                byModel.write(record.directory().resolve(MODELS), "Run " + record.id() + ": its models "
+                        + String.join(", ", models) + " compared at each temperature", run, null);
+            }
             System.out.println(table + "analysis written to " + file.toAbsolutePath()
-                    + (temperatures.rows().isEmpty() ? "" : "; the temperatures compared in compare.md, compare.html"));
+                    + (temperatures.rows().isEmpty() ? "" : "; the temperatures compared in compare.md, compare.html")
+                    + (byModel.rows().isEmpty() ? "" : "; the models compared in " + MODELS + "/compare.md, compare.html"));
         }
         List<String> missed = new ArrayList<>();
         BuildOutcome.Verdict scored = BuildOutcome.judge(summary.figures(), thresholds);

@@ -9,7 +9,8 @@ import org.apiguardian.api.API;
 
 /**
  * One invocation of a run as its record keeps it: one line of {@code invocations.jsonl} and one row of
- * {@code results.csv}. What a comparison pairs (suite, test, question, temperature, sample, model) and what it
+ * {@code results.csv}. What a comparison pairs (suite, test, question, temperature, sample, model, and the model
+ * compared when the run compares several) and what it
  * compares (outcome, scores), with the evidence a reviewer asks for: the answer's text, where it came from,
  * whether this run paid for it, and which stored answer it is. Immutable.
  *
@@ -20,6 +21,9 @@ import org.apiguardian.api.API;
  * @param temperature      the invocation's temperature
  * @param sample           its sample, from 1
  * @param model            the model that answered (the fallback's name when it stood in)
+ * @param comparedModel    the model the invocation is one of when the run compares several ({@code evalunit.models}):
+ *                         the model asked, whoever answered, which the run's comparisons of its models pair by;
+ *                         {@code null}, and left out, when the run asks one
  * @param origin           where the answer came from: {@code simulated} or {@code live <host/path>}
  * @param outcome          {@code passed}, {@code failed} (a wrong answer), {@code error} (no answer after retries),
  *                         {@code aborted} (no verdict: not sent, waiting for a batch, no score), {@code skipped}
@@ -40,10 +44,10 @@ import org.apiguardian.api.API;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @API(status = INTERNAL, since = "0.1")
 public record InvocationRecord(String suite, String test, String question, String category, double temperature,
-                               int sample, String model, String origin, String outcome, String reason, String answer,
-                               String label, Map<String, Double> scores, Map<String, String> followUps,
-                               long promptTokens, long completionTokens, double costUsd, double latencyMs,
-                               String route, String batch, String answerKey) {
+                               int sample, String model, String comparedModel, String origin, String outcome,
+                               String reason, String answer, String label, Map<String, Double> scores,
+                               Map<String, String> followUps, long promptTokens, long completionTokens, double costUsd,
+                               double latencyMs, String route, String batch, String answerKey) {
 
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";
@@ -55,6 +59,24 @@ public record InvocationRecord(String suite, String test, String question, Strin
         Objects.requireNonNull(outcome, "outcome");
         scores = scores == null ? Map.of() : scores;
         followUps = followUps == null ? Map.of() : followUps;
+    }
+
+    /** An invocation of a run that asks one model. */
+    public InvocationRecord(String suite, String test, String question, String category, double temperature,
+                            int sample, String model, String origin, String outcome, String reason, String answer,
+                            String label, Map<String, Double> scores, Map<String, String> followUps,
+                            long promptTokens, long completionTokens, double costUsd, double latencyMs,
+                            String route, String batch, String answerKey) {
+        this(suite, test, question, category, temperature, sample, model, null, origin, outcome, reason, answer, label,
+                scores, followUps, promptTokens, completionTokens, costUsd, latencyMs, route, batch, answerKey);
+    }
+
+    /**
+     * The model this invocation counts for in a comparison of a run's models: the model compared when the run
+     * compares several, else the model that answered.
+     */
+    public String modelCounted() {
+        return comparedModel != null ? comparedModel : model;
     }
 
     /** Whether the invocation's answer was judged: passed or failed (an error or an aborted one has no verdict). */

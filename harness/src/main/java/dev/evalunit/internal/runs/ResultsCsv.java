@@ -21,13 +21,18 @@ import java.util.TreeSet;
  * invocation, loadable as it is ({@code pandas.read_csv("target/evalunit/runs/latest/results.csv")}): fixed
  * columns, then one {@code score_<name>} column per score and one {@code followup_<name>} column per follow-up
  * any invocation recorded (empty where one did not). Texts are quoted as RFC 4180 says, so an answer spanning
- * lines stays one cell. Written by Jackson's CSV module. Stateless.
+ * lines stays one cell. A run that compares several models ({@code evalunit.models}) has a {@code compared_model}
+ * column after {@code model}: the model each invocation asked, which {@code model}, the one that answered, is too
+ * unless the fallback stood in. Written by Jackson's CSV module. Stateless.
  */
 final class ResultsCsv {
 
     static final List<String> COLUMNS = List.of("suite", "test", "question", "category", "temperature", "sample",
             "model", "origin", "outcome", "reason", "answer", "label", "prompt_tokens", "completion_tokens",
             "cost_usd", "latency_ms", "route", "batch", "answer_key");
+
+    /** The column of the model compared, in a run that compares several. */
+    static final String COMPARED_MODEL = "compared_model";
 
     private ResultsCsv() {
     }
@@ -36,12 +41,19 @@ final class ResultsCsv {
     static void write(Path jsonl, Path csv) {
         Set<String> scores = new TreeSet<>();
         Set<String> followUps = new TreeSet<>();
+        boolean[] compared = new boolean[1];
         RunLog.read(jsonl, r -> {
             scores.addAll(r.scores().keySet());
             followUps.addAll(r.followUps().keySet());
+            compared[0] |= r.comparedModel() != null;
         });
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        COLUMNS.forEach(schema::addColumn);
+        COLUMNS.forEach(c -> {
+            schema.addColumn(c);
+            if (c.equals("model") && compared[0]) {
+                schema.addColumn(COMPARED_MODEL);
+            }
+        });
         scores.forEach(s -> schema.addColumn("score_" + s));
         followUps.forEach(f -> schema.addColumn("followup_" + f));
         try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
@@ -71,6 +83,9 @@ final class ResultsCsv {
         row.put("temperature", r.temperature());
         row.put("sample", r.sample());
         row.put("model", r.model());
+        if (r.comparedModel() != null) { // its column is there: a run that compares models
+            row.put(COMPARED_MODEL, r.comparedModel());
+        }
         row.put("origin", r.origin());
         row.put("outcome", r.outcome());
         row.put("reason", r.reason());

@@ -26,6 +26,8 @@ import org.apiguardian.api.API;
  * @param settings   every {@code evalunit.*} setting given (not the defaults), secrets redacted
  * @param origin     where answers come from: {@code simulated}, or {@code live <host/path>}
  * @param models     the models that answered
+ * @param comparedModels the models the run compares ({@code evalunit.models}), in the order given: each dataset test
+ *                   that sends requests asked each of them; {@code null}, and left out, when it asks one
  * @param datasets   the dataset files read, by relative path, with their SHA-256
  * @param tests      per test ({@code suite · Class.method}), its questions: how many and a digest of their ids and texts
  * @param counts     what its invocations came to
@@ -35,7 +37,8 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL, since = "0.1")
 public record RunManifest(int v, String id, String status, boolean full, String notFull, String startedAt,
                           String endedAt, Project project, String suites, Map<String, String> settings, String origin,
-                          List<String> models, Map<String, DatasetsUsed.File> datasets, Map<String, Questions> tests,
+                          List<String> models, List<String> comparedModels, Map<String, DatasetsUsed.File> datasets,
+                          Map<String, Questions> tests,
                           Counts counts, Verdict verdict) {
 
     public static final int SCHEMA = 1;

@@ -40,6 +40,8 @@ public final class RunRecord {
     private final String suites;
     private final Map<String, String> settings;
     private final String origin;
+    /** The models the run compares, {@code null} when it asks one. */
+    private final List<String> comparedModels;
     private final RunLog log;
     // guarded by this
     private long passed;
@@ -51,7 +53,7 @@ public final class RunRecord {
     private boolean ended;
 
     private RunRecord(Path resultsDir, Path directory, Clock clock, String suites, Map<String, String> settings,
-                      String origin) {
+                      String origin, List<String> comparedModels) {
         this.resultsDir = resultsDir;
         this.directory = directory;
         this.clock = clock;
@@ -60,6 +62,7 @@ public final class RunRecord {
         this.suites = suites;
         this.settings = settings;
         this.origin = origin;
+        this.comparedModels = comparedModels;
         this.log = new RunLog(directory.resolve(RunDirectory.INVOCATIONS));
     }
 
@@ -71,10 +74,19 @@ public final class RunRecord {
      * @param origin     where its answers come from ({@code simulated}, {@code live api.openai.com/v1})
      */
     public static RunRecord start(Path resultsDir, ConfigValues values, String origin, Clock clock) {
+        return start(resultsDir, values, origin, List.of(), clock);
+    }
+
+    /**
+     * As {@link #start(Path, ConfigValues, String, Clock)}, for a run that compares {@code models}
+     * ({@code evalunit.models}), which {@code run.json} lists when there are two or more.
+     */
+    public static RunRecord start(Path resultsDir, ConfigValues values, String origin, List<String> models,
+                                  Clock clock) {
         Path dir = RunDirectory.create(resultsDir, clock.instant());
         String suite = System.getProperty("suite");
         RunRecord record = new RunRecord(resultsDir, dir, clock, suite == null || suite.isBlank() ? null : suite.strip(),
-                values.redacted(), origin);
+                values.redacted(), origin, models.size() > 1 ? List.copyOf(models) : null);
         record.writeManifest("running", null, null);
         return record;
     }
@@ -142,7 +154,7 @@ public final class RunRecord {
         boolean running = status.equals("running");
         RunManifest manifest = new RunManifest(RunManifest.SCHEMA, id(), status, !running && notFull == null,
                 running ? null : notFull, started.toString(), running ? null : clock.instant().toString(), project,
-                suites, settings, origin, List.copyOf(log.models()), DatasetsUsed.since(startedNanos), log.questions(),
+                suites, settings, origin, List.copyOf(log.models()), comparedModels, DatasetsUsed.since(startedNanos), log.questions(),
                 new RunManifest.Counts(log.lines(), passed, failed, errors, unscored, replayed, costUsd), verdict);
         Path file = directory.resolve(RunDirectory.MANIFEST);
         try {

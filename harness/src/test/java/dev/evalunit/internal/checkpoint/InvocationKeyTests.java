@@ -89,6 +89,25 @@ class InvocationKeyTests {
     }
 
     @Test
+    void inARunThatComparesModelsTheIdNamesTheModelAndEveryStageKeepsIt() {
+        InvocationKey mini = new InvocationKey("S", "picksTheTrueOption", "tqa-0042", 0.5, 2, "gpt-4o-mini", "h1", "",
+                "gpt-4o-mini");
+        InvocationKey nano = new InvocationKey("S", "picksTheTrueOption", "tqa-0042", 0.5, 2, "gpt-4.1-nano", "h2", "",
+                "gpt-4.1-nano");
+        InvocationKey judgeOfMini = new InvocationKey("S", "picksTheTrueOption", "tqa-0042", 0.5, 2, "judge", "h3",
+                "judge", "gpt-4o-mini");
+
+        assertThat(mini.id()).isEqualTo("picksTheTrueOption|tqa-0042|m=gpt-4o-mini|T=0.5|s=2");
+        assertThat(nano.id()).isNotEqualTo(mini.id());
+        assertThat(judgeOfMini.id()).as("a judge of its answer, whatever model the judge is")
+                .isEqualTo("picksTheTrueOption|tqa-0042|m=gpt-4o-mini|T=0.5|s=2|judge");
+        assertThat(mini.withSample(3).id()).isEqualTo("picksTheTrueOption|tqa-0042|m=gpt-4o-mini|T=0.5|s=3");
+        assertThat(new InvocationKey("S", "t", "q", 0.0, 1, "a|b", "h", "", "a|b").id()).isEqualTo("t|q|m=a\\|b|T=0.0|s=1");
+        assertThat(mini.answerKey()).as("an answer is found by its request, not by the invocation")
+                .isEqualTo(new InvocationKey("S", "other", "q", 0.0, 2, "gpt-4o-mini", "h1").answerKey());
+    }
+
+    @Test
     void separatorsInsideNamesCannotMakeTwoInvocationsShareAnId() {
         InvocationKey a = new InvocationKey("S", "a|b", "c", 0, 0, "m", "h");
         InvocationKey b = new InvocationKey("S", "a", "b|c", 0, 0, "m", "h");

@@ -25,6 +25,13 @@ class ComparisonsTests {
                 "sent", null, null);
     }
 
+    /** An invocation of a run that compares models: {@code compared} asked, {@code answered} answered. */
+    static InvocationRecord ofModel(String question, double t, String compared, String answered, boolean passed) {
+        return new InvocationRecord("Suite", "t", question, null, t, 1, answered, compared, "simulated",
+                passed ? "passed" : "failed", passed ? null : "wrong", "x", null, Map.of(), Map.of(), 0, 0, 0, 0,
+                "sent", null, null);
+    }
+
     static InvocationRecord aborted(String test, String question, double t) {
         return new InvocationRecord("Suite", test, question, null, t, 1, "m", "simulated", "aborted", "no verdict", null,
                 null, Map.of(), Map.of(), 0, 0, 0, 0, null, null, null);
@@ -206,6 +213,60 @@ class ComparisonsTests {
         assertThat(accuracy.a() + " " + accuracy.b()).isEqualTo("gpt-4.1-mini gpt-4o-mini");
         assertThat(accuracy.where()).isEqualTo("T=0.0");
         assertThat(accuracy.bBetter()).isEqualTo(3);
+    }
+
+    @Test
+    void everyPairOfARunsModelsIsComparedFirstListedAsAAndHolmAdjustedTogether() {
+        // 10 questions: gpt-4o-mini right on all, gpt-4.1-nano wrong on q1-q3, o4-mini wrong on q1-q8. Discordant
+        // questions, all the earlier model's: 3, 8 and 5, so McNemar's exact p = 2 x 0.5^k: 0.25, 0.0078125, 0.0625;
+        // Holm over the three: 3 x 0.0078125 = 0.0234375, then 2 x 0.0625 = 0.125, then 1 x 0.25 = 0.25
+        List<InvocationRecord> run = new ArrayList<>();
+        for (int q = 1; q <= 10; q++) {
+            run.add(ofModel("q" + q, 0.0, "o4-mini", "o4-mini", q > 8));
+            run.add(ofModel("q" + q, 0.0, "gpt-4.1-nano", "gpt-4.1-nano", q > 3));
+            run.add(ofModel("q" + q, 0.0, "gpt-4o-mini", "gpt-4o-mini", true));
+        }
+
+        List<Comparison> rows = Comparisons.compare(Comparisons.By.MODEL, run::forEach, null, null, null, SETTINGS,
+                Map.of(), List.of("gpt-4o-mini", "gpt-4.1-nano", "o4-mini")).rows();
+
+        assertThat(rows).extracting(c -> c.a() + " -> " + c.b()).containsExactly("gpt-4o-mini -> gpt-4.1-nano",
+                "gpt-4o-mini -> o4-mini", "gpt-4.1-nano -> o4-mini");
+        assertThat(rows).extracting(Comparison::aBetter).containsExactly(3, 8, 5);
+        assertThat(rows).extracting(Comparison::pValue).containsExactly(0.25, 0.0078125, 0.0625);
+        assertThat(rows.get(0).pHolm()).isCloseTo(0.25, within(1e-12));
+        assertThat(rows.get(1).pHolm()).isCloseTo(0.0234375, within(1e-12));
+        assertThat(rows.get(2).pHolm()).isCloseTo(0.125, within(1e-12));
+        assertThat(rows).extracting(Comparison::where).containsOnly("T=0.0");
+    }
+
+    @Test
+    void anAnswerTheFallbackGaveCountsForTheModelTheRunAsked() {
+        List<InvocationRecord> run = new ArrayList<>();
+        for (int q = 1; q <= 4; q++) {
+            run.add(ofModel("q" + q, 0.0, "a", q == 1 ? "fallback" : "a", true));
+            run.add(ofModel("q" + q, 0.0, "b", "b", q > 2));
+        }
+
+        List<Comparison> rows = Comparisons.compare(Comparisons.By.MODEL, run::forEach, null, null, null, SETTINGS,
+                Map.of(), List.of("a", "b")).rows();
+
+        assertThat(rows).singleElement().satisfies(c -> {
+            assertThat(c.a() + " -> " + c.b()).isEqualTo("a -> b");
+            assertThat(c.questions()).isEqualTo(4);
+            assertThat(c.aBetter()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void twoRunsThatCompareModelsArePairedModelByModel() {
+        List<InvocationRecord> a = List.of(ofModel("q1", 0.0, "x", "x", true), ofModel("q1", 0.0, "y", "y", false));
+        List<InvocationRecord> b = List.of(ofModel("q1", 0.0, "x", "x", false), ofModel("q1", 0.0, "y", "y", false));
+
+        List<Comparison> rows = runs(a, b, SETTINGS).rows();
+
+        assertThat(rows).extracting(Comparison::where).containsExactly("x T=0.0", "y T=0.0");
+        assertThat(rows).extracting(Comparison::difference).containsExactly(-1.0, 0.0);
     }
 
     @Test

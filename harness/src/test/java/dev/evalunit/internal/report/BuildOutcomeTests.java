@@ -109,6 +109,20 @@ class BuildOutcomeTests {
     }
 
     @Test
+    void aMissedPassRateNamesTheModelWhenTheRunComparesSeveral() {
+        TemperatureFigures a = new TemperatureFigures(0.0, 10, 9, 1, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty(), 0,
+                "gpt-4o-mini");
+        TemperatureFigures b = new TemperatureFigures(0.0, 10, 5, 5, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty(), 0,
+                "gpt-4.1-nano");
+
+        Verdict verdict = BuildOutcome.judge(truthfulQa(a, b), new Thresholds(0.6, 0.01));
+
+        assertThat(verdict.passed()).as("each model must meet the threshold at each temperature").isFalse();
+        assertThat(verdict.reason()).isEqualTo("TruthfulQA pass rate 50.0% at gpt-4.1-nano T=0.0 is below the "
+                + "suite's threshold 60.0% (evalunit.min-pass-rate)");
+    }
+
+    @Test
     void thresholdsBuiltInCodeAreChecked() {
         assertThatThrownBy(() -> new Thresholds(2, 0.01)).hasMessage("minPassRate must be from 0 to 1 but was 2.0");
     }

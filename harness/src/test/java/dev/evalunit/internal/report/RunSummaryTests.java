@@ -50,6 +50,30 @@ class RunSummaryTests {
     }
 
     @Test
+    void aRunThatComparesModelsHasARowPerModelAndTemperatureInTheRunsOrder() {
+        RunSummary models = new RunSummary(java.util.List.of("gpt-4o-mini", "gpt-4.1-nano"));
+        for (String model : new String[] {"gpt-4.1-nano", "gpt-4o-mini"}) { // finished in another order
+            for (double t : new double[] {1.0, 0.0}) {
+                models.add(Results.ofModel(model, "q1", t, Outcome.PASSED));
+                models.add(Results.ofModel(model, "q2", t, model.equals("gpt-4o-mini") ? Outcome.PASSED : Outcome.FAILED));
+            }
+        }
+
+        String table = models.render(null, Map.of(), null);
+
+        assertThat(table).contains("""
+                TruthfulQA — 8 invocations, 0 errors, $0.0008
+                  model         T    n  pass    agree  errors  aborted  replayed  tokens  cost
+                  gpt-4o-mini   0.0  2  100.0%  n/a    0       0        0         240     $0.0002
+                  gpt-4o-mini   1.0  2  100.0%  n/a    0       0        0         240     $0.0002
+                  gpt-4.1-nano  0.0  2  50.0%   n/a    0       0        0         240     $0.0002
+                  gpt-4.1-nano  1.0  2  50.0%   n/a    0       0        0         240     $0.0002
+                """);
+        assertThat(summary.render(null, Map.of(), null)).as("a run of one model has no model column")
+                .doesNotContain("model");
+    }
+
+    @Test
     void agreementIsNotApplicableWithOneSample() {
         summary.add(of("Smoke", "q1", 0.0, 1, Outcome.PASSED, "Canberra"));
         summary.add(of("Smoke", "q2", 0.0, 1, Outcome.FAILED, "Sydney"));

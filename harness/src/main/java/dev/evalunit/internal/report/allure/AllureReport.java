@@ -37,7 +37,8 @@ import org.apiguardian.api.API;
  * (model, temperature, sample, question), labels (suite, test, category), status as the design's
  * outcome table says (a wrong answer fails, a request that failed after retries is broken, an aborted
  * invocation is skipped), attachments and a history id that depends only on suite, test, question,
- * temperature and sample, so Allure's trends follow an invocation from run to run. Also the run-level
+ * temperature and sample (and the model, in a run that compares several), so Allure's trends follow an invocation
+ * from run to run. Also the run-level
  * {@code environment.properties} and {@code categories.json}. Every text passes through the
  * {@link Redactor}, so the API key never reaches a file. A result that cannot be written is logged
  * once and never fails a test.
@@ -157,6 +158,7 @@ public final class AllureReport implements AutoCloseable {
                 .setUuid(uuid)
                 .setName(redact(r.name()))
                 .setFullName(redact(r.testClass() + "." + r.testMethod() + "[" + (hasQuestion(res) ? res.questionId() + " " : "")
+                        + (res.comparedModel() == null ? "" : res.comparedModel() + " ")
                         + "T=" + (res.temperature() + 0.0) + " s=" + res.sample() + "]"))
                 .setTestCaseId(ResultsUtils.md5(String.join("\n", res.suite(), res.test(), res.questionId())))
                 .setHistoryId(historyId(res))
@@ -209,11 +211,14 @@ public final class AllureReport implements AutoCloseable {
     /**
      * The same invocation has the same history id in every run: a hash of suite, test, question id,
      * temperature and sample, not of the display name (which shows a shortened question) or of JUnit's
-     * invocation number (which changes when {@code evalunit.question} narrows a run).
+     * invocation number (which changes when {@code evalunit.question} narrows a run). In a run that compares
+     * models the model compared is hashed too: two models' answers to one question are two tests to Allure, not
+     * one test run twice.
      */
     static String historyId(InvocationResult r) {
-        return ResultsUtils.md5(String.join("\n", r.suite(), r.test(), r.questionId(),
-                "T=" + (r.temperature() + 0.0), "s=" + r.sample()));
+        String id = String.join("\n", r.suite(), r.test(), r.questionId(), "T=" + (r.temperature() + 0.0),
+                "s=" + r.sample());
+        return ResultsUtils.md5(r.comparedModel() == null ? id : id + "\nm=" + r.comparedModel());
     }
 
     private List<Label> labels(InvocationReport r) {

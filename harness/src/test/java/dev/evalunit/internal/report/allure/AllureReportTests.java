@@ -71,6 +71,25 @@ class AllureReportTests {
     }
 
     @Test
+    void inARunThatComparesModelsEachModelsInvocationHasAHistoryOfItsOwn() {
+        InvocationResult one = result("q-1", 0.5, 2, InvocationResult.Outcome.PASSED);
+
+        String a = AllureReport.historyId(ofModel(one, "gpt-4o-mini"));
+        String b = AllureReport.historyId(ofModel(one, "gpt-4.1-nano"));
+
+        assertThat(a).isNotEqualTo(b).isNotEqualTo(AllureReport.historyId(one)).matches("[0-9a-f]{32}");
+        // a run of one model keeps the history ids it always had: md5 of suite, test, question, T and sample
+        assertThat(AllureReport.historyId(one)).isEqualTo(io.qameta.allure.util.ResultsUtils.md5(
+                "Suite\nTest.method\nq-1\nT=0.5\ns=2"));
+    }
+
+    private static InvocationResult ofModel(InvocationResult r, String model) {
+        return new InvocationResult(r.suite(), r.test(), r.questionId(), r.temperature(), r.sample(), r.status(),
+                r.answer(), r.promptTokens(), r.completionTokens(), r.costUsd(), r.latency(), r.category(), r.replayed(),
+                r.label(), r.scores(), model);
+    }
+
+    @Test
     void cleaningRemovesResultsAttachmentsAndRunFilesButNotHistoryOrOtherFiles() throws IOException {
         for (String name : new String[] {"a-result.json", "b-container.json", "c-attachment.txt", "d-attachment",
                 "environment.properties", "categories.json", "executor.json", "notes.md"}) {
