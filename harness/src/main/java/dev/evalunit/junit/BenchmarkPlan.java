@@ -12,6 +12,7 @@ import dev.evalunit.Temperatures;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.ConfigValues;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.run.FollowUpStage;
 import dev.evalunit.internal.run.PlannedInvocation;
 import dev.evalunit.internal.run.PlannedTest;
@@ -130,9 +131,26 @@ final class BenchmarkPlan implements PlannedTest {
         List<FollowUpStage> followUps = FollowUpMethods.of(testClass, method, factory, prompt, where, config);
         MetricMethods.of(testClass); // checked now: a mistake fails the test before anything is sent
         String model = suite.model().isBlank() ? defaultModel : suite.model();
+        checkTemperatures(where, temperatures, config == null || config.models().isEmpty() ? List.of(model)
+                : config.models());
         return new BenchmarkPlan(suite.name(), test, model,
                 temperatures.clone(), samples, testClass, factory, wantsAnswer || !followUps.isEmpty() ? prompt : null,
                 AnnotationSupport.isAnnotated(method, BatchEligible.class), rows, config, followUps);
+    }
+
+    /**
+     * Fails when a model the test asks cannot be asked at one of its temperatures (above 1 for Anthropic's, any but
+     * 1.0 for a model without sampling parameters): a configuration error, before anything is sent.
+     */
+    private static void checkTemperatures(String where, double[] temperatures, List<String> models) {
+        for (String m : models) {
+            for (double t : temperatures) {
+                ModelTraits.of(m).temperatureProblem(t).ifPresent(problem -> {
+                    throw new BenchmarkConfigurationException("@Temperatures on " + where + " asks " + m + " at " + t
+                            + ", which it cannot be asked: the request " + problem);
+                });
+            }
+        }
     }
 
     /**

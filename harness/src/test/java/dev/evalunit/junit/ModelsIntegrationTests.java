@@ -93,6 +93,25 @@ class ModelsIntegrationTests {
         }
     }
 
+    /** Temperatures an OpenAI model takes and Anthropic's do not. */
+    @BenchmarkSuite(name = "Hot", temperatures = {0.0, 1.5})
+    static class HotTestCase {
+        static Stream<Row> rows() {
+            return Row.rows();
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(5);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        void knows(Row row, Answer answer) {
+            seen.add(row.id());
+        }
+    }
+
     /** The same questions through the Batch API: both models' lines of one question in one suite's batches. */
     @BenchmarkSuite(name = "BatchedModels", temperatures = {0.0, 1.0})
     static class BatchedTestCase {
@@ -312,6 +331,18 @@ class ModelsIntegrationTests {
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m ->
                 m.startsWith("evalunit: the run failed: ") && m.contains("evalunit.models has an empty entry")))));
+        assertThat(simulator.requests().chatRequests()).isZero();
+    }
+
+    @Test
+    void aTemperatureAnAnthropicModelCannotTakeFailsTheTestBeforeAnythingIsSent() {
+        EngineExecutionResults results = run(HotTestCase.class,
+                Map.of("evalunit.models", "gpt-4o-mini,anthropic:claude-haiku-4-5"));
+
+        results.allEvents().assertThatEvents().haveAtLeast(1, event(finishedWithFailure(message(m -> m.contains(
+                "asks anthropic:claude-haiku-4-5 at 1.5, which it cannot be asked: the request sets temperature 1.5, "
+                        + "above 1, the most claude-haiku-4-5 takes")))));
+        assertThat(seen).isEmpty();
         assertThat(simulator.requests().chatRequests()).isZero();
     }
 }
