@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * The one WireMock extension of the simulator: it routes each request by method and path and
  * computes the whole response (status, headers, body, delay, fault), so WireMock does only HTTP.
  * New endpoints are new branches of {@link #route}; the Files and Batch APIs each have a class of
- * their own. Anthropic's route ({@code /v1/messages}) is served by the same
+ * their own. Anthropic's routes ({@code /v1/messages} and {@code /v1/messages/batches}) are served by the same
  * server, with Anthropic's authentication ({@code x-api-key}) instead of OpenAI's. Thread-safe.
  */
 final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
@@ -26,6 +26,7 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
     private final FilesEndpoint files;
     private final BatchesEndpoint batches;
     private final Messages messages;
+    private final MessageBatches messageBatches;
     private final byte[] modelList = modelList();
 
     SimulatorRouter(SimulatorState state) {
@@ -34,6 +35,7 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
         this.files = new FilesEndpoint(state);
         this.batches = new BatchesEndpoint(state);
         this.messages = new Messages(state);
+        this.messageBatches = new MessageBatches(state, messages);
     }
 
     @Override
@@ -98,7 +100,8 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
         if (path.equals("/v1/messages") && method.equals("POST")) {
             return messages.handle(body, now);
         }
-        return AnthropicFormat.error(404, "not_found_error", "Not Found");
+        SimResponse response = messageBatches.handle(method, path, request, body, now);
+        return response != null ? response : AnthropicFormat.error(404, "not_found_error", "Not Found");
     }
 
     private static SimResponse unknownUrl(String method, String path) {

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The mutable state of one simulator: its options, buckets (OpenAI's and Anthropic's), log, fault draws, scripted
- * failures, files and batches. Thread-safe: options and buckets are swapped whole through volatile fields, the fault
+ * failures, files, batches and message batches. Thread-safe: options and buckets are swapped whole through volatile fields, the fault
  * sequence and the script are guarded by their own locks, files and batches by theirs.
  */
 final class SimulatorState {
@@ -24,6 +24,7 @@ final class SimulatorState {
     private final AtomicLong unseededAnswers = new AtomicLong();
     private final FileStore files = new FileStore();
     private final BatchStore batches;
+    private final MessageBatchStore messageBatches;
     private volatile SimulatorOptions options;
     private volatile long epochOffsetNanos;
     private volatile RateLimits limits;
@@ -38,6 +39,7 @@ final class SimulatorState {
         this.faults = new Random(options.faultSeed());
         this.epochOffsetNanos = epochOffset(options);
         this.batches = new BatchStore(files, new ChatCompletions(this), options.faultSeed());
+        this.messageBatches = new MessageBatchStore(new Messages(this), options.faultSeed());
     }
 
     SimulatorOptions options() {
@@ -63,6 +65,10 @@ final class SimulatorState {
 
     BatchStore batches() {
         return batches;
+    }
+
+    MessageBatchStore messageBatches() {
+        return messageBatches;
     }
 
     /**
@@ -99,6 +105,7 @@ final class SimulatorState {
                 faults = new Random(next.faultSeed());
             }
             batches.reseed(next.faultSeed());
+            messageBatches.reseed(next.faultSeed());
         }
         if (previous.nanoTime() != next.nanoTime()) {
             epochOffsetNanos = epochOffset(next);
@@ -113,6 +120,7 @@ final class SimulatorState {
         unseededAnswers.set(0);
         files.clear();
         batches.clear(options.faultSeed());
+        messageBatches.clear(options.faultSeed());
         synchronized (script) {
             script.clear();
             faults = new Random(options.faultSeed());
