@@ -24,6 +24,23 @@ class SimulatorOptionsTests {
     }
 
     @Test
+    void anthropicsLimitsDefaultToItsTier4AndAreCheckedLikeOpenAis() {
+        SimulatorOptions options = SimulatorOptions.defaults();
+
+        assertThat(options.anthropicRequestsPerMinute()).isEqualTo(4_000);
+        assertThat(options.anthropicInputTokensPerMinute()).isEqualTo(2_000_000);
+        assertThat(options.anthropicOutputTokensPerMinute()).isEqualTo(400_000);
+        assertThat(options.overloadedShare()).isZero();
+        assertThat(options.toBuilder().anthropicOutputTokensPerMinute(0).build().anthropicOutputTokensPerMinute()).isZero();
+        assertThatThrownBy(() -> SimulatorOptions.builder().anthropicRequestsPerMinute(-1).build())
+                .hasMessage("anthropicRequestsPerMinute must be >= 0 but was -1");
+        assertThatThrownBy(() -> SimulatorOptions.builder().anthropicInputTokensPerMinute(2_000_000_000L).build())
+                .hasMessage("anthropicInputTokensPerMinute must be <= 1,000,000,000 but was 2000000000");
+        assertThatThrownBy(() -> SimulatorOptions.builder().overloadedShare(1.5).build())
+                .hasMessage("overloadedShare must be between 0 and 1 but was 1.5");
+    }
+
+    @Test
     void copiesIntoABuilder() {
         SimulatorOptions options = SimulatorOptions.builder().requestsPerMinute(500).faultSeed(3).build();
 

@@ -12,6 +12,8 @@ import org.apiguardian.api.API;
  * makes one with the public no-argument constructor, which starts a server on a loopback port with the
  * {@linkplain Answerer#registered() registered answerers}, reads the base URL from {@link #get()} and closes it
  * with the run. Only JDK types cross between the two, so neither module's other types are the other's business.
+ * The same server answers Anthropic's models at the URL's root ({@code POST /v1/messages}), with Anthropic's
+ * default limits ({@link SimulatorOptions#anthropicRequestsPerMinute()}).
  */
 @API(status = INTERNAL, since = "0.1")
 public final class BuiltInSimulator implements Supplier<URI>, AutoCloseable {

@@ -22,6 +22,16 @@ import org.apiguardian.api.API;
  * Batch APIs, whose batches validate, run, finalize, fail, expire and cancel on the simulator's clock
  * as {@link BatchOptions} say. Tests use it, and so does a run without an API key.
  *
+ * <p>The same server speaks Anthropic's Messages API at {@link #anthropicBaseUrl()} ({@code POST /v1/messages}
+ * and the Message Batches API), answered by the same {@link Answerer}, with Anthropic's three per-model limits and
+ * {@code anthropic-ratelimit-*} headers, its error bodies (429 {@code rate_limit_error}, 529
+ * {@code overloaded_error}, a too-low credit balance) and its validation:
+ *
+ * <pre>{@code
+ * AnthropicClient claude = AnthropicOkHttpClient.builder().baseUrl(simulator.anthropicBaseUrl()).apiKey("sk-ant-sim")
+ *         .build();
+ * }</pre>
+ *
  * <pre>{@code
  * try (OpenAiSimulator simulator = OpenAiSimulator.start(SimulatorOptions.builder()
  *         .latency(Latency.fixed(Duration.ofMillis(200))).requestsPerMinute(600).build())) {
@@ -112,6 +122,14 @@ public final class OpenAiSimulator implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
+    /**
+     * The base URL an Anthropic client needs, the server's root, e.g. {@code http://127.0.0.1:54321}: Anthropic's
+     * clients add {@code /v1/messages} themselves.
+     */
+    public String anthropicBaseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
     public int port() {
         return server.port();
     }
@@ -159,8 +177,8 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
 
     /**
-     * Clears the request log, the rate-limit buckets, the answer counter, any scripted failures, and every
-     * file and batch.
+     * Clears the request log, the rate-limit buckets (OpenAI's and Anthropic's), the answer counter, any scripted
+     * failures, and every file, batch and message batch.
      */
     public void reset() {
         state.reset();
@@ -172,6 +190,11 @@ public final class OpenAiSimulator implements AutoCloseable {
      * {@code rate_limit_exceeded} (with {@code retry-after-ms: 100} unless {@link SimulatorOptions#retryAfter()} is
      * off), {@code insufficient_quota}, or
      * {@code null}. Calls queue up in order.
+     *
+     * <p>Requests to Anthropic's {@code POST /v1/messages} take from the same queue, and fail with Anthropic's
+     * error body: of type {@code code} when it is one of Anthropic's ({@code failNext(1, 529, "overloaded_error")}),
+     * else of the type Anthropic sends with {@code status} (429 {@code rate_limit_error} with {@code retry-after: 1},
+     * 500 {@code api_error}, ...); {@code insufficient_quota} is Anthropic's too-low credit balance.
      */
     public void failNext(int count, int status, String code) {
         failNext(count, status, code, Map.of());

@@ -19,10 +19,15 @@ import org.apiguardian.api.API;
 
 /**
  * Runs an {@link OpenAiSimulator} as its own process, so a benchmark can measure a client's CPU
- * without the server's. Prints {@code SIMULATOR_BASE_URL=<url>} on one line once it listens, and
+ * without the server's. Prints {@code SIMULATOR_BASE_URL=<url>} on one line once it listens, then
+ * {@code ANTHROPIC_BASE_URL=<url>} (the same server's root, for Anthropic's clients), and
  * stops when its standard input closes or it is killed.
  *
  * <pre>{@code java -cp ... dev.evalunit.simulator.OpenAiSimulatorMain --port 0 --latency-ms 200 --rpm 6000 --tpm 1000000}</pre>
+ *
+ * <p>Anthropic's limits per model: {@code --anthropic-rpm 4000 --anthropic-input-tpm 2000000
+ * --anthropic-output-tpm 400000} (the defaults; 0 lifts one), and {@code --overloaded-share 0.1} answers a share
+ * of Messages requests 529 {@code overloaded_error}.
  *
  * <p>With faults, for trying a run against what real servers do: {@code --insufficient-quota true},
  * {@code --retry-after false} (429s that say when to try again only in their message and headers),
@@ -45,6 +50,12 @@ public final class OpenAiSimulatorMain {
         OptionSpec<Long> rpm = whole(parser, "rpm", "requests per minute per model");
         OptionSpec<Long> tpm = whole(parser, "tpm", "tokens per minute per model");
         OptionSpec<Long> burstMs = whole(parser, "burst-ms", "the window a per-minute limit is enforced over");
+        OptionSpec<Long> anthropicRpm = whole(parser, "anthropic-rpm", "Anthropic's requests per minute per model");
+        OptionSpec<Long> anthropicInputTpm = whole(parser, "anthropic-input-tpm",
+                "Anthropic's input tokens per minute per model");
+        OptionSpec<Long> anthropicOutputTpm = whole(parser, "anthropic-output-tpm",
+                "Anthropic's output tokens per minute per model");
+        OptionSpec<Double> overloadedShare = share(parser, "overloaded-share", "share of Messages requests answered 529");
         OptionSpec<Boolean> insufficientQuota = flag(parser, "insufficient-quota", "every request: 429 insufficient_quota");
         OptionSpec<Boolean> retryAfter = flag(parser, "retry-after", "whether 429s carry retry-after");
         OptionSpec<Double> serverErrorShare = share(parser, "server-error-share", "share of 500s");
@@ -72,6 +83,10 @@ public final class OpenAiSimulatorMain {
             ifGiven(given, rpm, options::requestsPerMinute);
             ifGiven(given, tpm, options::tokensPerMinute);
             ifGiven(given, burstMs, ms -> options.burst(Duration.ofMillis(ms)));
+            ifGiven(given, anthropicRpm, options::anthropicRequestsPerMinute);
+            ifGiven(given, anthropicInputTpm, options::anthropicInputTokensPerMinute);
+            ifGiven(given, anthropicOutputTpm, options::anthropicOutputTokensPerMinute);
+            ifGiven(given, overloadedShare, options::overloadedShare);
             ifGiven(given, insufficientQuota, options::insufficientQuota);
             ifGiven(given, retryAfter, options::retryAfter);
             ifGiven(given, serverErrorShare, options::serverErrorShare);
@@ -101,6 +116,7 @@ public final class OpenAiSimulatorMain {
             WebhookSender.start(simulator, URI.create(given.valueOf(webhookUrl)), given.valueOf(webhookSecret));
         }
         System.out.println("SIMULATOR_BASE_URL=" + simulator.baseUrl());
+        System.out.println("ANTHROPIC_BASE_URL=" + simulator.anthropicBaseUrl());
         System.out.flush();
         InputStream in = System.in;
         byte[] buffer = new byte[256];

@@ -6,10 +6,10 @@ import org.apiguardian.api.API;
 
 /**
  * One request the simulator received and what it answered. Immutable. Headers are deliberately
- * absent: the Authorization header carries the API key, which must never be kept.
+ * absent: the Authorization (OpenAI) and x-api-key (Anthropic) headers carry the API key, which must never be kept.
  *
  * @param method          the HTTP method
- * @param path            the path without the query, e.g. {@code /v1/chat/completions}
+ * @param path            the path without the query, e.g. {@code /v1/chat/completions} or {@code /v1/messages}
  * @param model           the body's {@code model}, or {@code null} when there was none
  * @param body            the request body as text; for a file upload, a summary such as
  *                        {@code multipart/form-data: purpose=batch, file=requests.jsonl (5120 bytes)}
@@ -24,10 +24,15 @@ public record ReceivedRequest(String method, String path, String model, String b
         return "POST".equals(method) && "/v1/chat/completions".equals(path);
     }
 
+    /** Whether this was a request to Anthropic's Messages API ({@code POST /v1/messages}). */
+    public boolean isMessages() {
+        return "POST".equals(method) && "/v1/messages".equals(path);
+    }
+
     /**
      * The endpoint called, as the API reference names it: the method and the path with ids replaced,
-     * such as {@code POST /v1/files}, {@code GET /v1/batches/{batch_id}} or
-     * {@code GET /v1/files/{file_id}/content}.
+     * such as {@code POST /v1/files}, {@code GET /v1/batches/{batch_id}},
+     * {@code GET /v1/files/{file_id}/content} or {@code GET /v1/messages/batches/{message_batch_id}/results}.
      */
     public String endpoint() {
         return endpoint(method, path);
@@ -43,7 +48,8 @@ public record ReceivedRequest(String method, String path, String model, String b
         StringBuilder template = new StringBuilder(method.length() + path.length() + 8).append(method).append(' ');
         for (String segment : path.substring(1).split("/", -1)) {
             template.append('/').append(segment.startsWith("file-") ? "{file_id}"
-                    : segment.startsWith("batch_") ? "{batch_id}" : segment);
+                    : segment.startsWith("batch_") ? "{batch_id}"
+                    : segment.startsWith("msgbatch_") ? "{message_batch_id}" : segment);
         }
         return template.toString();
     }

@@ -21,6 +21,7 @@ public final class RequestLog {
     private final ArrayDeque<ReceivedRequest> entries = new ArrayDeque<>();
     private final LongAdder total = new LongAdder();
     private final LongAdder chat = new LongAdder();
+    private final LongAdder messages = new LongAdder();
     private final LongAdder tooMany = new LongAdder();
     private final LongAdder ok = new LongAdder();
     private final LongAdder uploads = new LongAdder();
@@ -38,6 +39,8 @@ public final class RequestLog {
         total.increment();
         if (request.isChat()) {
             chat.increment();
+        } else if (request.isMessages()) {
+            messages.increment();
         }
         if (request.status() == 429) {
             tooMany.increment();
@@ -62,7 +65,10 @@ public final class RequestLog {
         }
     }
 
-    /** A chat answer was generated: OpenAI bills it whether or not the client is still there to read it. */
+    /**
+     * A chat or Messages answer was generated: the provider bills it whether or not the client is still there to
+     * read it.
+     */
     void billed(long promptTokens, long completionTokens) {
         billedPrompt.add(promptTokens);
         billedCompletion.add(completionTokens);
@@ -70,7 +76,9 @@ public final class RequestLog {
 
     /**
      * The prompt tokens of every chat answer the simulator generated (a 200, including the ones whose
-     * client had given up waiting, and those sent without {@code usage}): what a provider would bill.
+     * client had given up waiting, and those sent without {@code usage}): what a provider would bill. Anthropic's
+     * answers ({@link #messagesRequests()}) add their input tokens here, and their output tokens to
+     * {@link #billedCompletionTokens()}.
      */
     public long billedPromptTokens() {
         return billedPrompt.sum();
@@ -115,6 +123,15 @@ public final class RequestLog {
     }
 
     /**
+     * Requests to Anthropic's Messages API ({@code POST /v1/messages}) received, whatever their outcome; counted
+     * apart from {@link #chatRequests()}. Their bodies are in {@link #all()}, where
+     * {@link ReceivedRequest#isMessages()} tells them apart.
+     */
+    public long messagesRequests() {
+        return messages.sum();
+    }
+
+    /**
      * Requests to one endpoint, whatever their outcome, named as {@link ReceivedRequest#endpoint()} names
      * them: {@code calls("GET /v1/batches/{batch_id}")} counts every retrieve of any batch.
      */
@@ -149,6 +166,7 @@ public final class RequestLog {
             entries.clear();
             total.reset();
             chat.reset();
+            messages.reset();
             tooMany.reset();
             ok.reset();
             uploads.reset();

@@ -19,6 +19,11 @@ final class SimResponse {
     Fault fault;
     /** What the request log keeps as the request's body, when not the body itself (a file upload). */
     String loggedBody;
+    /**
+     * Whether this is an answer of Anthropic's API, which carries its own {@code request-id} (set with its body)
+     * instead of OpenAI's {@code x-request-id} and {@code openai-*} headers.
+     */
+    boolean anthropic;
 
     SimResponse(int status, byte[] body) {
         this.status = status;

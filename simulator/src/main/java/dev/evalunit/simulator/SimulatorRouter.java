@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * The one WireMock extension of the simulator: it routes each request by method and path and
  * computes the whole response (status, headers, body, delay, fault), so WireMock does only HTTP.
  * New endpoints are new branches of {@link #route}; the Files and Batch APIs each have a class of
- * their own. Thread-safe.
+ * their own. Anthropic's routes ({@code /v1/messages} and {@code /v1/messages/batches}) are served by the same
+ * server, with Anthropic's authentication ({@code x-api-key}) instead of OpenAI's. Thread-safe.
  */
 final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
 
@@ -24,6 +25,8 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
     private final ChatCompletions chat;
     private final FilesEndpoint files;
     private final BatchesEndpoint batches;
+    private final Messages messages;
+    private final MessageBatches messageBatches;
     private final byte[] modelList = modelList();
 
     SimulatorRouter(SimulatorState state) {
@@ -31,6 +34,8 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
         this.chat = new ChatCompletions(state);
         this.files = new FilesEndpoint(state);
         this.batches = new BatchesEndpoint(state);
+        this.messages = new Messages(state);
+        this.messageBatches = new MessageBatches(state, messages);
     }
 
     @Override
@@ -60,6 +65,9 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
         if (!path.startsWith("/v1/")) {
             return unknownUrl(method, path);
         }
+        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
+            return anthropic(method, path, request, body, now);
+        }
         String authorization = request.getHeader("Authorization");
         if (authorization == null || authorization.length() <= 7
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
@@ -84,16 +92,30 @@ final class SimulatorRouter implements ResponseDefinitionTransformerV2 {
         return response != null ? response : unknownUrl(method, path);
     }
 
+    private SimResponse anthropic(String method, String path, Request request, byte[] body, long now) {
+        SimResponse unauthorized = Messages.unauthorized(request);
+        if (unauthorized != null) {
+            return unauthorized;
+        }
+        if (path.equals("/v1/messages") && method.equals("POST")) {
+            return messages.handle(body, now);
+        }
+        SimResponse response = messageBatches.handle(method, path, request, body, now);
+        return response != null ? response : AnthropicFormat.error(404, "not_found_error", "Not Found");
+    }
+
     private static SimResponse unknownUrl(String method, String path) {
         return SimResponse.error(404, "Invalid URL (" + method + " " + path + ")", "invalid_request_error", null,
                 "unknown_url");
     }
 
     private static ResponseDefinition definition(SimResponse response) {
-        response.header("x-request-id", Ids.requestId())
-                .header("openai-organization", ChatCompletions.ORGANIZATION)
-                .header("openai-processing-ms", Long.toString(response.delayMillis))
-                .header("openai-version", "2020-10-01");
+        if (!response.anthropic) {
+            response.header("x-request-id", Ids.requestId())
+                    .header("openai-organization", ChatCompletions.ORGANIZATION)
+                    .header("openai-processing-ms", Long.toString(response.delayMillis))
+                    .header("openai-version", "2020-10-01");
+        }
         if (!response.hasHeader("content-type")) {
             response.header("content-type", "application/json");
         }

@@ -6,13 +6,13 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The mutable state of one simulator: its options, buckets, log, fault draws, scripted failures, files
- * and batches. Thread-safe: options and buckets are swapped whole through volatile fields, the fault
+ * The mutable state of one simulator: its options, buckets (OpenAI's and Anthropic's), log, fault draws, scripted
+ * failures, files, batches and message batches. Thread-safe: options and buckets are swapped whole through volatile fields, the fault
  * sequence and the script are guarded by their own locks, files and batches by theirs.
  */
 final class SimulatorState {
 
-    /** A scripted failure: the next {@code remaining} chat requests get {@code status} and {@code code}. */
+    /** A scripted failure: the next {@code remaining} chat or Messages requests get {@code status} and {@code code}. */
     record Scripted(int status, String code, Map<String, String> headers) {
     }
 
@@ -24,18 +24,22 @@ final class SimulatorState {
     private final AtomicLong unseededAnswers = new AtomicLong();
     private final FileStore files = new FileStore();
     private final BatchStore batches;
+    private final MessageBatchStore messageBatches;
     private volatile SimulatorOptions options;
     private volatile long epochOffsetNanos;
     private volatile RateLimits limits;
+    private volatile AnthropicLimits anthropicLimits;
     private Random faults;
 
     SimulatorState(SimulatorOptions options) {
         this.options = options;
         this.limits = new RateLimits(options);
+        this.anthropicLimits = new AnthropicLimits(options);
         this.log = new RequestLog(options.requestLogCapacity());
         this.faults = new Random(options.faultSeed());
         this.epochOffsetNanos = epochOffset(options);
         this.batches = new BatchStore(files, new ChatCompletions(this), options.faultSeed());
+        this.messageBatches = new MessageBatchStore(new Messages(this), options.faultSeed());
     }
 
     SimulatorOptions options() {
@@ -44,6 +48,11 @@ final class SimulatorState {
 
     RateLimits limits() {
         return limits;
+    }
+
+    /** The limits of Anthropic's route, apart from {@link #limits()}. */
+    AnthropicLimits anthropicLimits() {
+        return anthropicLimits;
     }
 
     RequestLog log() {
@@ -56,6 +65,10 @@ final class SimulatorState {
 
     BatchStore batches() {
         return batches;
+    }
+
+    MessageBatchStore messageBatches() {
+        return messageBatches;
     }
 
     /**
@@ -84,11 +97,15 @@ final class SimulatorState {
         if (!previous.sameLimits(next)) {
             limits = new RateLimits(next);
         }
+        if (!previous.sameAnthropicLimits(next)) {
+            anthropicLimits = new AnthropicLimits(next);
+        }
         if (previous.faultSeed() != next.faultSeed()) {
             synchronized (script) {
                 faults = new Random(next.faultSeed());
             }
             batches.reseed(next.faultSeed());
+            messageBatches.reseed(next.faultSeed());
         }
         if (previous.nanoTime() != next.nanoTime()) {
             epochOffsetNanos = epochOffset(next);
@@ -98,10 +115,12 @@ final class SimulatorState {
 
     synchronized void reset() {
         limits = new RateLimits(options);
+        anthropicLimits = new AnthropicLimits(options);
         log.clear();
         unseededAnswers.set(0);
         files.clear();
         batches.clear(options.faultSeed());
+        messageBatches.clear(options.faultSeed());
         synchronized (script) {
             script.clear();
             faults = new Random(options.faultSeed());
@@ -158,6 +177,16 @@ final class SimulatorState {
         }
         synchronized (script) {
             return faults.nextDouble() < o.slowShare();
+        }
+    }
+
+    /** Whether this Messages request is answered 529 {@code overloaded_error} ({@link SimulatorOptions#overloadedShare()}). */
+    boolean drawOverloaded(SimulatorOptions o) {
+        if (o.overloadedShare() == 0) {
+            return false;
+        }
+        synchronized (script) {
+            return faults.nextDouble() < o.overloadedShare();
         }
     }
 

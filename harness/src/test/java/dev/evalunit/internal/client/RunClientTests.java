@@ -3,8 +3,10 @@ package dev.evalunit.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evalunit.ChatRequest;
+import dev.evalunit.Completion;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.simulator.BuiltInSimulator;
+import dev.evalunit.simulator.RequestLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,30 @@ class RunClientTests {
             System.setErr(original);
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).containsOnlyOnce("SIMULATED");
+    }
+
+    @Test
+    void withoutAKeyAnthropicsModelsAreAnsweredByTheSameSimulatorInAnthropicsShape() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (RunClient run = RunClient.open(EvalConfig.defaults())) {
+            Completion c = run.client().generate(ChatRequest.user("Capital of Australia?\nA. Sydney\nB. Canberra")
+                    .model("anthropic:claude-haiku-4-5"));
+
+            assertThat(c.text()).isIn("A", "B");
+            assertThat(c.requestId()).startsWith("req_");
+            assertThat(c.promptTokens()).isPositive();
+            RequestLog received = ((BuiltInSimulator) run.simulator().orElseThrow()).server().requests();
+            assertThat(received.messagesRequests()).isEqualTo(1);
+            assertThat(received.chatRequests()).isZero();
+            // the request as AnthropicWire wrote it: the model's own name and the default max_tokens
+            assertThat(received.all()).singleElement().satisfies(r -> {
+                assertThat(r.model()).isEqualTo("claude-haiku-4-5");
+                assertThat(r.body()).contains("\"max_tokens\":" + AnthropicWire.DEFAULT_MAX_TOKENS);
+            });
+        } finally {
+            System.setErr(original);
+        }
     }
 
     @Test
