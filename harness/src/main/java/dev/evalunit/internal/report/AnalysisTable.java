@@ -1,5 +1,6 @@
 package dev.evalunit.internal.report;
 
+import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.compare.CompareText;
 import dev.evalunit.internal.compare.Comparison;
 import dev.evalunit.internal.report.Analysis.CategoryFigures;
@@ -159,7 +160,8 @@ final class AnalysisTable {
             }
             for (String name : scoreNames) {
                 ScoreFigures s = t.scores().get(name);
-                row.add(s == null ? "-" : Formats.percent(s.mean()) + " (" + interval(s.ci95()) + ")");
+                row.add(s != null ? Formats.percent(s.mean()) + " (" + interval(s.ci95()) + ")"
+                        : withoutLogprobs(test, r.model(), name) ? "n/a" : "-");
             }
             for (String name : metricNames) {
                 Double m = t.metrics().get(name);
@@ -169,10 +171,27 @@ final class AnalysisTable {
             rows.add(row);
         }
         aligned(rows, "  ", out);
+        test.stream().map(Row::model).distinct().forEach(model -> scoreNames.stream()
+                .filter(name -> withoutLogprobs(test, model, name))
+                .forEach(name -> out.append("  ").append(name).append(" is not available for ").append(model)
+                        .append(": none of its answers recorded it, and they carry no log probabilities to read it "
+                                + "from\n")));
         for (Row r : test) {
             r.t().metricsNotDefined().forEach((name, why) -> out.append("  ").append(name).append(" is not defined at ")
                     .append(r.label()).append(": ").append(why).append('\n'));
         }
+    }
+
+    /**
+     * Whether {@code score} was recorded for other models of the test and never for {@code model}, whose answers
+     * carry no log probabilities (Anthropic's): a score read from them, not a failure of the model.
+     */
+    private static boolean withoutLogprobs(List<Row> test, String model, String score) {
+        if (model == null || ModelTraits.of(model).logprobs()) {
+            return false;
+        }
+        return test.stream().noneMatch(r -> model.equals(r.model()) && r.t().scores().containsKey(score))
+                && test.stream().anyMatch(r -> r.t().scores().containsKey(score));
     }
 
     private static void categories(List<Row> test, StringBuilder out) {

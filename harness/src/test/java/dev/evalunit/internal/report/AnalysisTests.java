@@ -10,6 +10,7 @@ import dev.evalunit.internal.report.Analysis.TestFigures;
 import dev.evalunit.internal.report.InvocationResult.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +124,31 @@ class AnalysisTests {
         assertThat(figures.flips().answerFlips()).isEqualTo(1);
         assertThat(figures.flips().passFlips()).isEqualTo(1);
         assertThat(figures.flips().flipped()).containsExactly(new Analysis.Flip("q1", Map.of("0.0", "a", "1.0", "c")));
+    }
+
+    @Test
+    void aScoreReadFromLogProbabilitiesIsNotAvailableForAModelWithoutThemAndTheTableSaysSo() {
+        // gpt-4o-mini's answers record true_mass; Claude's carry no log probabilities and record none
+        for (String q : List.of("q1", "q2")) {
+            analysis.add(scored("gpt-4o-mini", q, Map.of("true_mass", 0.75)));
+            analysis.add(scored("anthropic:claude-haiku-4-5", q, Map.of()));
+            analysis.add(scored("gpt-4.1-nano", q, Map.of()));
+        }
+
+        String text = analysis.render();
+
+        assertThat(text).contains("true_mass is not available for anthropic:claude-haiku-4-5: none of its answers "
+                + "recorded it, and they carry no log probabilities to read it from");
+        assertThat(text).containsPattern("anthropic:claude-haiku-4-5 +0\\.0 .* n/a");
+        // an OpenAI model without the score is only missing it: it has log probabilities to read
+        assertThat(text).doesNotContain("not available for gpt-4.1-nano").containsPattern("gpt-4\\.1-nano +0\\.0 .* -");
+    }
+
+    private static InvocationResult scored(String model, String question, Map<String, Double> scores) {
+        InvocationResult r = Results.ofModel(model, question, 0.0, Outcome.PASSED);
+        return new InvocationResult(r.suite(), r.test(), r.questionId(), r.temperature(), r.sample(), r.status(),
+                r.answer(), r.promptTokens(), r.completionTokens(), r.costUsd(), r.latency(), r.category(), r.replayed(),
+                r.label(), scores, model);
     }
 
     @Test
