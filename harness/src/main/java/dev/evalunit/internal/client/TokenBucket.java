@@ -17,6 +17,8 @@ final class TokenBucket {
 
     private static final double NANOS_PER_MINUTE = 60e9;
 
+    /** The rate as given: {@code perNano * 60e9} does not give it back (60 comes back as 60.00000000000001). */
+    private double perMinute;
     private double perNano;
     private double capacity;
     private double level;
@@ -24,6 +26,7 @@ final class TokenBucket {
     private double corrections;
 
     private TokenBucket(double perMinute, double capacity, long nowNanos) {
+        this.perMinute = perMinute;
         this.perNano = perMinute / NANOS_PER_MINUTE;
         this.capacity = capacity;
         this.level = capacity;
@@ -56,7 +59,7 @@ final class TokenBucket {
 
     /** The per-minute rate, or 0 when unlimited. */
     public double perMinute() {
-        return perNano * NANOS_PER_MINUTE;
+        return perMinute;
     }
 
     public double capacity() {
@@ -137,6 +140,7 @@ final class TokenBucket {
     /** Changes the rate (a learned or re-learned limit), keeping the tokens already there. */
     public void setRate(double perMinute, double burstSeconds, long nowNanos) {
         refill(nowNanos);
+        this.perMinute = perMinute;
         this.perNano = perMinute / NANOS_PER_MINUTE;
         this.capacity = capacityFor(perMinute, burstSeconds);
         this.level = Math.min(level, capacity);

@@ -412,4 +412,17 @@ class ModelThrottleTests {
         assertThat(throttle.requestsPerMinute()).isEqualTo(1_200);
         assertThat(throttle.takeWarnings()).isEmpty();
     }
+
+    @Test
+    void aConfiguredLimitEqualToTheServersIsNeitherWarnedOfNorLearntAgain() {
+        // 1,010 RPM is one of the limits (as 60 is) that a double rate per nanosecond does not give back exactly
+        ModelThrottle throttle = throttle(1_010L, null, 10, false);
+        RateLimitHeaders server = new RateLimitHeaders(1_010, 10_000_000, 1_009, 9_999_999, null, null, null);
+        for (int i = 0; i < 3; i++) {
+            throttle.acquire(Priority.NORMAL, 1).join().release(ModelThrottle.Feedback.success(1, server));
+        }
+
+        assertThat(throttle.requestsPerMinute()).isEqualTo(1_010);
+        assertThat(throttle.takeWarnings()).isEmpty();
+    }
 }
