@@ -28,6 +28,9 @@ import dev.failsafe.function.CheckedSupplier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
@@ -166,7 +171,9 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
 
     /**
      * Creates a Message Batch of the input file's requests. Safe to call again after a failure: before each new
-     * attempt it looks for a batch the last one may have made before its answer was lost ({@link #findCreated}).
+     * attempt it looks for a batch an earlier one may have made before its answer was lost ({@link #findCreated}),
+     * unless none of them left this machine. When none did, the failure carries {@link BatchApi#NOT_REACHED}: nothing
+     * was created, and there is nothing to look for.
      */
     @Override
     public BatchInfo create(String inputFileId, Map<String, String> metadata, Set<String> known) {
@@ -174,15 +181,36 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
         BatchCreateParams params = BatchCreateParams.builder().requests(requests).build();
         String ledgerId = metadata.get(BatchInfo.LEDGER_ID);
         Instant since = clock.instant().minus(CLOCK_SLACK);
-        BatchInfo made = retrying.get(ctx -> {
-            if (ctx.getAttemptCount() > 0 && ledgerId != null) {
-                Optional<BatchInfo> earlier = findCreated(ledgerId, requests.size(), since, known);
-                if (earlier.isPresent()) {
-                    return earlier.get();
+        AtomicBoolean mayHaveReached = new AtomicBoolean();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        BatchInfo made;
+        try {
+            made = retrying.get(ctx -> {
+                if (ctx.getAttemptCount() > 0 && ledgerId != null && mayHaveReached.get()) {
+                    Optional<BatchInfo> earlier = findCreated(ledgerId, requests.size(), since, known);
+                    if (earlier.isPresent()) {
+                        return earlier.get();
+                    }
                 }
+                try {
+                    return info(client().messages().batches().create(params, TRANSFER));
+                } catch (RuntimeException e) {
+                    Throwable cause = neverSent(e);
+                    refused.set(cause);
+                    if (cause == null) {
+                        mayHaveReached.set(true); // it may have been created before its answer was lost
+                    }
+                    throw Failures.classify(e, SUBJECT, ctx.getAttemptCount() + 1, redactor);
+                }
+            });
+        } catch (LlmException failure) {
+            Throwable io = refused.get();
+            if (mayHaveReached.get() || io == null) {
+                throw failure;
             }
-            return attempt(() -> info(client().messages().batches().create(params, TRANSFER)), ctx.getAttemptCount() + 1);
-        });
+            throw LlmException.of(ErrorKind.CONNECTION, SUBJECT, failure.attempts(), 0, null, null, null,
+                    io.getClass().getSimpleName() + ": " + redactor.redact(io.getMessage()), null, NOT_REACHED, null);
+        }
         if (ledgerId != null) {
             CREATED.put(made.id(), ledgerId);
         }
@@ -272,6 +300,16 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
             throw unusable;
         }
         return client;
+    }
+
+    /** What kept a request from leaving this machine at all (a refused connection, an unknown host), or {@code null}. */
+    private static Throwable neverSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The requests of an input file named by {@link #upload}, each line one {@code requests[]} entry. */

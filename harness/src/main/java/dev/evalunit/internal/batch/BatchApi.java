@@ -17,6 +17,12 @@ import java.util.Set;
  */
 interface BatchApi {
 
+    /**
+     * The {@link LlmException#errorCode()} of a create failure that certainly created nothing: no attempt reached the
+     * server (the connection was refused, the host unknown), so there is no batch to look for.
+     */
+    String NOT_REACHED = "evalunit_not_reached";
+
     /** Where it sends, as a message may name it: the base URL. */
     default String endpoint() {
         return "the Batch API";

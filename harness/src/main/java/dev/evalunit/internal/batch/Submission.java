@@ -301,7 +301,7 @@ final class Submission {
         try {
             info = c.api.create(file, metadata, known());
         } catch (LlmException failure) {
-            if (!failure.retryable()) {
+            if (!failure.retryable() || BatchApi.NOT_REACHED.equals(failure.errorCode())) {
                 throw failure;
             }
             Optional<BatchInfo> made;

@@ -75,11 +75,16 @@ class AnthropicBatchCoordinatorTests {
     }
 
     private BatchCoordinator run(BatchApi through) {
-        BatchCoordinator c = BatchCoordinator.builder(through, dir, BatchConfig.defaults()
-                        .withPollInterval(Duration.ofMillis(5)).withThreshold(1), PriceTable.defaults())
+        return run(through, BatchConfig.defaults().withPollInterval(Duration.ofMillis(5)).withThreshold(1),
+                CompletableFuture.failedFuture(new AssertionError("nothing goes to real time here")));
+    }
+
+    /** A coordinator whose real-time fallback records each request and answers {@code realTimeAnswer}. */
+    private BatchCoordinator run(BatchApi through, BatchConfig config, CompletableFuture<Completion> realTimeAnswer) {
+        BatchCoordinator c = BatchCoordinator.builder(through, dir, config, PriceTable.defaults())
                 .realtime(item -> {
                     realTime.add(item.customId());
-                    return CompletableFuture.failedFuture(new AssertionError("nothing goes to real time here"));
+                    return realTimeAnswer;
                 })
                 .sink((item, completion) -> checkpointed.add(item.customId()))
                 .clock(clock)
@@ -292,6 +297,64 @@ class AnthropicBatchCoordinatorTests {
             expired.add(BatchLines.customId(AnthropicBatchApiTests.item(i)));
         }
         assertThat(sent.get(1)).as("the first 2 ran; the 6 others expired").containsExactlyInAnyOrderElementsOf(expired);
+        assertThat(realTime).isEmpty();
+    }
+
+    private static Completion realTimeAnswer() {
+        return new Completion("in real time", List.of("in real time"), "stop", "claude-haiku-4-5", 1, 1, 0,
+                Duration.ZERO, Duration.ZERO, 1, null, null, 0, List.of(), List.of(), null, List.of());
+    }
+
+    @Test
+    void atTheDeadlineTheRestGoesToRealTimeAndTheMessageBatchIsCancelled() throws Exception {
+        BatchCoordinator batches = run(api, BatchConfig.defaults().withPollInterval(Duration.ofMillis(5))
+                .withDeadline(Duration.ofHours(1), true), CompletableFuture.completedFuture(realTimeAnswer()));
+        batches.submit(items(3)).get(30, TimeUnit.SECONDS);
+
+        clock.advance(Duration.ofHours(2));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(answer(batches, i).text()).isEqualTo("in real time");
+        }
+        assertThat(realTime).hasSize(3);
+        String batchId = batches.ledger().read().values().iterator().next().batchId();
+        assertThat(api.retrieve(batchId).status()).isIn(BatchStatus.CANCELLING, BatchStatus.CANCELLED);
+        assertThat(batches.ledger().read().values()).singleElement().satisfies(e -> assertThat(e.cancelled()).isTrue());
+    }
+
+    @Test
+    void erroredRequestsFewerThanTheThresholdAreSentInRealTime() throws Exception {
+        simulator.reconfigure(ECHO.toBuilder().batch(HELD.toBuilder().failedLineShare(1).build()).build());
+        BatchCoordinator batches = run(api, BatchConfig.defaults().withPollInterval(Duration.ofMillis(5))
+                .withThreshold(100), CompletableFuture.completedFuture(realTimeAnswer()));
+        batches.submit(items(3)).get(30, TimeUnit.SECONDS);
+
+        simulatorClock.advance(Duration.ofMinutes(2));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(answer(batches, i).text()).isEqualTo("in real time");
+        }
+        assertThat(realTime).hasSize(3);
+        assertThat(created()).as("no retry batch").hasSize(1);
+    }
+
+    @Test
+    void anAnthropicAddressWhereNothingAnswersStopsTheSubmissionNamingItsSetting() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // closed when the probe is: nothing listens there
+        }
+        String nowhere = "http://127.0.0.1:" + closedPort;
+        try (AnthropicBatchApi unreachable = AnthropicBatchApi.create(() -> new dev.evalunit.internal.client
+                .AnthropicEndpoint(java.net.URI.create(nowhere), "sk-ant-x", Duration.ofSeconds(1),
+                Duration.ofSeconds(2)), AnthropicBatchApiTests.FAST_RETRIES)) {
+            BatchCoordinator batches = run(unreachable);
+            batches.submit(items(2)).get(30, TimeUnit.SECONDS);
+
+            assertThat(batches.answer(AnthropicBatchApiTests.item(0).customId())).failsWithin(Duration.ofSeconds(30))
+                    .withThrowableThat().withMessageContaining("Anthropic's Message Batches at " + nowhere
+                            + " could not be reached").withMessageContaining("check evalunit.anthropic.base-url");
+        }
         assertThat(realTime).isEmpty();
     }
 }
