@@ -25,9 +25,11 @@ import java.util.function.LongSupplier;
 import org.apiguardian.api.API;
 
 /**
- * Answers a suite's requests through OpenAI's Batch API at the batch price, without ever losing an
- * answer or paying for one twice. One coordinator serves one suite (custom ids are invocation ids,
- * unique within a suite); several may share one scheduler thread.
+ * Answers a suite's requests through a provider's batch API ({@link OpenAiBatchApi}, {@link AnthropicBatchApi}) at
+ * the batch price, without ever losing an answer or paying for one twice. One coordinator serves one suite's
+ * requests to one provider, with a directory and ledger of its own (custom ids are invocation ids, unique within a
+ * suite); several may share one scheduler thread. Nothing here depends on the provider: what differs is the API's,
+ * and the shape of lines ({@link BatchLines}) and results ({@link OutputLine}).
  *
  * <pre>{@code
  * BatchCoordinator batches = BatchCoordinator.builder(api, store.directory().resolve("batches"), config.batch(), config.prices())

@@ -5,8 +5,6 @@ import dev.evalunit.Completion;
 import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.ModelPrice;
-import dev.evalunit.internal.client.ChatWire;
-import dev.evalunit.internal.client.Failures;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,19 +13,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Collects one finished batch: downloads its output and error files, joins their lines to the
- * waiting requests by custom id, hands each answer to the sink and then to its future, and sends
+ * Collects one finished batch: downloads its output and error files (Anthropic's results, as one output file),
+ * joins their lines to the waiting requests by custom id ({@link BatchLines#customId as sent}, mapped back to
+ * evalunit's), hands each answer to the sink and then to its future, and sends
  * failed and unanswered requests to be retried; once every answer was handed over, makes them durable and only
  * then records the batch collected. Lines are streamed, one at a time. A download that
  * fails for now (5xx, a timeout) is tried again on the next poll; a file the API no longer has (404)
- * ends the collection, its waiting requests retried as failed lines. Runs on the coordinator's thread.
+ * ends the collection, its waiting requests retried as failed lines. What differs between the providers' lines is
+ * {@link OutputLine}'s; this class reads both alike. Runs on the coordinator's thread.
  */
 final class Collector {
 
@@ -40,6 +42,8 @@ final class Collector {
     private final Optional<ModelPrice> price;
     private final Duration latency;
     private final Set<String> seen = new HashSet<>();
+    /** The custom ids as sent of the requests still waiting on the batch, to evalunit's ids. */
+    private final Map<String, String> ids = new HashMap<>();
     private final List<Outcomes.Failure> failures = new ArrayList<>();
     private long answered;
     private long failedLines;
@@ -53,6 +57,12 @@ final class Collector {
         Instant end = info.finishedAt() != null ? info.finishedAt() : c.clock.instant();
         Duration took = info.createdAt() == null ? Duration.ZERO : Duration.between(info.createdAt(), end);
         this.latency = took.isNegative() ? Duration.ZERO : took;
+        for (String id : t.ids) {
+            Pending p = waiting(id);
+            if (p != null) {
+                ids.put(BatchLines.customId(p.item), id);
+            }
+        }
     }
 
     void collect() {
@@ -173,9 +183,10 @@ final class Collector {
                             + t.name() + " is not valid JSON; its request is treated as unanswered");
                     continue;
                 }
-                if (line != null && line.customId() != null && t.ids.contains(line.customId())) {
-                    seen.add(line.customId());
-                    Pending p = waiting(line.customId());
+                String id = line == null || line.customId() == null ? null : ids.get(line.customId());
+                if (id != null) {
+                    seen.add(id);
+                    Pending p = waiting(id);
                     if (p != null) {
                         handle(p, line);
                     }
@@ -197,8 +208,8 @@ final class Collector {
         }
         Completion completion;
         try {
-            completion = ChatWire.completion(line.completion(), t.model, line.requestId(), 200, p.attempts, latency,
-                    Duration.ofNanos(c.nanoTime.getAsLong() - p.startedNanos), price, true);
+            completion = line.completion(t.model, p.attempts, latency,
+                    Duration.ofNanos(c.nanoTime.getAsLong() - p.startedNanos), price);
         } catch (JsonProcessingException | RuntimeException unreadable) {
             failedLines++;
             failures.add(new Outcomes.Failure(p, LlmException.of(ErrorKind.MALFORMED_RESPONSE, t.model, p.attempts, 200,
@@ -226,10 +237,8 @@ final class Collector {
     }
 
     private Outcomes.Failure failure(Pending p, OutputLine line) {
-        if (line.status() > 0) {
-            LlmException e = Failures.fromStatus(line.status(), line.errorCode(), line.errorType(), line.errorMessage(),
-                    line.requestId(), line.body() == null ? null : line.body().toString(), t.model, p.attempts,
-                    c.redactor);
+        if (line.errored()) {
+            LlmException e = line.failure(t.model, p.attempts, c.redactor);
             return new Outcomes.Failure(p, e, e.retryable());
         }
         String code = line.errorCode();

@@ -36,7 +36,8 @@ final class Refused {
             if (!c.noBatchApi) {
                 c.noBatchApi = true;
                 LOG.log(System.Logger.Level.WARNING, "evalunit " + c.suite() + ": the server at " + c.api.endpoint()
-                        + " has no Batch API (HTTP " + failure.httpStatus() + " to its files endpoint): @BatchEligible "
+                        + " has no " + c.api.name().replaceFirst("^the ", "") + " (HTTP " + failure.httpStatus()
+                        + " to its " + (c.api.uploads() ? "files" : "batches") + " endpoint): @BatchEligible "
                         + "requests are sent in real time (-Devalunit.batch.mode=realtime says so from the start)");
             }
             c.outcomes.toRealTime(held);
@@ -55,7 +56,7 @@ final class Refused {
                 t.round + 1);
     }
 
-    /** Whether the server answered the upload as having no such endpoint: 404, 405 or 501. */
+    /** Whether the server answered the upload (or the create, without files) as having no such endpoint: 404, 405 or 501. */
     private static boolean noBatchApi(LlmException failure) {
         int status = failure.httpStatus();
         return status == 404 || status == 405 || status == 501;
@@ -65,8 +66,8 @@ final class Refused {
     private static LlmException unreachable(BatchCoordinator c, String model, LlmException failure) {
         String endpoint = c.api.endpoint();
         return LlmException.of(ErrorKind.CONNECTION, model, failure.attempts(), 0, null, null, null,
-                "the Batch API at " + endpoint + " could not be reached (" + failure.getMessage() + "); check "
-                        + "evalunit.openai.base-url (" + endpoint + ") and the network: no request ever reached the "
+                c.api.name() + " at " + endpoint + " could not be reached (" + failure.getMessage() + "); check "
+                        + c.api.endpointKey() + " (" + endpoint + ") and the network: no request ever reached the "
                         + "server, so no batch was submitted and none is tried again", failure);
     }
 }

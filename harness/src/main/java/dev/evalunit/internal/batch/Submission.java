@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -157,14 +158,34 @@ final class Submission {
     }
 
     private Optional<BatchInfo> find(LedgerEntry e) {
-        return find(e.ledgerId(), e.plannedAt() != null ? e.plannedAt() : c.clock.instant().minus(Duration.ofDays(2)));
+        return find(e.ledgerId(), e.requests(),
+                e.plannedAt() != null ? e.plannedAt() : c.clock.instant().minus(Duration.ofDays(2)));
     }
 
-    /** The batch carrying {@code ledgerId} in its metadata, among those created since a little before {@code plannedAt}. */
-    private Optional<BatchInfo> find(String ledgerId, Instant plannedAt) {
-        List<BatchInfo> created = c.api.list(plannedAt.minus(CLOCK_SLACK));
+    /**
+     * The batch created for {@code ledgerId} since a little before {@code plannedAt}, as the API can tell it
+     * ({@link BatchApi#findCreated}): by the ledger id in its metadata, or, without metadata, by what it can see.
+     */
+    private Optional<BatchInfo> find(String ledgerId, int requests, Instant plannedAt) {
+        Optional<BatchInfo> found = c.api.findCreated(ledgerId, requests, plannedAt.minus(CLOCK_SLACK), known());
         c.reached = true;
-        return created.stream().filter(b -> ledgerId.equals(b.metadata().get(BatchInfo.LEDGER_ID))).findFirst();
+        return found;
+    }
+
+    /** The batches the ledger names, and those this run follows: none of them is a batch whose creation is unknown. */
+    private Set<String> known() {
+        Set<String> known = new HashSet<>();
+        c.ledger.read().values().forEach(e -> {
+            if (e.batchId() != null) {
+                known.add(e.batchId());
+            }
+        });
+        c.batches.values().forEach(t -> {
+            if (t.batchId != null) {
+                known.add(t.batchId);
+            }
+        });
+        return known;
     }
 
     private static boolean intact(Path input, String sha256) {
@@ -270,7 +291,7 @@ final class Submission {
         String file = fileId;
         if (file == null) {
             file = c.api.upload(input);
-            c.reached = true;
+            c.reached |= c.api.uploads();
             c.ledger.uploaded(t.ledgerId, file);
         }
         Map<String, String> metadata = Map.of(BatchInfo.LEDGER_ID, t.ledgerId,
@@ -278,14 +299,14 @@ final class Submission {
         Instant asked = c.clock.instant();
         BatchInfo info;
         try {
-            info = c.api.create(file, metadata);
+            info = c.api.create(file, metadata, known());
         } catch (LlmException failure) {
-            if (!failure.retryable()) {
+            if (!failure.retryable() || BatchApi.NOT_REACHED.equals(failure.errorCode())) {
                 throw failure;
             }
             Optional<BatchInfo> made;
             try {
-                made = find(t.ledgerId, asked);
+                made = find(t.ledgerId, t.size, asked);
             } catch (LlmException unreachable) {
                 unresolved(t, held, failure);
                 return;

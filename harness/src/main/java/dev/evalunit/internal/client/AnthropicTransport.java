@@ -122,6 +122,28 @@ final class AnthropicTransport implements Provider {
         return ErrorKind.INVALID_REQUEST;
     }
 
+    /**
+     * The HTTP status Anthropic answers an error {@code type} with (its documented errors), for an error that came
+     * without one: a Message Batch's {@code errored} result. 500 for a type it does not document.
+     */
+    static int statusOf(String type) {
+        if (type == null) {
+            return 500;
+        }
+        return switch (type) {
+            case "invalid_request_error" -> 400;
+            case "authentication_error" -> 401;
+            case "billing_error" -> 402;
+            case "permission_error" -> 403;
+            case "not_found_error" -> 404;
+            case "request_too_large" -> 413;
+            case "rate_limit_error" -> 429;
+            case "timeout_error" -> 504;
+            case "overloaded_error" -> 529;
+            default -> 500; // api_error, and any type Anthropic adds
+        };
+    }
+
     /** A header's first value, or {@code null}. */
     static String first(Headers headers, String name) {
         if (headers == null) {

@@ -118,6 +118,23 @@ public final class Failures {
                 null, redactor.redact(detail), null, code, null);
     }
 
+    /**
+     * A request that failed with one of Anthropic's error types, as a Message Batch's {@code errored} result reports
+     * it ({@code {"type":"error","error":{"type":..,"message":..},"request_id":..}}, without an HTTP status):
+     * classified as a real-time response of that type would be, so {@code invalid_request_error} is not retried and
+     * {@code api_error} and {@code overloaded_error} are.
+     *
+     * @param type    the error's {@code type}, e.g. {@code overloaded_error}; or {@code null}
+     * @param message the error's {@code message}, or {@code null}
+     */
+    public static LlmException fromAnthropicError(String type, String message, String requestId, String body,
+                                                  String model, int attempts, Redactor redactor) {
+        int status = AnthropicTransport.statusOf(type);
+        String detail = message == null ? type : (type != null ? type + ": " : "") + message;
+        return LlmException.of(AnthropicTransport.kindOf(status, type, message), model, attempts, status, requestId,
+                redactor.redact(body), null, redactor.redact(detail), null, type, null);
+    }
+
     private static ErrorKind kindOf(int status, String code, String type) {
         if (status == 429) {
             return "insufficient_quota".equals(code) || "insufficient_quota".equals(type)

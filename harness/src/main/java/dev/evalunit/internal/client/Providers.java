@@ -71,23 +71,18 @@ final class Providers implements AutoCloseable {
     }
 
     private AnthropicTransport anthropic(String model) {
-        Optional<String> key = anthropicKey(config);
-        URI baseUrl;
-        if (key.isPresent()) {
-            baseUrl = config.values().getAs(ConfigKeys.ANTHROPIC_BASE_URL, AnthropicTransport.DEFAULT_BASE_URL,
-                    "an http(s) URL", URI::create);
-        } else if (simulator != null) {
-            baseUrl = simulator.get();
+        AnthropicEndpoint at;
+        if (anthropicKey(config).isPresent() || simulator == null) {
+            at = AnthropicEndpoint.configured(config, model);
+        } else {
+            at = AnthropicEndpoint.simulator(simulator.get(), config);
             String line = "evalunit: no Anthropic API key (ANTHROPIC_API_KEY) is set, so answers of Anthropic's models "
-                    + "are SIMULATED by the built-in simulator at " + baseUrl + ", not produced by a model";
+                    + "are SIMULATED by the built-in simulator at " + at.baseUrl() + ", not produced by a model";
             System.err.println(line);
             LOG.log(System.Logger.Level.DEBUG, line);
-        } else {
-            throw LlmException.of(ErrorKind.AUTHENTICATION, model, 0, 0, null, null, null,
-                    "no Anthropic API key: set ANTHROPIC_API_KEY (or -D" + ConfigKeys.ANTHROPIC_API_KEY + ")", null);
         }
-        return new AnthropicTransport(key.orElse(SIMULATOR_KEY), baseUrl, config.openai().connectTimeout(),
-                config.openai().requestTimeout(), maxConcurrency, Clock.systemUTC());
+        return new AnthropicTransport(at.apiKey(), at.baseUrl(), at.connectTimeout(), at.requestTimeout(),
+                maxConcurrency, Clock.systemUTC());
     }
 
     /** Widens every provider's connections when another model's lane adds its concurrency. */

@@ -38,10 +38,13 @@ public final class RunClient implements OpenAiClient {
 
     private final ThrottledClient client;
     private final AutoCloseable simulator;
+    /** The simulator's root, where it answers Anthropic's routes; {@code null} for a live run. */
+    private final URI simulatorRoot;
 
-    private RunClient(ThrottledClient client, AutoCloseable simulator) {
+    private RunClient(ThrottledClient client, AutoCloseable simulator, URI simulatorRoot) {
         this.client = client;
         this.simulator = simulator;
+        this.simulatorRoot = simulatorRoot;
     }
 
     /** Opens the run's client, starting the simulator when the configuration has no API key. */
@@ -49,6 +52,7 @@ public final class RunClient implements OpenAiClient {
         AutoCloseable simulator = null;
         EvalConfig effective = config;
         ThrottledClient.Builder builder;
+        URI simulatorRoot = null;
         if (!config.openai().hasApiKey() && Providers.anthropicKey(config).isEmpty()) {
             simulator = startSimulator();
             @SuppressWarnings("unchecked")
@@ -59,8 +63,9 @@ public final class RunClient implements OpenAiClient {
             System.err.println(line);
             LOG.log(System.Logger.Level.DEBUG, line); // printed above, once, for people; logged for files
             // Anthropic's routes are on the same server, at its root: anthropic-java adds /v1/messages
-            URI root = baseUrl.resolve("/");
-            builder = ThrottledClient.builder(effective).simulator(() -> URI.create(root.toString().replaceAll("/+$", "")));
+            simulatorRoot = URI.create(baseUrl.resolve("/").toString().replaceAll("/+$", ""));
+            URI root = simulatorRoot;
+            builder = ThrottledClient.builder(effective).simulator(() -> root);
         } else {
             // A run with any key is live: a provider without one fails its models, it is never simulated beside a live one
             builder = ThrottledClient.builder(effective);
@@ -69,7 +74,7 @@ public final class RunClient implements OpenAiClient {
             builder.listener(listener);
         }
         try {
-            return new RunClient(builder.build(), simulator);
+            return new RunClient(builder.build(), simulator, simulatorRoot);
         } catch (RuntimeException e) {
             stop(simulator);
             throw e;
@@ -79,6 +84,18 @@ public final class RunClient implements OpenAiClient {
     /** The client underneath, with what only the harness reads (budget, stops, throttles). */
     public ThrottledClient client() {
         return client;
+    }
+
+    /**
+     * Where the run asks Anthropic's models, real time and Message Batches alike: the configured endpoint and key,
+     * or the simulator's root when the run is simulated.
+     *
+     * @throws dev.evalunit.LlmException of kind {@link dev.evalunit.ErrorKind#AUTHENTICATION} for a live run without
+     *                                   {@code ANTHROPIC_API_KEY}
+     */
+    public AnthropicEndpoint anthropicEndpoint() {
+        return simulatorRoot != null ? AnthropicEndpoint.simulator(simulatorRoot, client.config())
+                : AnthropicEndpoint.configured(client.config(), "Anthropic's models");
     }
 
     /** The simulator answering this run (a {@code dev.evalunit.simulator.BuiltInSimulator}), when there is no API key. */

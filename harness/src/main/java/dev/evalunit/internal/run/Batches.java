@@ -4,7 +4,9 @@ import dev.evalunit.internal.client.ThrottledClient;
 import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.ConfigKeys;
 import dev.evalunit.config.EvalConfig;
+import dev.evalunit.internal.batch.AnthropicBatchApi;
 import dev.evalunit.internal.batch.BatchCoordinator;
+import dev.evalunit.internal.batch.BatchCoordinatorBuilder;
 import dev.evalunit.internal.batch.BatchFigures;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.batch.BatchLedger;
@@ -16,6 +18,8 @@ import dev.evalunit.internal.batch.WebhookOptions;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
+import dev.evalunit.internal.client.AnthropicEndpoint;
+import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The run's batches: per suite one {@link BatchCoordinator}, built when the suite's first batch is submitted, which
+ * The run's batches: per suite and provider one {@link BatchCoordinator}, built when the suite's first batch to that
+ * provider is submitted (OpenAI's Batch API, or Anthropic's Message Batches for the {@code anthropic:} models, each
+ * with its own ledger: {@code batches/} and {@code batches/anthropic/} beside the suite's checkpoint), which
  * submits, polls, reattaches after a crash and checkpoints each answer before it is handed over; and per suite the
  * batch line each routed request and draw is asked in, whose answer every invocation asking it takes. It reads a
  * suite's ledger for the requests an earlier run put in a batch, and sums the batches up for the progress line and
@@ -51,7 +58,9 @@ final class Batches {
     private final SuiteStates states;
     private final Sender sender;
     private final ThrottledClient client;
+    private final Supplier<AnthropicEndpoint> anthropic;
     private final Webhooks webhooks;
+    /** By {@link #key suite and provider}. */
     private final Map<String, BatchCoordinator> coordinators = new ConcurrentHashMap<>();
     /**
      * Per suite, the requests and draws whose answers come from a batch, each with the custom id of the one
@@ -68,14 +77,16 @@ final class Batches {
      * @param batch  the batch settings, with their defaults for this run ({@link #settings})
      * @param client the run's client: its configuration addresses the Batch API, its budget counts what batches spend
      * @param sender what sends the lines a batch gives back to real time
+     * @param anthropic where Anthropic's models are asked, which their Message Batches use too
      */
     Batches(EvalConfig config, BatchConfig batch, Optional<WebhookOptions> webhooks, SuiteStates states, Sender sender,
-            ThrottledClient client) {
+            ThrottledClient client, Supplier<AnthropicEndpoint> anthropic) {
         this.config = config;
         this.batch = batch;
         this.states = states;
         this.sender = sender;
         this.client = client;
+        this.anthropic = anthropic;
         this.webhooks = new Webhooks(webhooks, batch.pollInterval());
     }
 
@@ -100,17 +111,36 @@ final class Batches {
         return sharedBy.putIfAbsent(customId, samples) == null;
     }
 
-    /** Submits {@code items} to the suite's batches; each request and draw is answered by the first line asking it. */
+    /**
+     * Submits {@code items} to the suite's batches, each to its model's provider's; each request and draw is answered
+     * by the first line asking it.
+     */
     void submit(String suite, List<BatchItem> items) {
-        BatchCoordinator coordinator = coordinators.computeIfAbsent(suite, this::coordinator);
-        webhooks.receive(batchId -> coordinators.values().stream().map(c -> c.wake(batchId))
-                .reduce(false, Boolean::logicalOr));
+        Map<ModelTraits.Vendor, List<BatchItem>> byVendor = new LinkedHashMap<>();
+        items.forEach(item -> byVendor.computeIfAbsent(vendor(item.model()), v -> new ArrayList<>()).add(item));
         Map<AnswerKey, String> ids = routed.computeIfAbsent(suite, s -> new ConcurrentHashMap<>());
-        items.forEach(item -> ids.putIfAbsent(item.key().answerKey(), item.customId()));
-        CompletableFuture<Void> submitted = coordinator.submit(items);
-        if (!batch.waitForCompletion()) {
-            submitted.join(); // the run finishes at once; the batches are recorded for the next run
-        }
+        byVendor.forEach((vendor, part) -> {
+            BatchCoordinator coordinator = coordinators.computeIfAbsent(key(suite, vendor),
+                    k -> coordinator(suite, vendor, part.get(0).model()));
+            if (vendor == ModelTraits.Vendor.OPENAI) {
+                webhooks.receive(batchId -> coordinators.values().stream().map(c -> c.wake(batchId))
+                        .reduce(false, Boolean::logicalOr));
+            }
+            part.forEach(item -> ids.putIfAbsent(item.key().answerKey(), item.customId()));
+            CompletableFuture<Void> submitted = coordinator.submit(part);
+            if (!batch.waitForCompletion()) {
+                submitted.join(); // the run finishes at once; the batches are recorded for the next run
+            }
+        });
+    }
+
+    private static ModelTraits.Vendor vendor(String model) {
+        return ModelTraits.of(model).vendor();
+    }
+
+    /** The key of a suite's coordinator of one provider. */
+    private static String key(String suite, ModelTraits.Vendor vendor) {
+        return suite + '\u0000' + vendor;
     }
 
     /** The suite's requests and draws a batch line asks, each with that line's custom id. */
@@ -120,7 +150,10 @@ final class Batches {
 
     /** Completes when every one of the suite's lines {@code customIds} is answered or failed, handing none over. */
     CompletableFuture<Void> whenSettled(String suite, List<String> customIds) {
-        return coordinators.get(suite).whenSettled(customIds);
+        // a coordinator counts the ids it was not given as settled: each settles its own
+        return CompletableFuture.allOf(java.util.Arrays.stream(ModelTraits.Vendor.values())
+                .map(v -> coordinators.get(key(suite, v))).filter(java.util.Objects::nonNull)
+                .map(c -> c.whenSettled(customIds)).toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -131,11 +164,17 @@ final class Batches {
     Map<String, List<BatchItem>> inEarlierBatches(Map<String, List<BatchItem>> bySuite) {
         Map<String, List<BatchItem>> held = new LinkedHashMap<>();
         for (Map.Entry<String, List<BatchItem>> suite : bySuite.entrySet()) {
-            Map<String, String> wanted = new LinkedHashMap<>();
-            suite.getValue().forEach(item -> wanted.put(item.customId(), item.key().requestHash()));
-            Set<String> ids;
+            Map<ModelTraits.Vendor, Map<String, String>> wanted = new LinkedHashMap<>();
+            Map<ModelTraits.Vendor, String> origins = new LinkedHashMap<>();
+            suite.getValue().forEach(item -> {
+                wanted.computeIfAbsent(vendor(item.model()), v -> new LinkedHashMap<>())
+                        .put(item.customId(), item.key().requestHash());
+                origins.putIfAbsent(vendor(item.model()), states.origin().forModel(item.model()).id());
+            });
+            Set<String> ids = new java.util.HashSet<>();
             try {
-                ids = BatchLedger.in(batchDirectory(suite.getKey()), states.origin().id()).holding(wanted);
+                wanted.forEach((vendor, some) -> ids.addAll(BatchLedger.in(batchDirectory(suite.getKey(), vendor),
+                        origins.get(vendor)).holding(some)));
             } catch (RuntimeException unreadable) {
                 LOG.log(System.Logger.Level.WARNING, "evalunit " + suite.getKey() + ": the batch ledger cannot be read ("
                         + unreadable.getMessage() + "); requests in earlier batches are sent in real time");
@@ -153,19 +192,29 @@ final class Batches {
         return held;
     }
 
-    /** Where a suite's batch ledger and files live: beside its checkpoint. */
-    private Path batchDirectory(String suite) {
-        return states.checkpoint(suite).directory().resolve("batches");
+    /**
+     * Where a suite's batch ledger and files live: beside its checkpoint, {@code batches/} for OpenAI's and
+     * {@code batches/anthropic/} for Anthropic's, so that neither provider's batches are ever polled through the other.
+     */
+    private Path batchDirectory(String suite, ModelTraits.Vendor vendor) {
+        Path batches = states.checkpoint(suite).directory().resolve("batches");
+        return vendor == ModelTraits.Vendor.ANTHROPIC ? batches.resolve("anthropic") : batches;
     }
 
     /**
-     * The suite's coordinator: a line its batch gives back is sent in real time, and every answer is appended to the
-     * suite's checkpoint (a line the samples share, as each sample's choice) before it is handed over.
+     * The suite's coordinator of one provider ({@code model} one of its models, which names the origin): a line its
+     * batch gives back is sent in real time, and every answer is appended to the suite's checkpoint (a line the
+     * samples share, as each sample's choice) before it is handed over.
      */
-    private BatchCoordinator coordinator(String suite) {
+    private BatchCoordinator coordinator(String suite, ModelTraits.Vendor vendor, String model) {
         CheckpointStore store = states.checkpoint(suite);
-        return BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()),
-                        batchDirectory(suite), batch, config.prices())
+        Path directory = batchDirectory(suite, vendor);
+        BatchCoordinatorBuilder builder = vendor == ModelTraits.Vendor.ANTHROPIC
+                ? BatchCoordinator.builder(AnthropicBatchApi.create(anthropic, config.retry()), directory, batch,
+                        config.prices())
+                : BatchCoordinator.builder(OpenAiBatchApi.create(client.config().openai(), config.retry()), directory,
+                        batch, config.prices());
+        return builder
                 .realtime(item -> {
                     // a line the samples share goes as the samples' own request would: n choices, or one a sample
                     Integer samples = sharedBy.get(item.customId());
@@ -182,7 +231,7 @@ final class Batches {
                 })
                 .durable(store::force)
                 .budget(client.budget())
-                .origin(states.origin().id())
+                .origin(states.origin().forModel(model).id())
                 .scheduler(scheduler)
                 .build();
     }
@@ -200,7 +249,8 @@ final class Batches {
             return Optional.empty();
         }
         boolean shared = !id.equals(key.id());
-        BatchCoordinator coordinator = coordinators.get(suite);
+        // the line asks the same request, so the same model: its provider's coordinator has it
+        BatchCoordinator coordinator = coordinators.get(key(suite, vendor(key.model())));
         if (!batch.waitForCompletion() && !deliveries.containsKey(id)) {
             ItemStatus status = coordinator.status(id);
             if (!status.done()) {
@@ -244,10 +294,13 @@ final class Batches {
             return "";
         }
         StringBuilder out = new StringBuilder();
-        coordinators.forEach((suite, c) -> {
+        coordinators.forEach((key, c) -> {
             BatchFigures f = c.figures();
-            out.append(String.format(Locale.US, "%s batches: %d, %,d answers at the batch price $%.4f (real time: $%.4f, "
-                            + "saved $%.4f), %,d failed lines, %,d sent in real time; ledger %s%n", suite, f.batches(),
+            String[] suiteAndVendor = key.split("\u0000");
+            String which = ModelTraits.Vendor.ANTHROPIC.name().equals(suiteAndVendor[1]) ? " Message Batches" : " batches";
+            out.append(String.format(Locale.US, "%s%s: %d, %,d answers at the batch price $%.4f (real time: $%.4f, "
+                            + "saved $%.4f), %,d failed lines, %,d sent in real time; ledger %s%n", suiteAndVendor[0],
+                    which, f.batches(),
                     f.answered(), f.costUsd(), f.realTimeCostUsd(), f.savingUsd(), f.failed(), f.sentToRealTime(),
                     c.ledger().file()));
         });

@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * Routes a run's {@code @BatchEligible} invocations to OpenAI's Batch API or to real time. When a run starts, the
+ * Routes a run's {@code @BatchEligible} invocations to batches (OpenAI's Batch API, Anthropic's Message Batches for
+ * Anthropic's models) or to real time. When a run starts, the
  * requests of every selected eligible invocation without a stored answer are known (from {@code @Prompt});
  * {@link BatchOrRealTime} decides where they go (in {@code auto} mode, to batches when there are at least
  * {@code evalunit.batch.threshold} of them and the run is not urgent), and the decision, its reason and the cost of
@@ -88,7 +89,10 @@ final class Routes implements AutoCloseable {
                 states.checkpoint(p.test().suite());
                 selected(p).forEach(i -> {
                     Optional<Completion> stored = states.stored(i.key());
-                    if (stored.isEmpty() && i.sharedBy() > 1) {
+                    if (stored.isEmpty() && i.sharedBy() > 1 && !ModelTraits.of(i.key().model()).choices()) {
+                        // no n (Anthropic): each sample its own line, of one choice, as real time sends it
+                        items.add(new BatchItem(i.key(), i.request().n(1)));
+                    } else if (stored.isEmpty() && i.sharedBy() > 1) {
                         // one line of n choices for the samples that share the request, under the first's key
                         if (states.stored(i.keyOfSample(1)).isEmpty()
                                 && batches.sharedLine(i.keyOfSample(1).id(), i.sharedBy())) {
@@ -181,7 +185,7 @@ final class Routes implements AutoCloseable {
      * invocations take that batch line's answer.
      */
     private void routeToBatches(Map<String, List<BatchItem>> requested, String what, List<BatchItem> followUps) {
-        Map<String, List<BatchItem>> bySuite = batchable(distinct(requested), what);
+        Map<String, List<BatchItem>> bySuite = distinct(requested);
         long eligible = bySuite.values().stream().mapToLong(List::size).sum();
         if (eligible == 0) {
             return;
@@ -213,33 +217,6 @@ final class Routes implements AutoCloseable {
             return; // the decision and its costs are said; nothing is submitted
         }
         batched.forEach(batches::submit);
-    }
-
-    /**
-     * {@code bySuite} without the requests to Anthropic's models, which are left to real time, said in one line:
-     * evalunit batches through OpenAI's Batch API only so far.
-     */
-    private static Map<String, List<BatchItem>> batchable(Map<String, List<BatchItem>> bySuite, String what) {
-        Map<String, List<BatchItem>> kept = new LinkedHashMap<>();
-        long anthropic = 0;
-        for (Map.Entry<String, List<BatchItem>> suite : bySuite.entrySet()) {
-            List<BatchItem> items = new ArrayList<>();
-            for (BatchItem item : suite.getValue()) {
-                if (ModelTraits.of(item.model()).vendor() == ModelTraits.Vendor.ANTHROPIC) {
-                    anthropic++;
-                } else {
-                    items.add(item);
-                }
-            }
-            if (!items.isEmpty()) {
-                kept.put(suite.getKey(), items);
-            }
-        }
-        if (anthropic > 0) {
-            System.out.println("evalunit: " + String.format(Locale.US, "%,d", anthropic) + " " + what
-                    + " of Anthropic's models go to real time: Message Batches are not supported yet");
-        }
-        return kept;
     }
 
     /**

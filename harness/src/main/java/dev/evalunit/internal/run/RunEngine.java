@@ -144,7 +144,7 @@ public final class RunEngine implements AutoCloseable {
         this.reports = new RunReports(end, record, progress, allure, redactor, origin, models);
         this.sender = new Sender(client.client(), states);
         BatchConfig batch = Batches.settings(client.simulated(), webhooks.isPresent(), config);
-        this.batches = new Batches(config, batch, webhooks, states, sender, client.client());
+        this.batches = new Batches(config, batch, webhooks, states, sender, client.client(), client::anthropicEndpoint);
         this.routes = new Routes(config, batch, narrow, dryRun, states, batches);
         this.stages = new StageAnswers(states, batches, sender, this::interrupted, dryRun);
         this.answers = new FollowUpAnswers(stages, routes, states);
