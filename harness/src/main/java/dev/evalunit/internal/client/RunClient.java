@@ -58,8 +58,9 @@ public final class RunClient implements OpenAiClient {
             @SuppressWarnings("unchecked")
             URI baseUrl = ((Supplier<URI>) simulator).get();
             effective = config.withOpenAI(config.openai().withApiKey(SIMULATOR_KEY).withBaseUrl(baseUrl));
-            String line = "evalunit: no OpenAI API key (OPENAI_API_KEY) is set, so answers are SIMULATED by the "
-                    + "built-in simulator at " + baseUrl + ", not produced by a model";
+            String line = "evalunit: no API key (OPENAI_API_KEY, ANTHROPIC_API_KEY) is set, so answers are SIMULATED "
+                    + "by the built-in simulator at " + baseUrl + " (OpenAI's and Anthropic's models alike), not "
+                    + "produced by a model";
             System.err.println(line);
             LOG.log(System.Logger.Level.DEBUG, line); // printed above, once, for people; logged for files
             // Anthropic's routes are on the same server, at its root: anthropic-java adds /v1/messages
