@@ -291,6 +291,21 @@ class EvalConfigTests {
         }
 
         @Test
+        void anthropicsModelsArePricedByTheirRunNamesFromAPropertyOrAnEscapedFileKey() throws IOException {
+            // in a .properties file ':' separates key from value unless escaped
+            Files.writeString(dir.resolve("evalunit.properties"), """
+                    evalunit.prices.anthropic\\:claude-new.input=2
+                    evalunit.prices.anthropic\\:claude-new.output=10
+                    """);
+
+            PriceTable prices = EvalConfig.load(ConfigSources.of(Map.of(
+                    "evalunit.prices.anthropic:claude-haiku-4-5.output", "6"), Map.of(), dir)).prices();
+
+            assertThat(prices.forModel("anthropic:claude-new")).contains(new ModelPrice(2, 2, 10, 0.5));
+            assertThat(prices.forModel("anthropic:claude-haiku-4-5")).contains(new ModelPrice(1.00, 0.10, 6, 0.5));
+        }
+
+        @Test
         void withCopiesReplaceOneComponent() {
             EvalConfig config = EvalConfig.defaults()
                     .withRateLimit(new RateLimitConfig(OptionalLong.of(1), OptionalLong.empty(), 2, false))

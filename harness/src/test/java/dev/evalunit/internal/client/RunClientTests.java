@@ -2,6 +2,8 @@ package dev.evalunit.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.MessageCreateParams;
 import dev.evalunit.ChatRequest;
 import dev.evalunit.Completion;
 import dev.evalunit.config.EvalConfig;
@@ -30,7 +32,7 @@ class RunClientTests {
     }
 
     @Test
-    void withoutAKeyAnthropicsModelsAreAnsweredByTheSameSimulatorInAnthropicsShape() {
+    void withoutAKeyAnthropicsModelsAreAnsweredByTheSameSimulatorInAnthropicsShape() throws Exception {
         PrintStream original = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         try (RunClient run = RunClient.open(EvalConfig.defaults())) {
@@ -47,6 +49,10 @@ class RunClientTests {
             assertThat(received.all()).singleElement().satisfies(r -> {
                 assertThat(r.model()).isEqualTo("claude-haiku-4-5");
                 assertThat(r.body()).contains("\"max_tokens\":" + AnthropicWire.DEFAULT_MAX_TOKENS);
+                // ... and a body anthropic-java's own type reads and validates as a request to the Messages API
+                MessageCreateParams.Body body = ObjectMappers.jsonMapper().readValue(r.body(), MessageCreateParams.Body.class);
+                assertThat(body.validate().maxTokens()).isEqualTo(AnthropicWire.DEFAULT_MAX_TOKENS);
+                assertThat(body.messages()).singleElement().satisfies(m -> assertThat(m.role().asString()).isEqualTo("user"));
             });
         } finally {
             System.setErr(original);
