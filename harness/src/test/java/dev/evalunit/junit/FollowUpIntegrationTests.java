@@ -171,6 +171,36 @@ class FollowUpIntegrationTests {
         }
     }
 
+    /** The same test judged by one of Anthropic's models: its follow-ups go to Message Batches. */
+    @BenchmarkSuite(name = "ClaudeJudged", temperatures = {0.0, 1.0})
+    static class ClaudeJudgedTestCase {
+        static final String CLAUDE = "anthropic:claude-haiku-4-5";
+
+        static Stream<Row> rows() {
+            return JudgedTestCase.rows();
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return JudgedTestCase.ask(row);
+        }
+
+        @FollowUp
+        static ChatRequest judge(Row row, Answer answer) {
+            return ChatRequest.user("Grade the answer to " + row.text() + ": " + answer.text()).temperature(0.0)
+                    .maxTokens(5).model(CLAUDE);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @BatchEligible
+        void isJudged(Row row, Answer answer, @FollowUp Answer verdict) {
+            assertThat(verdict.request().model()).isEqualTo(CLAUDE);
+            assertThat(verdict.completion().model()).startsWith("claude-haiku-4-5");
+            assertThat(verdict.text()).isNotBlank();
+        }
+    }
+
     private EngineExecutionResults run(Class<?> fixture, Map<String, String> more) {
         Map<String, String> p = new HashMap<>(Map.of(
                 "evalunit.checkpoint.dir", state.toString(),
@@ -221,6 +251,20 @@ class FollowUpIntegrationTests {
                 .testEvents().assertStatistics(stats -> stats.succeeded(2 * ROWS));
         assertThat(simulator.requests().chatRequests()).isZero();
         assertThat(simulator.requests().batchesCreated()).isZero();
+    }
+
+    @Test
+    void anAnthropicJudgeOfBatchedAnswersGoesToAMessageBatchOnceTheAnswersAreIn() {
+        run(ClaudeJudgedTestCase.class, Map.of("evalunit.batch.mode", "batch",
+                "evalunit.anthropic.api-key", "sk-ant-" + "test-followups0123456789",
+                "evalunit.anthropic.base-url", simulator.anthropicBaseUrl()))
+                .testEvents().assertStatistics(stats -> stats.started(2 * ROWS).succeeded(2 * ROWS));
+
+        // the answers in OpenAI's batch, their judges in one Message Batch after it, nothing in real time
+        assertThat(simulator.requests().chatRequests()).isZero();
+        assertThat(simulator.requests().messagesRequests()).isZero();
+        assertThat(simulator.batches()).extracting(b -> b.total()).containsExactly(2 * ROWS);
+        assertThat(simulator.requests().calls("POST /v1/messages/batches")).isEqualTo(1);
     }
 
     @Test
