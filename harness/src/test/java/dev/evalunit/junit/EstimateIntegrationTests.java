@@ -9,6 +9,7 @@ import dev.evalunit.FollowUp;
 import dev.evalunit.LlmClient;
 import dev.evalunit.Prompt;
 import dev.evalunit.QuestionRow;
+import dev.evalunit.Samples;
 import dev.evalunit.Questions;
 import dev.evalunit.Temperature;
 import dev.evalunit.internal.report.BuildOutcome;
@@ -79,6 +80,25 @@ class EstimateIntegrationTests {
         }
     }
 
+    /** Samples of two providers' models: OpenAI's share one request of n choices, Anthropic's (no n) go one each. */
+    @BenchmarkSuite(name = "SampledModels", temperatures = {0.0})
+    static class SampledModelsTestCase {
+        static Stream<Row> rows() {
+            return IntStream.rangeClosed(1, 4).mapToObj(i -> new Row("s" + i, "Is claim " + i + " true?"));
+        }
+
+        @Prompt
+        static ChatRequest ask(Row row) {
+            return ChatRequest.user(row.text()).maxTokens(10);
+        }
+
+        @BenchmarkTest
+        @Questions("rows")
+        @Samples(3)
+        void sampled(Row row, Answer answer) {
+        }
+    }
+
     private EngineExecutionResults run(Map<String, String> more) {
         Map<String, String> p = new HashMap<>(Map.of(
                 "evalunit.checkpoint.dir", state.resolve("benchmark-state").toString(),
@@ -107,6 +127,27 @@ class EstimateIntegrationTests {
         String again = Console.printed(() -> run(Map.of()));
         assertThat(again).contains("evalunit: 20 invocations planned: 20 answers stored (replayed, nothing paid), "
                 + "0 requests to send and 0 follow-ups of their answers");
+    }
+
+    @Test
+    void theEstimateCountsOneRequestASampleForAModelWithoutN() {
+        Map<String, String> p = Map.of(
+                "evalunit.checkpoint.dir", state.resolve("benchmark-state").toString(),
+                "evalunit.results.dir", state.resolve("results").toString(),
+                "evalunit.progress", "off",
+                "evalunit.allure", "false",
+                "evalunit.dry-run", "true",
+                "evalunit.models", "gpt-4o-mini,anthropic:claude-haiku-4-5",
+                "evalunit.openai.api-key", "sk-" + "test-estimate0123456789abcdef",
+                "evalunit.openai.base-url", simulator.baseUrl());
+
+        String console = Console.printed(() -> EngineTestKit.engine("junit-jupiter").configurationParameters(p)
+                .selectors(selectClass(SampledModelsTestCase.class)).execute());
+
+        // 4 rows x 2 models x 3 samples: gpt-4o-mini's samples share 4 requests of 3 choices, Claude's are 12 requests
+        assertThat(console).contains("evalunit: 24 invocations planned: 0 answers stored (replayed, nothing paid), "
+                + "16 requests to send");
+        assertThat(simulator.requests().all()).isEmpty();
     }
 
     @Test
