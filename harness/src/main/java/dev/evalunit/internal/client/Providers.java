@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * The client's providers, found by the model a request goes to ({@link ModelTraits}): OpenAI's (or an
  * OpenAI-compatible server's) made at once, Anthropic's on the first request to one of its models, with
  * {@code ANTHROPIC_API_KEY} and {@code evalunit.anthropic.base-url}, or, without a key, against the built-in
- * simulator, which then says so. Thread-safe.
+ * simulator, which the run announced when it started it. Thread-safe.
  */
 final class Providers implements AutoCloseable {
 
@@ -76,10 +76,9 @@ final class Providers implements AutoCloseable {
             at = AnthropicEndpoint.configured(config, model);
         } else {
             at = AnthropicEndpoint.simulator(simulator.get(), config);
-            String line = "evalunit: no Anthropic API key (ANTHROPIC_API_KEY) is set, so answers of Anthropic's models "
-                    + "are SIMULATED by the built-in simulator at " + at.baseUrl() + ", not produced by a model";
-            System.err.println(line);
-            LOG.log(System.Logger.Level.DEBUG, line);
+            // the run said so when it started the simulator; the address is for the log
+            LOG.log(System.Logger.Level.DEBUG, "Anthropic's models are answered by the built-in simulator at "
+                    + at.baseUrl());
         }
         return new AnthropicTransport(at.apiKey(), at.baseUrl(), at.connectTimeout(), at.requestTimeout(),
                 maxConcurrency, Clock.systemUTC());
