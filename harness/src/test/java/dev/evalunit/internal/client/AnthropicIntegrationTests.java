@@ -301,4 +301,28 @@ class AnthropicIntegrationTests {
         assertThat(RateLimitHeaders.anthropic(Map.of("anthropic-ratelimit-requests-reset", "soon")::get, now)
                 .resetRequests()).isNull();
     }
+
+    @Test
+    void anAddressWhereNothingListensStopsTheModelNamingAnthropicsBaseUrl() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        client = ThrottledClient.create(EvalConfig.load(ConfigSources.of(Map.of(
+                        "evalunit.anthropic.api-key", KEY,
+                        "evalunit.anthropic.base-url", "http://127.0.0.1:" + port), Map.of(), null))
+                .withRateLimit(new RateLimitConfig(OptionalLong.of(600_000), OptionalLong.of(100_000_000), 8, true))
+                .withRetry(new RetryConfig(4, Duration.ofMillis(1), Duration.ofMillis(20), 0.25))
+                .withCircuitBreaker(new CircuitBreakerConfig(3, Duration.ofSeconds(30))));
+
+        List<CompletableFuture<Completion>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(client.generateAsync(ChatRequest.user("Question " + i).model(MODEL)));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+
+        assertThat(answers).allSatisfy(a -> assertThat(a).isCompletedExceptionally());
+        assertThat(client.stops()).singleElement().satisfies(stop -> assertThat(stop.advice())
+                .contains("check evalunit.anthropic.base-url (http://127.0.0.1:" + port + ")", "no request ever reached"));
+    }
 }
