@@ -20,12 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends chat requests to Anthropic's Messages API with anthropic-java's async client, and turns what comes back into
  * our {@link Completion}, rate-limit headers and failures. anthropic-java's own retries are off (our Failsafe policy
- * owns retries). Its OkHttp client keeps up to 64 requests in flight per client, which anthropic-java does not let us
- * raise: enough for 3,800 requests a minute at a second each. Thread-safe.
+ * owns retries). anthropic-java's OkHttp client sends at most 64 requests at once and does not let that be raised, so
+ * the transport holds as many clients as the models' concurrency needs and sends round them. Thread-safe.
  *
  * <p>Failures, by Anthropic's error types: 429 {@code rate_limit_error} is a rate limit (its {@code retry-after}
  * obeyed), 529 {@code overloaded_error} and 5xx a server failure, both retried; 402 {@code billing_error}, and a 400
@@ -58,37 +60,66 @@ final class AnthropicTransport implements Provider {
         }
     }
 
-    private final AnthropicClientAsync client;
+    /** What one anthropic-java client sends at once: its OkHttp dispatcher's default, which it does not let us set. */
+    static final int IN_FLIGHT_PER_CLIENT = 64;
+
+    private final String apiKey;
+    private final URI baseUrl;
+    private final Timeout timeout;
     private final Clock clock;
+    /** As many clients as the models' concurrency needs, 64 in flight each; requests go round them in turn. */
+    private final List<AnthropicClientAsync> clients = new CopyOnWriteArrayList<>();
+    private final AtomicLong turn = new AtomicLong();
 
     AnthropicTransport(String apiKey, URI baseUrl, Duration connectTimeout, Duration requestTimeout,
                        int maxConcurrency, Clock clock) {
+        this.apiKey = apiKey;
+        this.baseUrl = baseUrl;
+        this.timeout = Timeout.builder().connect(connectTimeout).read(requestTimeout).write(requestTimeout)
+                .request(requestTimeout).build();
         this.clock = clock;
-        this.client = AnthropicOkHttpClientAsync.builder()
+        ensureCapacity(maxConcurrency);
+    }
+
+    private AnthropicClientAsync newClient() {
+        return AnthropicOkHttpClientAsync.builder()
                 .apiKey(apiKey)
                 .baseUrl(baseUrl.toString())
                 .maxRetries(0)
-                .maxIdleConnections(Math.max(5, maxConcurrency))
+                .maxIdleConnections(IN_FLIGHT_PER_CLIENT)
                 .keepAliveDuration(Duration.ofMinutes(5))
-                .timeout(Timeout.builder().connect(connectTimeout).read(requestTimeout).write(requestTimeout)
-                        .request(requestTimeout).build())
+                .timeout(timeout)
                 .build();
+    }
+
+    /** How many clients the transport holds now. */
+    int clients() {
+        return clients.size();
     }
 
     @Override
     public CompletableFuture<Exchange> send(String model, ChatRequest request) {
+        AnthropicClientAsync client = clients.get((int) Math.floorMod(turn.getAndIncrement(), (long) clients.size()));
         return client.messages().withRawResponse().create(AnthropicWire.params(model, request))
                 .thenApply(raw -> new Exchange(model, raw.parse(), raw, clock.instant()));
     }
 
+    /**
+     * Adds clients until they can send {@code maxConcurrency} at once: anthropic-java's OkHttp dispatcher sends at
+     * most {@value #IN_FLIGHT_PER_CLIENT}, which would cap a 4,000 RPM account at 0.96 of its limit at a second a
+     * request, and a larger one further.
+     */
     @Override
-    public void ensureCapacity(int maxConcurrency) {
-        // anthropic-java sizes its own dispatcher (64 in flight); the throttle holds the rest back
+    public synchronized void ensureCapacity(int maxConcurrency) {
+        int needed = Math.max(1, -Math.floorDiv(-maxConcurrency, IN_FLIGHT_PER_CLIENT));
+        while (clients.size() < needed) {
+            clients.add(newClient());
+        }
     }
 
     @Override
     public void close() {
-        client.close();
+        clients.forEach(AnthropicClientAsync::close);
     }
 
     /** An Anthropic error response as our exception. */

@@ -27,6 +27,8 @@ final class Providers implements AutoCloseable {
     private final Supplier<URI> simulator;
     private final int maxConcurrency;
     private volatile AnthropicTransport anthropic;
+    /** The most every lane together may send at once, as the lanes made so far said. */
+    private volatile int capacity;
 
     /**
      * @param simulator the built-in simulator's base URL, started on first use, for a provider without a key; or
@@ -81,13 +83,18 @@ final class Providers implements AutoCloseable {
                     + at.baseUrl());
         }
         return new AnthropicTransport(at.apiKey(), at.baseUrl(), at.connectTimeout(), at.requestTimeout(),
-                maxConcurrency, Clock.systemUTC());
+                Math.max(maxConcurrency, capacity), Clock.systemUTC());
     }
 
     /** Widens every provider's connections when another model's lane adds its concurrency. */
     void ensureCapacity(int total) {
+        capacity = Math.max(capacity, total);
         if (openai != null) {
             openai.ensureCapacity(total);
+        }
+        AnthropicTransport made = anthropic;
+        if (made != null) {
+            made.ensureCapacity(total);
         }
     }
 

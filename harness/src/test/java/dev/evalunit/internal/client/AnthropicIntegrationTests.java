@@ -325,4 +325,18 @@ class AnthropicIntegrationTests {
         assertThat(client.stops()).singleElement().satisfies(stop -> assertThat(stop.advice())
                 .contains("check evalunit.anthropic.base-url (http://127.0.0.1:" + port + ")", "no request ever reached"));
     }
+
+    @Test
+    void theTransportHoldsAsManyClientsAsTheConcurrencyNeedsSixtyFourInFlightEach() {
+        try (AnthropicTransport transport = new AnthropicTransport(KEY, java.net.URI.create("http://127.0.0.1:1"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 10, java.time.Clock.systemUTC())) {
+            assertThat(transport.clients()).isEqualTo(1);
+
+            transport.ensureCapacity(AnthropicTransport.IN_FLIGHT_PER_CLIENT * 3 + 1);
+            assertThat(transport.clients()).isEqualTo(4);
+
+            transport.ensureCapacity(20); // never fewer: requests may be in flight on each
+            assertThat(transport.clients()).isEqualTo(4);
+        }
+    }
 }
