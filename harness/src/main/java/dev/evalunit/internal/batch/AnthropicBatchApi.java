@@ -18,12 +18,8 @@ import dev.evalunit.ErrorKind;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.RetryConfig;
 import dev.evalunit.internal.client.AnthropicEndpoint;
-import dev.evalunit.internal.client.BackoffPolicy;
 import dev.evalunit.internal.client.Failures;
 import dev.evalunit.internal.client.Redactor;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -91,7 +86,7 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
     /** Why no call can be made (no key), or {@code null}. */
     private final LlmException unusable;
     private final Redactor redactor;
-    private final FailsafeExecutor<Object> retrying;
+    private final RetriedCalls calls;
     private final Clock clock;
     private final String endpoint;
 
@@ -102,13 +97,7 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
         this.redactor = redactor;
         this.clock = clock;
         this.endpoint = endpoint;
-        BackoffPolicy backoff = new BackoffPolicy(retry, () -> ThreadLocalRandom.current().nextDouble());
-        this.retrying = Failsafe.with(RetryPolicy.builder()
-                .handleIf(e -> e instanceof LlmException l && l.retryable())
-                .withMaxAttempts(retry.maxAttempts())
-                .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(),
-                        ctx.getLastException() instanceof LlmException l ? l.retryAfter() : null))
-                .build());
+        this.calls = new RetriedCalls(retry, SUBJECT, redactor);
     }
 
     /**
@@ -185,7 +174,7 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
         AtomicReference<Throwable> refused = new AtomicReference<>();
         BatchInfo made;
         try {
-            made = retrying.get(ctx -> {
+            made = calls.withAttempts(ctx -> {
                 if (ctx.getAttemptCount() > 0 && ledgerId != null && mayHaveReached.get()) {
                     Optional<BatchInfo> earlier = findCreated(ledgerId, requests.size(), since, known);
                     if (earlier.isPresent()) {
@@ -339,15 +328,7 @@ public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
     }
 
     private <T> T call(CheckedSupplier<T> call) {
-        return retrying.get(ctx -> attempt(call, ctx.getAttemptCount() + 1));
-    }
-
-    private <T> T attempt(CheckedSupplier<T> call, int attempt) {
-        try {
-            return call.get();
-        } catch (Throwable t) {
-            throw Failures.classify(t, SUBJECT, attempt, redactor);
-        }
+        return calls.call(call);
     }
 
     /** Anthropic's batch as evalunit's: its counts' total is every request, failed those errored, canceled or expired. */

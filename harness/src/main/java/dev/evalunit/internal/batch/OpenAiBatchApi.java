@@ -18,12 +18,8 @@ import com.openai.models.files.FilePurpose;
 import dev.evalunit.LlmException;
 import dev.evalunit.config.OpenAIConfig;
 import dev.evalunit.config.RetryConfig;
-import dev.evalunit.internal.client.BackoffPolicy;
 import dev.evalunit.internal.client.Failures;
 import dev.evalunit.internal.client.Redactor;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apiguardian.api.API;
 
 /**
@@ -58,8 +53,7 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
             .timeout(Duration.ofMinutes(TRANSFER_MINUTES)).build();
 
     private final OpenAIClient client;
-    private final Redactor redactor;
-    private final FailsafeExecutor<Object> retrying;
+    private final RetriedCalls calls;
     private final Clock clock;
     private final String endpoint;
 
@@ -70,15 +64,8 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
     OpenAiBatchApi(OpenAIClient client, Redactor redactor, RetryConfig retry, Clock clock, String endpoint) {
         this.endpoint = endpoint;
         this.client = client;
-        this.redactor = redactor;
         this.clock = clock;
-        BackoffPolicy backoff = new BackoffPolicy(retry, () -> ThreadLocalRandom.current().nextDouble());
-        this.retrying = Failsafe.with(RetryPolicy.builder()
-                .handleIf(e -> e instanceof LlmException l && l.retryable())
-                .withMaxAttempts(retry.maxAttempts())
-                .withDelayFn(ctx -> backoff.delayAfter(ctx.getAttemptCount(),
-                        ctx.getLastException() instanceof LlmException l ? l.retryAfter() : null))
-                .build());
+        this.calls = new RetriedCalls(retry, SUBJECT, redactor);
     }
 
     /** A client of the configured endpoint and key, retrying as {@code retry} says. */
@@ -125,7 +112,7 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
                 .completionWindow(BatchCreateParams.CompletionWindow._24H)
                 .metadata(meta.build())
                 .build();
-        return retrying.get(ctx -> {
+        return calls.withAttempts(ctx -> {
             // The last attempt may have created the batch before its answer was lost.
             if (ctx.getAttemptCount() > 0 && ledgerId != null) {
                 Optional<BatchInfo> earlier = list(since).stream()
@@ -134,7 +121,7 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
                     return earlier.get();
                 }
             }
-            return attempt(() -> info(client.batches().create(params)), ctx.getAttemptCount() + 1);
+            return calls.attempt(() -> info(client.batches().create(params)), ctx.getAttemptCount() + 1);
         });
     }
 
@@ -187,15 +174,7 @@ public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
     }
 
     private <T> T call(CheckedSupplier<T> call) {
-        return retrying.get(ctx -> attempt(call, ctx.getAttemptCount() + 1));
-    }
-
-    private <T> T attempt(CheckedSupplier<T> call, int attempt) {
-        try {
-            return call.get();
-        } catch (Throwable t) {
-            throw Failures.classify(t, SUBJECT, attempt, redactor);
-        }
+        return calls.call(call);
     }
 
     static BatchInfo info(Batch b) {
