@@ -249,12 +249,16 @@ final class BenchmarkPlan implements PlannedTest {
             String id = r.id();
             String text = row instanceof QuestionRow q ? q.text() : null;
             ChatRequest base = prompt == null ? null : prompt.ask(row, id);
-            // One request of n choices for the samples, unless the prompt asks for choices of its own.
-            int sharedBy = sharedSamples && base != null && base.n() == 1 ? samples : 1;
-            return asked(base).stream().flatMap(m -> Arrays.stream(temperatures).boxed().flatMap(t -> IntStream
-                    .rangeClosed(1, samples).mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test,
-                            row, id, text, t, s, base == null ? null : base.temperature(t).model(m.model()).n(sharedBy),
-                            sharedBy, m.compared()))));
+            return asked(base).stream().flatMap(m -> {
+                // One request of n choices for the samples, unless the prompt asks for choices of its own or the
+                // model takes no n (Anthropic's): then each sample is a request of its own.
+                int sharedBy = sharedSamples && base != null && base.n() == 1 && ModelTraits.of(m.model()).choices()
+                        ? samples : 1;
+                return Arrays.stream(temperatures).boxed().flatMap(t -> IntStream.rangeClosed(1, samples)
+                        .mapToObj(s -> PlannedInvocation.of(index.incrementAndGet(), suite, test, row, id, text, t, s,
+                                base == null ? null : base.temperature(t).model(m.model()).n(sharedBy), sharedBy,
+                                m.compared())));
+            });
         });
     }
 

@@ -5,7 +5,6 @@ import dev.evalunit.config.BatchConfig;
 import dev.evalunit.config.EvalConfig;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.checkpoint.AnswerKey;
-import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,10 +88,7 @@ final class Routes implements AutoCloseable {
                 states.checkpoint(p.test().suite());
                 selected(p).forEach(i -> {
                     Optional<Completion> stored = states.stored(i.key());
-                    if (stored.isEmpty() && i.sharedBy() > 1 && !ModelTraits.of(i.key().model()).choices()) {
-                        // no n (Anthropic): each sample its own line, of one choice, as real time sends it
-                        items.add(new BatchItem(i.key(), i.request().n(1)));
-                    } else if (stored.isEmpty() && i.sharedBy() > 1) {
+                    if (stored.isEmpty() && i.sharedBy() > 1) {
                         // one line of n choices for the samples that share the request, under the first's key
                         if (states.stored(i.keyOfSample(1)).isEmpty()
                                 && batches.sharedLine(i.keyOfSample(1).id(), i.sharedBy())) {

@@ -7,7 +7,6 @@ import dev.evalunit.config.EvalConfig;
 import dev.evalunit.config.ModelPrice;
 import dev.evalunit.internal.batch.BatchItem;
 import dev.evalunit.internal.client.ContextWindows;
-import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.client.RequestEstimate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,17 +74,14 @@ final class RunEstimate {
                             }
                             return;
                         }
-                        boolean choices = ModelTraits.of(i.request().model()).choices();
-                        if (i.sharedBy() > 1 && i.sample() > 1 && choices) {
+                        if (i.sharedBy() > 1 && i.sample() > 1) {
                             return; // one request of n choices answers the samples: counted with the first
                         }
-                        // a model without n (Anthropic's) is asked once a sample
-                        ChatRequest asked = choices ? i.request() : i.request().n(1);
-                        RequestEstimate estimate = price(asked.model(), asked, test.batchEligible());
+                        RequestEstimate estimate = price(i.request().model(), i.request(), test.batchEligible());
                         requests++;
                         promptTokens.add(estimate.promptTokens());
                         promptIds.add(i.questionId() == null ? "-" : i.questionId());
-                        window(asked.model(), estimate, asked, i.questionId());
+                        window(i.request().model(), estimate, i.request(), i.questionId());
                         for (BatchItem f : FollowUpRequests.guessed(test, i)) {
                             followUps++;
                             price(f.model(), f.request(), test.batchEligible());

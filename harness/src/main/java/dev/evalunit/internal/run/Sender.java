@@ -7,7 +7,6 @@ import dev.evalunit.LlmClient;
 import dev.evalunit.LlmException;
 import dev.evalunit.internal.checkpoint.CheckpointStore;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.concurrent.InFlight;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +48,10 @@ final class Sender {
      * Sends a request of {@code samples} choices that samples share, and appends each sample's choice under its own
      * key ({@code first}'s, but for the sample) before the future completes.
      *
-     * <p>A model that takes no {@code n} (Anthropic's), or a server found to ignore it (it answered fewer choices than
-     * asked: a local vLLM or llama.cpp may), is asked once per sample instead, each answer stored under its sample's
-     * key as it comes, so a failure of one loses none of the others. The future's answer then holds them all as its
-     * choices, in sample order.
+     * <p>A server found to ignore {@code n} (it answered fewer choices than asked: a local vLLM or llama.cpp may) is
+     * asked once per sample instead, each answer stored under its sample's key as it comes, so a failure of one loses
+     * none of the others. The future's answer then holds them all as its choices, in sample order. (A model that
+     * takes no {@code n} at all, Anthropic's, never shares a request: its samples are planned one request each.)
      */
     CompletableFuture<Completion> sendShared(ChatRequest request, InvocationKey first, int samples) {
         CheckpointStore store = states.checkpoint(first.suite());
@@ -62,7 +61,7 @@ final class Sender {
     private CompletableFuture<Completion> askShared(ChatRequest request, CheckpointStore store, InvocationKey first,
                                                     int samples) {
         String model = first.model();
-        if (!ModelTraits.of(model).choices() || ignoresN.contains(model)) {
+        if (ignoresN.contains(model)) {
             return separately(request.n(1), store, first, 1, samples, List.of());
         }
         return client.generateAsync(request).thenCompose(whole -> {

@@ -5,7 +5,6 @@ import dev.evalunit.Completion;
 import dev.evalunit.Priority;
 import dev.evalunit.internal.checkpoint.AnswerKey;
 import dev.evalunit.internal.checkpoint.InvocationKey;
-import dev.evalunit.internal.client.ModelTraits;
 import dev.evalunit.internal.run.RunEngine.Answered;
 import java.util.Map;
 import java.util.Optional;
@@ -60,18 +59,10 @@ final class StageAnswers {
         }
         ChatRequest request = invocation.request().priority(priority);
         InvocationKey key = invocation.key();
-        if (invocation.sharedBy() > 1 && !ownLine(invocation.suite(), key)) {
+        if (invocation.sharedBy() > 1) {
             return sharedSamples.answer(invocation, request);
         }
         return answerOf(invocation.suite(), request, key, () -> states.stored(key));
-    }
-
-    /**
-     * Whether a sample of a shared request has a batch line of its own: a model without {@code n} (Anthropic's) is
-     * asked each sample in a line of one choice, which answers that sample alone.
-     */
-    private boolean ownLine(String suite, InvocationKey key) {
-        return !ModelTraits.of(key.model()).choices() && batches.lines(suite).containsKey(key.answerKey());
     }
 
     /** The answer of a call an invocation's body made through its client: as {@link #answerOf}, never from a batch. */
