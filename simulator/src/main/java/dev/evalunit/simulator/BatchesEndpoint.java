@@ -2,7 +2,6 @@ package dev.evalunit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Request;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,13 +55,8 @@ final class BatchesEndpoint {
 
     private SimResponse create(byte[] body, long now) {
         SimulatorOptions options = state.options();
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : OpenAiFormat.JSON.readTree(body);
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = OpenAiFormat.object(body);
+        if (root == null) {
             return SimResponse.error(400, "We could not parse the JSON body of your request. The OpenAI API expects "
                     + "a JSON payload.", "invalid_request_error", null, null);
         }

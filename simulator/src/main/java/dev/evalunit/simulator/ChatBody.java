@@ -2,7 +2,6 @@ package dev.evalunit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evalunit.simulator.SimulatedRequest.Message;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,13 +25,8 @@ record ChatBody(SimulatedRequest request, boolean logprobs, int topLogprobs, int
     }
 
     static ChatBody parse(byte[] body) throws Invalid {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : OpenAiFormat.JSON.readTree(body);
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = OpenAiFormat.object(body);
+        if (root == null) {
             throw new Invalid("We could not parse the JSON body of your request. (HINT: This likely means you aren't "
                     + "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was "
                     + "not valid JSON. If you have trouble figuring out how to fix this, please contact us through our "

@@ -102,13 +102,8 @@ final class MessageBatches {
 
     /** The batch's requests; {@code params} that {@code POST /v1/messages} refuses make an entry that will error. */
     private static List<SimMessageBatch.Entry> entries(byte[] body, int maxRequests) throws MessagesBody.Invalid {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : OpenAiFormat.JSON.readTree(body);
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = OpenAiFormat.object(body);
+        if (root == null) {
             throw new MessagesBody.Invalid("There was an error parsing the body of your request: it must be a JSON "
                     + "object.");
         }

@@ -3,7 +3,6 @@ package dev.evalunit.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.evalunit.simulator.SimulatedRequest.Message;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +47,8 @@ record MessagesBody(SimulatedRequest request, List<String> stopSequences, String
     }
 
     static MessagesBody parse(byte[] body) throws Invalid {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : OpenAiFormat.JSON.readTree(body);
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = OpenAiFormat.object(body);
+        if (root == null) {
             throw new Invalid("There was an error parsing the body of your request: it must be a JSON object.");
         }
         return parse(root);

@@ -2,6 +2,7 @@ package dev.evalunit.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,19 @@ import java.util.function.Function;
 final class OpenAiFormat {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request's body as a JSON object, or {@code null} when it is empty, not JSON, or JSON of another kind. */
+    static JsonNode object(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode root = JSON.readTree(body);
+            return root != null && root.isObject() ? root : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
     static final JsonFactory FACTORY = JSON.getFactory();
 
     /** Writes one JSON value. */
