@@ -39,7 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class SharedLimitsProcessesIntegrationTests {
 
-    static final int QUESTIONS = 40;
+    /**
+     * Enough that each shard sends for several seconds at the account's 10 a second: two JVMs started together on a
+     * loaded 2-core machine may begin seconds apart, and shards of 20 questions each could then not overlap at all.
+     */
+    static final int QUESTIONS = 120;
     private static RedisServer redis;
 
     @AutoClose
